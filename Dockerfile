@@ -1,0 +1,23 @@
+# Tessera: a small production image. Node runs the TypeScript sources directly (type stripping),
+# so there is no build stage: production dependencies plus src/, schemas/ and connectors/.
+FROM node:24-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:24-slim
+ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY schemas ./schemas
+COPY connectors ./connectors
+# The image's own non-root user; nothing under /app is writable by it.
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=2s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Mount your own schemas/ and connectors/ over /app to serve them; `demo` runs the embedded demo.
+ENTRYPOINT ["node", "src/cli/main.ts"]
+CMD ["serve", "--config-dir", "/app"]

@@ -1,0 +1,105 @@
+import { ConfigError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import type { ConnectorConfig, OperationConfig } from '../config/types.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
+import type { BodyTemplate, CompiledOperation } from './ir.ts';
+import { parseTemplate, templateError, type Template } from './template.ts';
+import { locateScalarContent } from './locate-in-yaml.ts';
+
+/** The reserved template name carrying a batch's keys. */
+export const KEYS_REF = 'keys';
+
+/** Compiles every operation of one connector; collects every template problem instead of stopping. */
+export function compileConnector(connector: ConnectorConfig, errors: ConfigError[]): CompiledOperation[] {
+  const url = new URL(connector.baseUrl);
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const compiled: CompiledOperation[] = [];
+  for (const op of Object.values(connector.operations)) {
+    const opPath = ['operations', op.name];
+    const configPrefix = `connectors.${connector.name}.operations.${op.name}`;
+    const known = new Set(Object.keys(op.params));
+    if (op.batch) known.add(KEYS_REF);
+    let usesKeys = false;
+
+    const compileOne = (text: string, path: (string | number)[]): Template => {
+      const { template, errors: syntax } = parseTemplate(text);
+      const where = locateScalarContent(connector.sourceMap, path);
+      const dotted = `connectors.${connector.name}.${path.join('.')}`;
+      for (const e of syntax) errors.push(templateError(e.message, where, e.offset, dotted));
+      for (const ref of template.refs) {
+        const name = ref.path.join('.');
+        if (name === KEYS_REF && op.batch) {
+          usesKeys = true;
+          continue;
+        }
+        if (ref.path.length === 1 && known.has(name)) continue;
+        const hint = name === KEYS_REF ? ' {keys} is only available in operations with a `batch` section.' : didYouMean(name, [...known]);
+        errors.push(
+          templateError(
+            `expected a declared param${known.size ? ` (${[...known].join(', ')})` : ''}; got {${name}}.${hint}`,
+            where,
+            ref.offset,
+            dotted,
+            ErrorCodes.CONFIG_UNKNOWN_REFERENCE,
+          ),
+        );
+      }
+      return template;
+    };
+
+    const path = compileOne(op.path, [...opPath, 'path']);
+    const query = Object.entries(op.query).map(([k, v]): [string, Template] => [k, compileOne(v, [...opPath, 'query', k])]);
+    const headers = Object.entries({ ...connector.headers, ...op.headers }).map(([k, v]): [string, Template] => [
+      k.toLowerCase(),
+      compileOne(v, k in op.headers ? [...opPath, 'headers', k] : ['headers', k]),
+    ]);
+    const body = op.body === undefined ? undefined : compileBody(op.body, [...opPath, 'body'], compileOne);
+
+    if (op.batch && !usesKeys) {
+      errors.push(
+        new ConfigError(ErrorCodes.CONFIG_MISSING_PARAM, 'expected the batched operation to send its keys: use "{keys}" in its query, path or body', {
+          source: connector.sourceMap.locate([...opPath, 'batch'], 'key'),
+          configPath: `${configPrefix}.batch`,
+        }),
+      );
+    }
+    compiled.push(freezeOperation(connector, op, basePath, url.origin, { path, query, headers, body }));
+  }
+  return compiled;
+}
+
+function compileBody(
+  value: unknown,
+  path: (string | number)[],
+  compileOne: (text: string, path: (string | number)[]) => Template,
+): BodyTemplate {
+  if (typeof value === 'string') return { kind: 'template', template: compileOne(value, path) };
+  if (Array.isArray(value)) return { kind: 'array', items: value.map((v, i) => compileBody(v, [...path, i], compileOne)) };
+  if (value !== null && typeof value === 'object') {
+    return { kind: 'object', entries: Object.entries(value).map(([k, v]) => [k, compileBody(v, [...path, k], compileOne)]) };
+  }
+  return { kind: 'literal', value };
+}
+
+function freezeOperation(
+  connector: ConnectorConfig,
+  op: OperationConfig,
+  basePath: string,
+  origin: string,
+  parts: Pick<CompiledOperation, 'path' | 'query' | 'headers' | 'body'>,
+): CompiledOperation {
+  return Object.freeze({
+    id: `${connector.name}.${op.name}`,
+    connector: connector.name,
+    name: op.name,
+    transport: connector.transport,
+    method: op.method,
+    origin,
+    basePath,
+    ...parts,
+    params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
+    batch: op.batch,
+    resultPath: op.result === '' ? [] : op.result.split('.'),
+    timeoutMs: op.timeoutMs ?? connector.timeoutMs,
+  });
+}

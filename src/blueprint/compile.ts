@@ -1,0 +1,62 @@
+import { isObjectType } from 'graphql';
+import type { Config } from '../config/types.ts';
+import type { ConfigError } from '../errors/gateway-error.ts';
+import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
+import { compileConnector } from './compile-connector.ts';
+import { compileSchemas } from './compile-schema.ts';
+import { compileField } from './compile-field.ts';
+import { checkNPlusOne } from './check-n-plus-one.ts';
+
+export interface CompileResult {
+  /** Present only when there is no error (warnings allowed). */
+  blueprint: Blueprint | undefined;
+  errors: ConfigError[];
+  warnings: ConfigError[];
+}
+
+/**
+ * Turns shape-checked config into the frozen Blueprint. Every step appends to one error list
+ * instead of throwing, so an operator sees every problem in one run (tailcall's approach).
+ */
+export function compileBlueprint(config: Config): CompileResult {
+  const errors: ConfigError[] = [];
+  const operations = new Map<string, CompiledOperation>();
+  const byConnector = new Map<string, Map<string, CompiledOperation>>();
+  for (const connector of config.connectors) {
+    const ops = new Map<string, CompiledOperation>();
+    for (const op of compileConnector(connector, errors)) {
+      ops.set(op.name, op);
+      operations.set(op.id, op);
+    }
+    byConnector.set(connector.name, ops);
+  }
+
+  const schemas = compileSchemas(config.schemaFiles, errors);
+  if (!schemas) return { blueprint: undefined, errors, warnings: [] };
+
+  const fields = new Map<string, Map<string, FieldIR>>();
+  const queryType = schemas.bindingSchema.getQueryType();
+  for (const type of Object.values(schemas.bindingSchema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const publicType = schemas.publicSchema.getType(type.name);
+    if (!isObjectType(publicType)) continue;
+    const byName = new Map<string, FieldIR>();
+    for (const field of Object.values(type.getFields())) {
+      const ir = compileField(type, field, byConnector, type === queryType, errors);
+      // The engine completes values against the public schema's field, so keep that one.
+      byName.set(field.name, Object.freeze({ ...ir, definition: publicType.getFields()[field.name]! }));
+    }
+    fields.set(type.name, byName);
+  }
+
+  const warnings = checkNPlusOne(schemas.bindingSchema, fields);
+  if (errors.length > 0) return { blueprint: undefined, errors, warnings };
+  const blueprint: Blueprint = Object.freeze({
+    schema: schemas.publicSchema,
+    fields,
+    operations,
+    connectors: config.connectors,
+    warnings,
+  });
+  return { blueprint, errors, warnings };
+}

@@ -1,0 +1,34 @@
+import { parseArgs } from 'node:util';
+import { createGateway, type Gateway } from '../../index.ts';
+
+/** `tessera serve`: serves the config in --config-dir until SIGTERM/SIGINT. */
+export async function runServe(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'config-dir': { type: 'string' } } });
+  const gateway = await createGateway({ configDir: values['config-dir'], dev: process.env.TESSERA_DEV === '1' });
+  const { url } = await gateway.listen(listenOptions());
+  gateway.logger.info({ url: `${url}/graphql` }, 'tessera listening');
+  return closeOnSignal(gateway);
+}
+
+/** PORT and HOST from the environment, with the defaults the README documents. */
+export function listenOptions(): { port: number; host: string } {
+  return { port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '127.0.0.1' };
+}
+
+/** Waits for SIGTERM or SIGINT, then closes the gateway and resolves the exit code. */
+export function closeOnSignal(gateway: Gateway, onClose: () => Promise<void> = async () => {}): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      gateway.logger.info({ signal }, 'shutting down');
+      gateway
+        .close()
+        .then(onClose)
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

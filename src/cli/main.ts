@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The tessera command line: parses arguments and calls src/index.ts; no logic lives here.
+import { runServe } from './commands/serve.ts';
+import { runDemo } from './commands/demo.ts';
+import { runValidate } from './commands/validate.ts';
+import { runExplain } from './commands/explain.ts';
+
+const USAGE = `Usage: tessera <command> [options]
+
+Commands:
+  demo                         start the demo upstreams and the gateway on them (GraphiQL on)
+  serve [--config-dir DIR]     serve the config in DIR (default: the working directory)
+  validate [--config-dir DIR]  check schemas/ and connectors/; exit 1 on any error
+  explain FILE.graphql [--variables JSON] [--operation NAME] [--json] [--config-dir DIR]
+                               print the plan of an operation
+
+Environment: PORT (default 4000), HOST (default 127.0.0.1), LOG_LEVEL (default info),
+             TESSERA_DEV=1 (serve only: GraphiQL and the x-tessera-explain header)`;
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  demo: runDemo,
+  serve: runServe,
+  validate: runValidate,
+  explain: runExplain,
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const command = name === undefined ? undefined : commands[name];
+if (!command) {
+  process.stderr.write(`${name && name !== '--help' && name !== '-h' ? `Unknown command "${name}".\n\n` : ''}${USAGE}\n`);
+  process.exitCode = name === '--help' || name === '-h' ? 0 : 2;
+} else {
+  command(rest).then(
+    (code) => {
+      if (code !== 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import type { SourceLocation } from '../errors/gateway-error.ts';
+
+/** A path into one config file, e.g. `['operations', 'getCustomer', 'method']`. */
+export type ConfigPath = readonly (string | number)[];
+
+/**
+ * Maps a path inside one parsed file back to where it was written. `locate` falls back to the
+ * nearest enclosing node, so every config error can name a file, line and column.
+ */
+export interface SourceMap {
+  readonly file: string;
+  locate(path: ConfigPath, part?: 'key' | 'value'): SourceLocation;
+  /** The source text of one line (1-based), for the caret excerpt in error messages. */
+  lineText(line: number): string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A declared parameter of a connector operation, written as a GraphQL type: `ID!`, `Int`, `[ID!]`. */
+export interface ParamConfig {
+  /** The type as written, e.g. `ID!`. */
+  type: string;
+}
+
+/** How a batched operation sends many keys in one call and matches the answer back to them. */
+export interface BatchConfig {
+  /** Most keys per upstream call; larger batches are split. */
+  maxSize: number;
+  /** Dot path, inside each returned item, of the value that equals the requested key. */
+  keyField: string;
+  /** true: many items per key (grouped into a list per key); false: exactly one item per key. */
+  many: boolean;
+  /** How `{keys}` renders in a query parameter: `comma` (ids=1,2) or `repeat` (ids=1&ids=2). */
+  keyStyle: 'comma' | 'repeat';
+}
+
+/** One named call a connector offers. Templates refer to params as `{name}` and to batch keys as `{keys}`. */
+export interface OperationConfig {
+  name: string;
+  method: HttpMethod;
+  /** Path template appended to the connector's baseUrl, e.g. `/customers/{id}`. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  /** JSON body template: any JSON; string leaves may hold templates. */
+  body: unknown;
+  params: Record<string, ParamConfig>;
+  batch: BatchConfig | undefined;
+  /** Dot path of the value to take from the JSON response body; empty means the whole body. */
+  result: string;
+  /** Upstream per-call timeout, overriding the connector's. */
+  timeoutMs: number | undefined;
+}
+
+/** One upstream service, as declared in `connectors/<name>.yaml`. */
+export interface ConnectorConfig {
+  name: string;
+  transport: 'http';
+  baseUrl: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  operations: Record<string, OperationConfig>;
+  sourceMap: SourceMap;
+}
+
+/** One `schemas/*.graphql` file, kept whole so positions can be reported. */
+export interface SchemaFile {
+  file: string;
+  text: string;
+}
+
+/** Everything read from disk: shape-checked, meaning not yet checked (that is blueprint/'s job). */
+export interface Config {
+  connectors: ConnectorConfig[];
+  schemaFiles: SchemaFile[];
+}

@@ -1,0 +1,28 @@
+import { GraphQLError } from 'graphql';
+import { GatewayError } from './gateway-error.ts';
+import { ErrorCodes } from './codes.ts';
+
+/** Detail keys that are safe for callers; everything else stays in the log. */
+const PUBLIC_DETAILS = ['connector', 'operation', 'status'] as const;
+
+/**
+ * Turns any error met while executing into the GraphQL error a caller sees. A GatewayError keeps
+ * its message and stable code; anything else is our bug or an unknown failure, so it is masked
+ * (graphql-yoga's mask-error idea) and handed to `onUnexpected` for the log.
+ */
+export function toGraphQLError(
+  error: unknown,
+  path: readonly (string | number)[] | undefined,
+  onUnexpected: (error: unknown) => void,
+): GraphQLError {
+  if (error instanceof GatewayError) {
+    const extensions: Record<string, unknown> = { code: error.code };
+    for (const key of PUBLIC_DETAILS) {
+      if (error.details[key] !== undefined) extensions[key] = error.details[key];
+    }
+    return new GraphQLError(error.message, { path, extensions });
+  }
+  if (error instanceof GraphQLError && error.extensions?.code) return error;
+  onUnexpected(error);
+  return new GraphQLError('Unexpected error.', { path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } });
+}

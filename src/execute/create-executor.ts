@@ -1,0 +1,97 @@
+import { execute as graphqlExecute, getVariableValues, GraphQLError, type ExecutionResult } from 'graphql';
+import pLimit from 'p-limit';
+import type { Blueprint } from '../blueprint/index.ts';
+import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
+import { toGraphQLError } from '../errors/to-graphql-error.ts';
+import type { Transport } from '../transports/transport.ts';
+import type { Logger } from '../observability/index.ts';
+import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
+import { executePlan } from './execute-plan.ts';
+
+export interface ExecutorOptions {
+  blueprint: Blueprint;
+  transportFor(kind: string): Transport;
+  logger: Logger;
+  planCache?: PlanCacheOptions;
+  /** Most upstream calls one request may have in flight at once (its fan-out budget). */
+  maxConcurrentCallsPerRequest?: number;
+}
+
+export interface ExecuteRequest {
+  prepared: PreparedDocument;
+  operationName: string | undefined | null;
+  variables: Readonly<Record<string, unknown>> | undefined | null;
+  requestId: string;
+  /** Attach `extensions.tessera` with the plan and the upstream calls made. */
+  explain: boolean;
+}
+
+/** What the access log and the explain header report about one request's upstream calls. */
+export type UpstreamCalls = Record<string, UpstreamCallStats>;
+
+export interface GatewayResult extends ExecutionResult {
+  upstreamCalls?: UpstreamCalls;
+}
+
+/**
+ * The engine: prepared document → plan (cached) → batched fetches → shaped result. It knows
+ * nothing of HTTP; the server and the CLI both drive it.
+ */
+export class Executor {
+  readonly planCache: PlanCache;
+  readonly #options: ExecutorOptions;
+
+  constructor(options: ExecutorOptions) {
+    this.#options = options;
+    this.planCache = new PlanCache(options.blueprint, options.planCache);
+  }
+
+  /** Runs one operation. Never throws for anything a caller or an upstream did. */
+  async execute(request: ExecuteRequest): Promise<GatewayResult> {
+    const { blueprint, logger } = this.#options;
+    const operation = this.planCache.selectOperation(request.prepared, request.operationName);
+    if (operation instanceof GraphQLError) return { errors: [operation] };
+    const coerced = getVariableValues(blueprint.schema, operation.variableDefinitions ?? [], (request.variables ?? {}) as Record<string, unknown>, {
+      maxErrors: 50,
+    });
+    if (coerced.errors) return { errors: coerced.errors };
+    const variables = coerced.coerced;
+    const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
+
+    let plan;
+    try {
+      plan = this.planCache.plan(request.prepared, operation, variables);
+    } catch (error) {
+      return { errors: [toGraphQLError(error, undefined, onUnexpectedError)] };
+    }
+    const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
+
+    const stats = new Map<string, UpstreamCallStats>();
+    const loaders = new RequestLoaders({
+      transportFor: (op) => this.#options.transportFor(op.transport),
+      headers: { 'x-request-id': request.requestId },
+      limit: pLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
+      stats,
+      onUpstreamError: (error, upstream) =>
+        logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),
+    });
+    const { data, errors } = await executePlan({ blueprint, plan, variables, loaders, introspection, onUnexpectedError });
+    const upstreamCalls = Object.fromEntries(stats);
+    const result: GatewayResult = errors.length > 0 ? { errors, data } : { data };
+    if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls } };
+    Object.defineProperty(result, 'upstreamCalls', { value: upstreamCalls, enumerable: false });
+    return result;
+  }
+
+  /** Introspection is graphql-js's job: it knows the schema; our fields are left to our engine. */
+  #introspect(request: ExecuteRequest, variables: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+    const result = graphqlExecute({
+      schema: this.#options.blueprint.schema,
+      document: request.prepared.document,
+      operationName: request.operationName ?? undefined,
+      variableValues: variables as Record<string, unknown>,
+      rootValue: {},
+    }) as ExecutionResult;
+    return result.data ?? undefined;
+  }
+}

@@ -1,0 +1,31 @@
+import type { GraphQLError } from 'graphql';
+import type { Blueprint } from '../blueprint/index.ts';
+import type { Plan } from '../plan/index.ts';
+import { fetchFields, type FetchResults } from './fetch-phase.ts';
+import type { RequestLoaders } from './loaders.ts';
+import { shapeRoot } from './shape-result.ts';
+
+export interface PlanExecution {
+  blueprint: Blueprint;
+  plan: Plan;
+  variables: Readonly<Record<string, unknown>>;
+  loaders: RequestLoaders;
+  introspection: Readonly<Record<string, unknown>> | undefined;
+  onUnexpectedError(error: unknown): void;
+}
+
+/** Runs a plan: all fetches first (batched, in parallel where possible), then one synchronous shaping pass. */
+export async function executePlan(input: PlanExecution): Promise<{ data: Record<string, unknown> | null; errors: GraphQLError[] }> {
+  const results: FetchResults = new Map();
+  // The root "parent object": root fields read nothing from it, it only keys their fetch results.
+  const root = {};
+  await fetchFields({ blueprint: input.blueprint, variables: input.variables, loaders: input.loaders, results }, input.plan.rootFields, [root]);
+  const errors: GraphQLError[] = [];
+  const data = shapeRoot(
+    { results, errors, introspection: input.introspection, onUnexpectedError: input.onUnexpectedError },
+    input.plan.rootFields,
+    root,
+    input.plan.rootType,
+  );
+  return { data, errors };
+}

@@ -1,0 +1,117 @@
+import { getArgumentValues } from 'graphql';
+import { renderTemplate, type Blueprint, type FieldBinding, type TemplateRef } from '../blueprint/index.ts';
+import type { Completion, PlanField } from '../plan/index.ts';
+import { FetchFailure } from './fetch-failure.ts';
+import type { RequestLoaders } from './loaders.ts';
+import { readPath } from './read-path.ts';
+
+/** Fetched values of bound fields: plan field → parent upstream object → value or FetchFailure. */
+export type FetchResults = Map<PlanField, Map<object, unknown>>;
+
+export interface FetchContext {
+  blueprint: Blueprint;
+  variables: Readonly<Record<string, unknown>>;
+  loaders: RequestLoaders;
+  results: FetchResults;
+}
+
+/**
+ * Runs every fetch of a plan, set-at-a-time: a field's fetch is issued for all its parent objects
+ * at once, so DataLoader sees every key of a level in the same tick and makes one batch of them.
+ * Children start as soon as their own parent fetch is done (no waiting for a whole level).
+ */
+export async function fetchFields(ctx: FetchContext, fields: readonly PlanField[], parents: readonly object[]): Promise<void> {
+  const work: Promise<void>[] = [];
+  for (const field of fields) {
+    if (field.fetchesBelow) work.push(fetchField(ctx, field, parents));
+  }
+  if (work.length === 1) return work[0];
+  await Promise.all(work);
+}
+
+async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly object[]): Promise<void> {
+  const ir = field.ir!;
+  let values: unknown[];
+  if (field.fetch && ir.binding) {
+    const binding = ir.binding;
+    const args = field.constantArgs ?? getArgumentValues(ir.definition, field.fieldNodes[0]!, ctx.variables as Record<string, unknown>);
+    const slot = new Map<object, unknown>();
+    ctx.results.set(field, slot);
+    values = await Promise.all(
+      parents.map((parent) =>
+        loadFor(ctx, field, binding, args, parent).then(
+          (value) => {
+            slot.set(parent, value);
+            return value;
+          },
+          (error: unknown) => {
+            slot.set(parent, new FetchFailure(error));
+            return undefined;
+          },
+        ),
+      ),
+    );
+  } else {
+    values = parents.map((parent) => readPath(parent, ir.from));
+  }
+  const children = objectFields(field.completion);
+  if (!children || !children.some((c) => c.fetchesBelow)) return;
+  const objects: object[] = [];
+  collectObjects(values, objects);
+  if (objects.length > 0) await fetchFields(ctx, children, objects);
+}
+
+function loadFor(
+  ctx: FetchContext,
+  field: PlanField,
+  binding: FieldBinding,
+  args: Record<string, unknown>,
+  parent: object,
+): Promise<unknown> {
+  const resolve = (ref: TemplateRef): unknown => {
+    const [scope, name] = ref.path as [string, string];
+    if (scope === 'args') return args[name];
+    const parentIR = ctx.blueprint.fields.get(field.parentType)?.get(name);
+    return parentIR ? readPath(parent, parentIR.from) : undefined;
+  };
+  const params: Record<string, unknown> = {};
+  for (const [name, source] of binding.params) {
+    const value = renderTemplate(source.template, resolve);
+    if (value !== undefined && value !== null) params[name] = value;
+  }
+  const op = binding.operation;
+  for (const ref of op.path.refs) {
+    const name = ref.path[0]!;
+    // A path that needs a value nobody has cannot be called: the field is simply null.
+    if (name !== 'keys' && params[name] === undefined) return Promise.resolve(null);
+  }
+  if (binding.key) {
+    const key = renderTemplate(binding.key.template, resolve);
+    if (key === null || key === undefined) return Promise.resolve(null);
+    return ctx.loaders.loadKey(op, params, key);
+  }
+  if (binding.keys) {
+    const keys = renderTemplate(binding.keys.template, resolve);
+    if (!Array.isArray(keys)) return Promise.resolve(null);
+    // Each key fails on its own: one missing entity nulls only its own list item.
+    return Promise.all(
+      keys.map((key) =>
+        key === null || key === undefined ? null : ctx.loaders.loadKey(op, params, key).catch((error: unknown) => new FetchFailure(error)),
+      ),
+    );
+  }
+  return ctx.loaders.loadSingle(op, params);
+}
+
+function objectFields(completion: Completion): readonly PlanField[] | undefined {
+  if (completion.kind === 'list') return objectFields(completion.of);
+  return completion.kind === 'object' ? completion.fields : undefined;
+}
+
+function collectObjects(values: readonly unknown[], out: object[]): void {
+  for (const value of values) {
+    if (value === null || typeof value !== 'object' || value instanceof FetchFailure) continue;
+    if (Array.isArray(value)) collectObjects(value, out);
+    else out.push(value);
+  }
+}

@@ -1,0 +1,140 @@
+import DataLoader from 'dataloader';
+import type { LimitFunction } from 'p-limit';
+import type { CompiledOperation } from '../blueprint/index.ts';
+import { UpstreamError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import type { Transport, UpstreamRequest } from '../transports/transport.ts';
+import { renderRequest, type ParamValues } from './render-request.ts';
+import { readPath } from './read-path.ts';
+
+/** What one request learnt about its upstream calls: shown by the explain header and the access log. */
+export interface UpstreamCallStats {
+  calls: number;
+  /** Keys per call, for batched operations. */
+  batchSizes: number[];
+  failures: number;
+}
+
+export interface LoaderRuntime {
+  transportFor(op: CompiledOperation): Transport;
+  /** Headers forwarded on every upstream call of this request (request id, …). */
+  headers: Readonly<Record<string, string>>;
+  /** Bounds this request's concurrent upstream calls (its fan-out budget). */
+  limit: LimitFunction;
+  stats: Map<string, UpstreamCallStats>;
+  onUpstreamError(error: UpstreamError, request: UpstreamRequest): void;
+}
+
+/**
+ * The DataLoaders of one request. They are per request, never shared: a loader's cache holds
+ * one caller's answers, and sharing it would leak data between callers. One loader exists per
+ * (operation, non-key params), so calls that differ only in their keys share a batch.
+ */
+export class RequestLoaders {
+  readonly #runtime: LoaderRuntime;
+  readonly #loaders = new Map<string, DataLoader<unknown, unknown, string>>();
+
+  constructor(runtime: LoaderRuntime) {
+    this.#runtime = runtime;
+  }
+
+  /** Loads the value of a batched operation for one key. */
+  loadKey(op: CompiledOperation, params: ParamValues, key: unknown): Promise<unknown> {
+    const id = `${op.id}\u0000${stableJson(params)}`;
+    let loader = this.#loaders.get(id);
+    if (!loader) {
+      loader = new DataLoader((keys) => this.#batch(op, params, keys), {
+        maxBatchSize: op.batch!.maxSize,
+        cacheKeyFn: (k) => String(k),
+      });
+      this.#loaders.set(id, loader);
+    }
+    return loader.load(key);
+  }
+
+  /** Loads an unbatched operation once per distinct params (identical calls are de-duplicated). */
+  loadSingle(op: CompiledOperation, params: ParamValues): Promise<unknown> {
+    let loader = this.#loaders.get(op.id);
+    if (!loader) {
+      loader = new DataLoader(
+        (list) => Promise.all(list.map((p) => this.#single(op, p as ParamValues).catch((error: unknown) => error as Error))),
+        { batch: false, cacheKeyFn: (p) => stableJson(p) },
+      );
+      this.#loaders.set(op.id, loader);
+    }
+    return loader.load(params);
+  }
+
+  async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
+    const body = await this.#send(op, renderRequest(op, params, undefined, this.#runtime.headers), 0);
+    return readPath(body, op.resultPath) ?? null;
+  }
+
+  async #batch(op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<(unknown | Error)[]> {
+    const batch = op.batch!;
+    let items: unknown;
+    try {
+      const request = renderRequest(op, params, keys, this.#runtime.headers);
+      items = readPath(await this.#send(op, request, keys.length), op.resultPath);
+      if (!Array.isArray(items)) {
+        throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${op.id} answered without a list of items.`, {
+          details: { connector: op.connector, operation: op.name },
+        });
+      }
+    } catch (error) {
+      return keys.map(() => error as Error);
+    }
+    // Match by key, never by position: upstreams may reorder, drop or add items.
+    const byKey = new Map<string, unknown>();
+    for (const item of items) {
+      const k = readPath(item, batch.keyField.split('.'));
+      if (k === undefined || k === null) continue;
+      const ks = String(k);
+      if (batch.many) {
+        const list = byKey.get(ks) as unknown[] | undefined;
+        if (list) list.push(item);
+        else byKey.set(ks, [item]);
+      } else if (!byKey.has(ks)) {
+        byKey.set(ks, item);
+      }
+    }
+    return keys.map((key) => {
+      const found = byKey.get(String(key));
+      if (found !== undefined) return found;
+      if (batch.many) return [];
+      return new UpstreamError(ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND, `Upstream ${op.id} returned no item for key "${String(key)}".`, {
+        details: { connector: op.connector, operation: op.name },
+        httpStatus: 404,
+      });
+    });
+  }
+
+  async #send(op: CompiledOperation, request: UpstreamRequest, batchSize: number): Promise<unknown> {
+    const runtime = this.#runtime;
+    let stats = runtime.stats.get(op.id);
+    if (!stats) {
+      stats = { calls: 0, batchSizes: [], failures: 0 };
+      runtime.stats.set(op.id, stats);
+    }
+    stats.calls += 1;
+    if (op.batch) stats.batchSizes.push(batchSize);
+    try {
+      const response = await runtime.limit(() => runtime.transportFor(op).send(request, {}));
+      return response.body;
+    } catch (error) {
+      stats.failures += 1;
+      if (error instanceof UpstreamError) runtime.onUpstreamError(error, request);
+      throw error;
+    }
+  }
+}
+
+/** JSON with sorted keys, so `{a, b}` and `{b, a}` name the same loader. */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+}

@@ -1,0 +1,89 @@
+import { renderTemplate, KEYS_REF, type BodyTemplate, type CompiledOperation } from '../blueprint/index.ts';
+import type { UpstreamRequest } from '../transports/transport.ts';
+import { RequestError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+
+/** Params of one call: declared param name → value (already resolved from args and parent). */
+export type ParamValues = Readonly<Record<string, unknown>>;
+
+/**
+ * Renders one upstream request. Every value interpolated into the path is percent-encoded as a
+ * single segment, so an id like `../../admin` or `a/b?x=1` can never change the upstream path;
+ * query values go through URLSearchParams encoding.
+ */
+export function renderRequest(
+  op: CompiledOperation,
+  params: ParamValues,
+  keys: readonly unknown[] | undefined,
+  headers: Readonly<Record<string, string>>,
+): UpstreamRequest {
+  const resolve = (ref: { path: readonly string[] }): unknown => {
+    const name = ref.path[0]!;
+    return name === KEYS_REF && op.batch ? keys : params[name];
+  };
+  const path = renderPath(op, resolve);
+  const search = new URLSearchParams();
+  for (const [name, template] of op.query) {
+    const value = renderTemplate(template, resolve);
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value)) {
+      if (template.whole?.path[0] === KEYS_REF && op.batch?.keyStyle === 'repeat') {
+        for (const item of value) search.append(name, String(item));
+      } else {
+        search.append(name, value.map(String).join(','));
+      }
+    } else {
+      search.append(name, String(value));
+    }
+  }
+  const query = search.size > 0 ? `?${search.toString()}` : '';
+  const allHeaders: Record<string, string> = { ...headers };
+  for (const [name, template] of op.headers) {
+    const value = renderTemplate(template, resolve);
+    if (value !== null && value !== undefined) allHeaders[name] = String(value);
+  }
+  return {
+    connector: op.connector,
+    operation: op.name,
+    method: op.method,
+    origin: op.origin,
+    path: op.basePath + path + query,
+    headers: allHeaders,
+    body: op.body === undefined ? undefined : JSON.stringify(renderBody(op.body, resolve)),
+    timeoutMs: op.timeoutMs,
+  };
+}
+
+function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly string[] }) => unknown): string {
+  const t = op.path;
+  if (t.refs.length === 0) return t.text;
+  let out = t.literals[0]!;
+  for (let i = 0; i < t.refs.length; i++) {
+    const value = resolve(t.refs[i]!);
+    const text = Array.isArray(value) ? value.map(String).join(',') : String(value ?? '');
+    // "." and ".." survive percent-encoding as dot segments (URL spec §4.2), so refuse them.
+    if (text === '.' || text === '..') {
+      throw new RequestError(ErrorCodes.REQUEST_INVALID, `The value "${text}" cannot be used in an upstream path of ${op.id}.`);
+    }
+    out += encodeURIComponent(text) + t.literals[i + 1]!;
+  }
+  return out;
+}
+
+function renderBody(body: BodyTemplate, resolve: (ref: { path: readonly string[] }) => unknown): unknown {
+  switch (body.kind) {
+    case 'literal':
+      return body.value;
+    case 'template':
+      return renderTemplate(body.template, resolve) ?? null;
+    case 'array':
+      return body.items.map((item) => renderBody(item, resolve));
+    case 'object':
+      return Object.fromEntries(body.entries.map(([k, v]) => [k, renderBody(v, resolve)]));
+  }
+}
+
+/** The names of path params that must be present for the call to make sense. */
+export function pathParamNames(op: CompiledOperation): string[] {
+  return op.path.refs.map((r) => r.path[0]!).filter((n) => n !== KEYS_REF);
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from './config/index.ts';
+import { compileBlueprint, type Blueprint } from './blueprint/index.ts';
+import { Executor } from './execute/index.ts';
+import { createTransports } from './transports/index.ts';
+import { createLogger, type Logger } from './observability/index.ts';
+import { createHttpServer, type GatewayHttpServer } from './server/index.ts';
+import { ConfigErrorList, type ConfigError } from './errors/gateway-error.ts';
+import { formatConfigErrors } from './errors/format-config-error.ts';
+import { fileLineReader } from './util/file-line-reader.ts';
+
+export interface ConfigLocation {
+  /** Folder holding `schemas/` and `connectors/`; defaults to the working directory. */
+  configDir?: string;
+  schemasDir?: string;
+  connectorsDir?: string;
+  /** Values for `${VAR}` in connector files; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface GatewayOptions extends ConfigLocation {
+  logger?: Logger;
+  /** Dev/demo mode: GraphiQL and the explain header are on. */
+  dev?: boolean;
+  /** Most upstream calls one request may have in flight at once. */
+  maxConcurrentCallsPerRequest?: number;
+}
+
+export interface ValidationReport {
+  blueprint: Blueprint | undefined;
+  errors: ConfigError[];
+  warnings: ConfigError[];
+  /** Every error and warning, printed with file:line:col and a source excerpt. */
+  text: string;
+}
+
+/** Loads and compiles the config; reports every problem instead of throwing. `tessera validate` prints this. */
+export async function validateConfig(location: ConfigLocation = {}): Promise<ValidationReport> {
+  const configDir = location.configDir ?? process.cwd();
+  const { config, errors } = await loadConfig({
+    schemasDir: location.schemasDir ?? path.join(configDir, 'schemas'),
+    connectorsDir: location.connectorsDir ?? path.join(configDir, 'connectors'),
+    env: location.env ?? process.env,
+  });
+  const compiled = errors.length > 0 ? { blueprint: undefined, errors: [], warnings: [] } : compileBlueprint(config);
+  const allErrors = [...errors, ...compiled.errors];
+  const overrides = new Map(config.schemaFiles.map((f) => [f.file, f.text]));
+  const text = formatConfigErrors([...allErrors, ...compiled.warnings], fileLineReader(overrides));
+  return { blueprint: compiled.blueprint, errors: allErrors, warnings: compiled.warnings, text };
+}
+
+export interface Gateway {
+  readonly blueprint: Blueprint;
+  readonly executor: Executor;
+  readonly logger: Logger;
+  readonly warnings: readonly ConfigError[];
+  /** Starts serving HTTP; resolves with the URL once listening. */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; http: GatewayHttpServer }>;
+  /** Stops accepting, lets in-flight requests finish, closes upstream pools. */
+  close(): Promise<void>;
+}
+
+/** The one public entry: config → blueprint → executor → server. Throws ConfigErrorList on bad config. */
+export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const report = await validateConfig(options);
+  if (!report.blueprint) throw new ConfigErrorList(report.errors, report.text);
+  const blueprint = report.blueprint;
+  const logger = options.logger ?? createLogger({});
+  const transports = createTransports();
+  const executor = new Executor({
+    blueprint,
+    transportFor: (kind) => transports.get(kind),
+    logger,
+    maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
+  });
+  let http: GatewayHttpServer | undefined;
+  return {
+    blueprint,
+    executor,
+    logger,
+    warnings: report.warnings,
+    async listen({ port = 4000, host = '127.0.0.1' } = {}) {
+      http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false });
+      http.server.listen(port, host);
+      await once(http.server, 'listening');
+      const address = http.server.address() as AddressInfo;
+      return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, http };
+    },
+    async close() {
+      if (http) {
+        http.setReady(false);
+        const closed = new Promise<void>((resolve) => http!.server.close(() => resolve()));
+        http.server.closeIdleConnections();
+        await closed;
+      }
+      await transports.close();
+    },
+  };
+}
+
+export { ConfigErrorList } from './errors/gateway-error.ts';
+export type { Blueprint } from './blueprint/index.ts';

@@ -1,0 +1,203 @@
+import {
+  GraphQLSkipDirective,
+  GraphQLIncludeDirective,
+  getDirectiveValues,
+  getArgumentValues,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import type { Blueprint } from '../blueprint/index.ts';
+import { RequestError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import { invariant } from '../util/invariant.ts';
+import type { Completion, FetchStep, Plan, PlanField } from './plan.ts';
+
+export interface PlanInput {
+  blueprint: Blueprint;
+  operation: OperationDefinitionNode;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** Coerced variables; only those used by @skip/@include influence the plan. */
+  variables: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Turns a validated operation into a Plan: collects fields (fragments, aliases, @skip/@include),
+ * attaches each field's binding and completion, and lists the fetches in dependency stages.
+ * Nothing here does I/O; the result is cached by the caller.
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const { blueprint, operation } = input;
+  if (operation.operation !== 'query') {
+    throw new RequestError(ErrorCodes.REQUEST_OPERATION_NOT_SUPPORTED, `Only queries are supported; got a ${operation.operation}.`);
+  }
+  const rootType = blueprint.schema.getQueryType();
+  invariant(rootType, 'a compiled blueprint always has a Query type');
+  const fetches: FetchStep[] = [];
+  const state = { ...input, fetches, hasIntrospection: false };
+  const rootFields = planSelection(state, rootType, [operation.selectionSet], '', undefined);
+  return Object.freeze({
+    operationName: operation.name?.value,
+    rootType: rootType.name,
+    rootFields,
+    fetches,
+    hasIntrospection: state.hasIntrospection,
+  });
+}
+
+type PlanState = PlanInput & { fetches: FetchStep[]; hasIntrospection: boolean };
+
+function planSelection(
+  state: PlanState,
+  type: GraphQLObjectType,
+  selectionSets: readonly SelectionSetNode[],
+  path: string,
+  parentFetch: FetchStep | undefined,
+): PlanField[] {
+  const grouped = new Map<string, FieldNode[]>();
+  for (const set of selectionSets) collectFields(state, type, set, grouped, new Set());
+  const out: PlanField[] = [];
+  for (const [responseKey, nodes] of grouped) {
+    out.push(planField(state, type, responseKey, nodes, path, parentFetch));
+  }
+  return out;
+}
+
+/** graphql-js's CollectFields (spec §6.3.2) for object types: abstract types are rejected at config load. */
+function collectFields(
+  state: PlanState,
+  type: GraphQLObjectType,
+  selectionSet: SelectionSetNode,
+  grouped: Map<string, FieldNode[]>,
+  visitedFragments: Set<string>,
+): void {
+  for (const selection of selectionSet.selections) {
+    if (!shouldInclude(state, selection)) continue;
+    if (selection.kind === Kind.FIELD) {
+      const key = selection.alias?.value ?? selection.name.value;
+      const list = grouped.get(key);
+      if (list) list.push(selection);
+      else grouped.set(key, [selection]);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      if (!typeConditionMatches(state, selection.typeCondition?.name.value, type)) continue;
+      collectFields(state, type, selection.selectionSet, grouped, visitedFragments);
+    } else {
+      const name = selection.name.value;
+      if (visitedFragments.has(name)) continue;
+      visitedFragments.add(name);
+      const fragment = state.fragments.get(name);
+      if (!fragment || !typeConditionMatches(state, fragment.typeCondition.name.value, type)) continue;
+      collectFields(state, type, fragment.selectionSet, grouped, visitedFragments);
+    }
+  }
+}
+
+function typeConditionMatches(state: PlanState, condition: string | undefined, type: GraphQLObjectType): boolean {
+  if (condition === undefined) return true;
+  const conditionType = state.blueprint.schema.getType(condition);
+  return conditionType === type;
+}
+
+function shouldInclude(state: PlanState, node: { directives?: readonly unknown[] | undefined }): boolean {
+  if (!node.directives || node.directives.length === 0) return true;
+  const typed = node as Parameters<typeof getDirectiveValues>[1];
+  const skip = getDirectiveValues(GraphQLSkipDirective, typed, state.variables as Record<string, unknown>);
+  if (skip?.if === true) return false;
+  const include = getDirectiveValues(GraphQLIncludeDirective, typed, state.variables as Record<string, unknown>);
+  return include?.if !== false;
+}
+
+function planField(
+  state: PlanState,
+  parentType: GraphQLObjectType,
+  responseKey: string,
+  fieldNodes: FieldNode[],
+  parentPath: string,
+  parentFetch: FetchStep | undefined,
+): PlanField {
+  const first = fieldNodes[0]!;
+  const fieldName = first.name.value;
+  const path = parentPath ? `${parentPath}.${responseKey}` : responseKey;
+  const base = { responseKey, fieldName, parentType: parentType.name, fieldNodes, constantArgs: undefined, fetch: undefined };
+  if (fieldName === '__typename') {
+    return { ...base, kind: 'typename', ir: undefined, completion: { kind: 'direct' }, fetchesBelow: false };
+  }
+  if (fieldName === '__schema' || fieldName === '__type') {
+    state.hasIntrospection = true;
+    return { ...base, kind: 'introspection', ir: undefined, completion: { kind: 'direct' }, fetchesBelow: false };
+  }
+  const ir = state.blueprint.fields.get(parentType.name)?.get(fieldName);
+  invariant(ir, `validated field ${parentType.name}.${fieldName} has IR`);
+
+  let fetch: FetchStep | undefined;
+  if (ir.binding) {
+    const b = ir.binding;
+    fetch = {
+      id: state.fetches.length + 1,
+      operation: b.operation.id,
+      field: `${parentType.name}.${fieldName}`,
+      path,
+      stage: (parentFetch?.stage ?? 0) + 1,
+      dependsOn: parentFetch?.id,
+      batched: b.operation.batch !== undefined,
+      maxBatchSize: b.operation.batch?.maxSize,
+      key: b.key?.template.text,
+      keys: b.keys?.template.text,
+      params: Object.fromEntries(b.params.map(([name, source]) => [name, source.template.text])),
+    };
+    state.fetches.push(fetch);
+  }
+  const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch);
+  return {
+    ...base,
+    kind: 'value',
+    ir,
+    constantArgs: argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined,
+    completion,
+    fetch,
+    fetchesBelow: fetch !== undefined || completionFetches(completion),
+  };
+}
+
+function planCompletion(
+  state: PlanState,
+  type: GraphQLOutputType,
+  fieldNodes: readonly FieldNode[],
+  path: string,
+  parentFetch: FetchStep | undefined,
+): Completion {
+  const nonNull = isNonNullType(type);
+  const inner = nonNull ? type.ofType : type;
+  if (isListType(inner)) return { kind: 'list', nonNull, of: planCompletion(state, inner.ofType, fieldNodes, path, parentFetch) };
+  if (isLeafType(inner)) return { kind: 'leaf', nonNull, type: inner };
+  invariant(isObjectType(inner), `abstract type ${String(inner)} is rejected at config load`);
+  const sets = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+  return { kind: 'object', nonNull, typeName: inner.name, fields: planSelection(state, inner, sets, path, parentFetch) };
+}
+
+function completionFetches(c: Completion): boolean {
+  if (c.kind === 'list') return completionFetches(c.of);
+  if (c.kind === 'object') return c.fields.some((f) => f.fetchesBelow);
+  return false;
+}
+
+function argumentsAreConstant(node: FieldNode): boolean {
+  return (node.arguments ?? []).every((a) => !containsVariable(a.value));
+}
+
+function containsVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(containsVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((f) => containsVariable(f.value));
+  return false;
+}
+

@@ -1,0 +1,137 @@
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Blueprint } from '../blueprint/index.ts';
+import { buildPlan } from './build-plan.ts';
+import type { Plan } from './plan.ts';
+
+/** A parsed, validated document with what planning needs precomputed. */
+export interface PreparedDocument {
+  /** The document text; with the operation name it keys the plan cache. */
+  text: string | undefined;
+  document: DocumentNode;
+  operations: ReadonlyMap<string, OperationDefinitionNode>;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  /** Variables read by @skip/@include: the only variables a plan depends on. */
+  conditionVariables: readonly string[];
+}
+
+export interface PlanCacheStats {
+  documentHits: number;
+  documentMisses: number;
+  planHits: number;
+  planMisses: number;
+}
+
+export interface PlanCacheOptions {
+  maxDocuments?: number;
+  maxPlans?: number;
+}
+
+/**
+ * Caches parsed+validated documents by text and plans by (document, operation, @skip/@include
+ * values). It wraps the planner instead of living in it (the Apollo router's caching planner).
+ */
+export class PlanCache {
+  readonly stats: PlanCacheStats = { documentHits: 0, documentMisses: 0, planHits: 0, planMisses: 0 };
+  readonly #blueprint: Blueprint;
+  readonly #documents: LRUCache<string, PreparedDocument | { errors: readonly GraphQLError[] }>;
+  readonly #byNode = new WeakMap<DocumentNode, PreparedDocument>();
+  readonly #plans: LRUCache<string, Plan>;
+
+  constructor(blueprint: Blueprint, options: PlanCacheOptions = {}) {
+    this.#blueprint = blueprint;
+    this.#documents = new LRUCache({ max: options.maxDocuments ?? 1_000 });
+    this.#plans = new LRUCache({ max: options.maxPlans ?? 1_000 });
+  }
+
+  /** Parses and validates a document text once; later calls with the same text are a map lookup. */
+  prepareText(text: string): PreparedDocument | { errors: readonly GraphQLError[] } {
+    const cached = this.#documents.get(text);
+    if (cached) {
+      this.stats.documentHits += 1;
+      return cached;
+    }
+    this.stats.documentMisses += 1;
+    let prepared: PreparedDocument | { errors: readonly GraphQLError[] };
+    try {
+      const document = parse(text);
+      const errors = validate(this.#blueprint.schema, document);
+      prepared = errors.length > 0 ? { errors } : this.#prepare(document, text);
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      prepared = { errors: [error] };
+    }
+    this.#documents.set(text, prepared);
+    return prepared;
+  }
+
+  /** Prepares a document that someone else (graphql-yoga) already parsed and validated. */
+  prepareDocument(document: DocumentNode): PreparedDocument {
+    let prepared = this.#byNode.get(document);
+    if (!prepared) {
+      prepared = this.#prepare(document, document.loc?.source.body);
+      this.#byNode.set(document, prepared);
+    }
+    return prepared;
+  }
+
+  /** Picks the operation to run, with graphql-js's own messages for the two ways this can fail. */
+  selectOperation(prepared: PreparedDocument, operationName: string | undefined | null): OperationDefinitionNode | GraphQLError {
+    if (operationName) {
+      return prepared.operations.get(operationName) ?? new GraphQLError(`Unknown operation named "${operationName}".`);
+    }
+    if (prepared.operations.size !== 1) {
+      return new GraphQLError(
+        prepared.operations.size === 0 ? 'Must provide an operation.' : 'Must provide operation name if query contains multiple operations.',
+      );
+    }
+    return prepared.operations.values().next().value!;
+  }
+
+  /** Returns the plan for an operation, building it on first use. */
+  plan(prepared: PreparedDocument, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Plan {
+    if (prepared.text === undefined) {
+      this.stats.planMisses += 1;
+      return buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables });
+    }
+    let key = `${operation.name?.value ?? ''}\u0000${prepared.text}`;
+    for (const name of prepared.conditionVariables) key += `\u0000${variables[name] === true ? 1 : 0}`;
+    const cached = this.#plans.get(key);
+    if (cached) {
+      this.stats.planHits += 1;
+      return cached;
+    }
+    this.stats.planMisses += 1;
+    const plan = buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables });
+    this.#plans.set(key, plan);
+    return plan;
+  }
+
+  #prepare(document: DocumentNode, text: string | undefined): PreparedDocument {
+    const operations = new Map<string, OperationDefinitionNode>();
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const def of document.definitions) {
+      if (def.kind === Kind.OPERATION_DEFINITION) operations.set(def.name?.value ?? '', def);
+      else if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+    }
+    const conditionVariables = new Set<string>();
+    visit(document, {
+      Directive(node) {
+        if (node.name.value !== 'skip' && node.name.value !== 'include') return;
+        for (const arg of node.arguments ?? []) {
+          if (arg.value.kind === Kind.VARIABLE) conditionVariables.add(arg.value.name.value);
+        }
+      },
+    });
+    return { text, document, operations, fragments, conditionVariables: [...conditionVariables].sort() };
+  }
+}

@@ -1,0 +1,60 @@
+import type { FieldNode, GraphQLLeafType } from 'graphql';
+import type { FieldIR } from '../blueprint/index.ts';
+
+/**
+ * How to turn an upstream value into the response value of one field: decided at plan time
+ * from the schema type and the selection, so execution does no type lookups.
+ */
+export type Completion =
+  | { kind: 'direct' }
+  | { kind: 'leaf'; nonNull: boolean; type: GraphQLLeafType }
+  | { kind: 'list'; nonNull: boolean; of: Completion }
+  | { kind: 'object'; nonNull: boolean; typeName: string; fields: readonly PlanField[] };
+
+/** One response key of a selection set, after fragments, aliases and @skip/@include are resolved. */
+export interface PlanField {
+  responseKey: string;
+  fieldName: string;
+  /** `typename` answers __typename; `introspection` is served by graphql-js; `value` is ours. */
+  kind: 'value' | 'typename' | 'introspection';
+  parentType: string;
+  ir: FieldIR | undefined;
+  /** The merged field nodes (same response key): used to compute argument values. */
+  fieldNodes: readonly FieldNode[];
+  /** Arguments when they do not depend on variables; computed once at plan time. */
+  constantArgs: Readonly<Record<string, unknown>> | undefined;
+  completion: Completion;
+  /** The fetch this field performs, if it is bound to a connector operation. */
+  fetch: FetchStep | undefined;
+  /** True if this field or anything below it fetches: the executor walks only those branches. */
+  fetchesBelow: boolean;
+}
+
+/** One upstream operation the plan will run, as shown by `explain`. */
+export interface FetchStep {
+  id: number;
+  /** `connector.operation`. */
+  operation: string;
+  /** The field that triggers it: `Customer.orders`. */
+  field: string;
+  /** Response path of the field: `customers.orders` (list positions omitted). */
+  path: string;
+  /** 1 for root fetches; n + 1 for a fetch that needs the result of a fetch of stage n. */
+  stage: number;
+  dependsOn: number | undefined;
+  batched: boolean;
+  maxBatchSize: number | undefined;
+  /** The key template (`{parent.id}`) for batched operations; `keys` for list keys. */
+  key: string | undefined;
+  keys: string | undefined;
+  params: Readonly<Record<string, string>>;
+}
+
+/** The plan of one operation: plain data, cached and reused across requests. */
+export interface Plan {
+  operationName: string | undefined;
+  rootType: string;
+  rootFields: readonly PlanField[];
+  fetches: readonly FetchStep[];
+  hasIntrospection: boolean;
+}

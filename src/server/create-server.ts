@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { GraphQLSchema } from 'graphql';
+import type { Executor } from '../execute/index.ts';
+import type { Logger } from '../observability/index.ts';
+import { requestIdFrom, runWithRequestContext, type RequestContext } from '../observability/index.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import { createYogaServer } from './create-yoga.ts';
+import { matchFastPath, serializeResult } from './fast-path.ts';
+import { readBody } from './read-body.ts';
+import { EXPLAIN_HEADER } from './explain-header.ts';
+import { logAccess } from './log-access.ts';
+
+export interface HttpServerOptions {
+  schema: GraphQLSchema;
+  executor: Executor;
+  logger: Logger;
+  /** Dev/demo mode: GraphiQL and the explain header are allowed. */
+  dev: boolean;
+  /** Largest request body accepted; larger ones get 413. */
+  maxBodyBytes?: number;
+}
+
+export interface GatewayHttpServer {
+  server: Server;
+  /** Readiness goes false first on shutdown, so load balancers stop sending before we stop. */
+  setReady(ready: boolean): void;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The HTTP front door. The hot path (POST JSON of a valid document) is served here directly;
+ * everything else goes to graphql-yoga. Both run the same executor, inside one request context.
+ */
+export function createHttpServer(options: HttpServerOptions): GatewayHttpServer {
+  const yoga = createYogaServer({ schema: options.schema, executor: options.executor, dev: options.dev });
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
+  let ready = true;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q === -1 ? url : url.slice(0, q);
+    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (pathname === '/readyz') return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    if (pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+
+    const explain = req.headers[EXPLAIN_HEADER] === '1';
+    if (explain && !options.dev) {
+      return sendJson(res, 403, {
+        errors: [{ message: `The ${EXPLAIN_HEADER} header is only honoured in dev/demo mode.`, extensions: { code: ErrorCodes.REQUEST_EXPLAIN_FORBIDDEN } }],
+      });
+    }
+    if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
+      await yoga.handleNodeRequestAndResponse(req, res, {});
+      return;
+    }
+    const body = await readBody(req, maxBodyBytes);
+    if (body === undefined) {
+      return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+    }
+    const fast = matchFastPath(options.executor, req.headers, body);
+    if (!fast) return forwardToYoga(yoga, req, res, body);
+    const result = await options.executor.execute({
+      prepared: fast.prepared,
+      operationName: fast.params.operationName,
+      variables: fast.params.variables,
+      requestId: context.requestId,
+      explain,
+    });
+    context.operationName = fast.params.operationName;
+    context.upstreamCalls = result.upstreamCalls;
+    const text = serializeResult(result);
+    res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000 /* 65 s: outlive typical LB idle timeouts */ }, (req, res) => {
+    const callerHeader = req.headers['x-caller-id'];
+    const context: RequestContext = {
+      requestId: requestIdFrom(typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined),
+      callerId: typeof callerHeader === 'string' ? requestIdFrom(callerHeader) === callerHeader ? callerHeader : undefined : undefined,
+      startedAt: performance.now(),
+    };
+    res.setHeader('x-request-id', context.requestId);
+    res.once('finish', () => logAccess(options.logger, req, res, context));
+    runWithRequestContext(context, () => {
+      handle(req, res, context).catch((error: unknown) => {
+        options.logger.error({ err: error }, 'request failed unexpectedly');
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } }] });
+        else res.destroy();
+      });
+    });
+  });
+  return { server, setReady: (value) => (ready = value) };
+}
+
+async function forwardToYoga(
+  yoga: ReturnType<typeof createYogaServer>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { method: req.method, headers, body }, {});
+  const payload = Buffer.from(await response.arrayBuffer());
+  const outHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => (outHeaders[name] = value));
+  outHeaders['content-length'] = String(payload.length);
+  res.writeHead(response.status, outHeaders);
+  res.end(payload);
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  return value !== undefined && value.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

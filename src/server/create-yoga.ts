@@ -1,0 +1,41 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
+import type { Executor } from '../execute/index.ts';
+import { useTesseraExecutor } from './plugins/use-tessera-executor.ts';
+
+export interface YogaOptions {
+  schema: GraphQLSchema;
+  executor: Executor;
+  /** Dev mode serves GraphiQL. */
+  dev: boolean;
+}
+
+/**
+ * graphql-yoga serves everything except the hot path: GraphiQL, GET, other content types and
+ * every error response of GraphQL-over-HTTP, so those stay spec-correct without our code.
+ */
+export function createYogaServer(options: YogaOptions): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+  return createYoga({
+    schema: options.schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: options.dev ? { title: 'Tessera', defaultQuery: DEFAULT_QUERY } : false,
+    landingPage: false,
+    healthCheckEndpoint: '/yoga-health',
+    logging: false,
+    maskedErrors: true,
+    plugins: [useTesseraExecutor(options.executor)],
+  });
+}
+
+const DEFAULT_QUERY = /* GraphQL */ `# Tessera demo: a customer panel. Press the run button.
+query Panel($id: ID! = "42") {
+  customer(id: $id) {
+    id
+    name
+    tier
+    points
+    orders(limit: 3) { id createdAt totalCents status }
+    tickets(status: "open") { id subject priority agent { name team } }
+  }
+}
+`;

@@ -1,0 +1,47 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Executor, GatewayResult } from '../execute/index.ts';
+import type { PreparedDocument } from '../plan/index.ts';
+
+/** The parts of a GraphQL-over-HTTP POST body the fast path understands. */
+interface GraphQLParams {
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+}
+
+/**
+ * Decides whether a POST can skip graphql-yoga: a JSON body with a query string whose document
+ * is valid (usually a cache hit), asking for plain JSON back. Anything else, including every
+ * error response, goes to yoga so that error bodies stay exactly as GraphQL-over-HTTP says.
+ */
+export function matchFastPath(executor: Executor, headers: IncomingHttpHeaders, body: Buffer): { params: GraphQLParams; prepared: PreparedDocument } | undefined {
+  if (!acceptsPlainJson(headers.accept)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  const { query, operationName, variables, extensions } = parsed as Record<string, unknown>;
+  if (typeof query !== 'string' || extensions !== undefined) return undefined;
+  if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
+  if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
+  const prepared = executor.planCache.prepareText(query);
+  if ('errors' in prepared) return undefined;
+  return {
+    params: { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined },
+    prepared,
+  };
+}
+
+/** Serialises a result the way graphql-yoga does for `application/json`. */
+export function serializeResult(result: GatewayResult): string {
+  return JSON.stringify(result);
+}
+
+function acceptsPlainJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept === '' || accept === '*/*') return true;
+  // Anything more specific (graphql-response+json, multipart, event-stream) has its own rules: yoga.
+  return accept === 'application/json' || accept === 'application/json, */*';
+}

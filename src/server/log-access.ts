@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from '../observability/index.ts';
+import type { RequestContext } from '../observability/index.ts';
+
+/** Writes the one access-log line of a request: who, what, how it ended, and its upstream calls. */
+export function logAccess(logger: Logger, req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
+  let upstreamCallCount = 0;
+  for (const stats of Object.values(context.upstreamCalls ?? {})) upstreamCallCount += stats.calls;
+  logger.info(
+    {
+      reqId: context.requestId,
+      callerId: context.callerId,
+      method: req.method,
+      path: (req.url ?? '/').split('?', 1)[0],
+      operationName: context.operationName,
+      status: res.statusCode,
+      durationMs: Math.round((performance.now() - context.startedAt) * 1000) / 1000,
+      upstreamCallCount,
+      upstreamCalls: context.upstreamCalls,
+    },
+    'request completed',
+  );
+}
