@@ -1,0 +1,252 @@
+import path from 'node:path';
+import { ConfigError } from '../errors/gateway-error.ts';
+import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
+import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationConfig, ParamConfig, SourceMap } from './types.ts';
+
+const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations'] as const;
+const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs'] as const;
+const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle'] as const;
+const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
+
+const DEFAULT_TIMEOUT_MS = 10_000; // 10 s per upstream call, as docs/config.md promises
+// setTimeout silently turns anything above 2^31-1 ms into 1 ms; refuse it here instead.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Connector and operation names: referenced from `@source(...)` strings, so `-` is allowed. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const NAME_RULE = 'a letter or _, then letters, digits, _ or -';
+/** Param names are referenced as `{name}` in templates, whose grammar has no `-`. */
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const REQUIRED_HINTS: Record<string, string> = {
+  baseUrl: 'the upstream\'s absolute http(s) URL, e.g. "http://127.0.0.1:4101"',
+  operations: 'a mapping of operation names to operations',
+  path: 'the path template appended to baseUrl, e.g. "/customers/{id}"',
+  maxSize: 'the most keys per upstream call, a positive integer',
+  keyField: 'the dot path in each returned item that equals its key',
+};
+
+type Mapping = Record<string, unknown>;
+
+/** Collects the errors of one file; `prefix` (e.g. `connectors.crm`) starts each error's config path. */
+interface Checker {
+  prefix: string;
+  sourceMap: SourceMap;
+  errors: ConfigError[];
+}
+
+/** The connector's name: its `name` key when that is a string, else the file name without extension. */
+export function connectorNameOf(value: unknown, file: string): string {
+  const name = isMapping(value) ? value.name : undefined;
+  return typeof name === 'string' ? name : path.basename(file).replace(/\.ya?ml$/i, '');
+}
+
+/**
+ * Turns the parsed YAML of one connector file into a ConnectorConfig with every default applied.
+ * Checks shape only (keys, types, allowed values) and reports every problem, not just the first;
+ * template contents and cross-references are blueprint/'s job. `connector` is set only when
+ * the file has no error.
+ */
+export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { connector: ConnectorConfig | undefined; errors: ConfigError[] } {
+  const name = connectorNameOf(value, sourceMap.file);
+  const c: Checker = { prefix: `connectors.${name}`, sourceMap, errors: [] };
+  if (!isMapping(value)) {
+    const got = value === null || value === undefined ? 'an empty file' : describe(value);
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a mapping with keys such as baseUrl and operations; got ${got}`, []);
+    return { connector: undefined, errors: c.errors };
+  }
+  checkKeys(c, value, [], CONNECTOR_KEYS);
+  if (value.name === undefined && !NAME.test(name)) {
+    const file = path.basename(sourceMap.file);
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected the file name "${file}" to make a connector name (${NAME_RULE}), or a "name" key; got "${name}"`, [], 'key');
+  } else if (value.name !== undefined) {
+    readName(c, value, [], 'name', 'a connector name');
+  }
+  if (value.transport !== undefined && value.transport !== 'http') {
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected "http" (the only transport so far); got ${describe(value.transport)}`, ['transport']);
+  }
+  const baseUrl = required(c, value, [], 'baseUrl') ? readBaseUrl(c, value.baseUrl) : undefined;
+  const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
+  const headers = readStringMap(c, value, [], 'headers');
+  const operations: Record<string, OperationConfig> = {};
+  if (required(c, value, [], 'operations')) {
+    const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
+    for (const [opName, op] of Object.entries(ops ?? {})) {
+      const at = ['operations', opName];
+      if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
+      const checked = checkOperation(c, opName, op, at);
+      if (checked) operations[opName] = checked;
+    }
+  }
+  if (c.errors.length > 0) return { connector: undefined, errors: c.errors };
+  return {
+    connector: {
+      name,
+      transport: 'http',
+      baseUrl: baseUrl!,
+      headers,
+      timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      operations,
+      sourceMap,
+    },
+    errors: [],
+  };
+}
+
+// In checkOperation and readBatch, fallbacks such as `?? ''` only stand in for values that were
+// reported as errors; a connector with any error is discarded, so they never reach blueprint/.
+function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath): OperationConfig | undefined {
+  const op = readMapping(c, value, at, 'an operation: a mapping with at least a "path" key');
+  if (!op) return undefined;
+  checkKeys(c, op, at, OPERATION_KEYS);
+  let method: HttpMethod = 'GET';
+  if (op.method !== undefined) method = readOneOf(c, op.method, [...at, 'method'], METHODS) ?? method;
+  const opPath = required(c, op, at, 'path') ? readString(c, op, at, 'path') : undefined;
+  const result = op.result === undefined ? '' : readString(c, op, at, 'result', 'a dot path into the response body, e.g. "data.items"');
+  return {
+    name,
+    method,
+    path: opPath ?? '',
+    query: readStringMap(c, op, at, 'query'),
+    headers: readStringMap(c, op, at, 'headers'),
+    body: op.body,
+    params: readParams(c, op.params, [...at, 'params']),
+    batch: op.batch === undefined ? undefined : readBatch(c, op.batch, [...at, 'batch']),
+    result: result ?? '',
+    timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
+  };
+}
+
+function readBatch(c: Checker, value: unknown, at: ConfigPath): BatchConfig | undefined {
+  const batch = readMapping(c, value, at, 'a mapping with maxSize and keyField');
+  if (!batch) return undefined;
+  checkKeys(c, batch, at, BATCH_KEYS);
+  const maxSize = required(c, batch, at, 'maxSize') ? readPositiveInt(c, batch, at, 'maxSize', Number.MAX_SAFE_INTEGER) : undefined;
+  const keyField = required(c, batch, at, 'keyField') ? readString(c, batch, at, 'keyField') : undefined;
+  let many = false;
+  if (batch.many !== undefined && typeof batch.many !== 'boolean') {
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected true or false; got ${describe(batch.many)}`, [...at, 'many']);
+  } else if (batch.many !== undefined) {
+    many = batch.many;
+  }
+  const keyStyle = batch.keyStyle === undefined ? 'comma' : readOneOf(c, batch.keyStyle, [...at, 'keyStyle'], KEY_STYLES);
+  return { maxSize: maxSize ?? 1, keyField: keyField ?? '', many, keyStyle: keyStyle ?? 'comma' };
+}
+
+/** `id: ID!` → `{ id: { type: 'ID!' } }`; the type is checked for GraphQL type syntax only. */
+function readParams(c: Checker, value: unknown, at: ConfigPath): Record<string, ParamConfig> {
+  if (value === undefined) return {};
+  const params = readMapping(c, value, at, 'a mapping of param names to GraphQL types, e.g. "id: ID!"') ?? {};
+  const out: Record<string, ParamConfig> = {};
+  for (const [name, type] of Object.entries(params)) {
+    if (!PARAM_NAME.test(name)) {
+      report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a param name (a letter or _, then letters, digits or _); got "${name}"`, [...at, name], 'key');
+    }
+    if (typeof type === 'string' && isTypeSyntax(type.trim())) out[name] = { type: type.trim() };
+    else report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a GraphQL input type such as ID!, Int, [ID!] or [String!]!; got ${describe(type)}`, [...at, name]);
+  }
+  return out;
+}
+
+/** `Name`, `Name!`, `[T]`, `[T]!`, with lists nesting as in GraphQL's grammar. */
+function isTypeSyntax(type: string): boolean {
+  const inner = type.endsWith('!') ? type.slice(0, -1) : type;
+  if (inner.startsWith('[') && inner.endsWith(']')) return isTypeSyntax(inner.slice(1, -1));
+  return TYPE_NAME.test(inner);
+}
+
+function readBaseUrl(c: Checker, value: unknown): string | undefined {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return value as string;
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an absolute http(s) URL, e.g. "http://127.0.0.1:4101"; got ${describe(value)}`, ['baseUrl']);
+  return undefined;
+}
+
+function readName(c: Checker, obj: Mapping, at: ConfigPath, key: string, what: string): void {
+  const value = obj[key];
+  if (typeof value !== 'string' || !NAME.test(value)) {
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${what} (${NAME_RULE}); got ${describe(value)}`, [...at, key]);
+  }
+}
+
+function readOneOf<T extends string>(c: Checker, value: unknown, at: ConfigPath, allowed: readonly T[]): T | undefined {
+  if ((allowed as readonly unknown[]).includes(value)) return value as T;
+  const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, withHint(`expected one of ${allowed.join(', ')}; got ${describe(value)}`, hint), at);
+  return undefined;
+}
+
+function readString(c: Checker, obj: Mapping, at: ConfigPath, key: string, what = 'a string'): string | undefined {
+  const value = obj[key];
+  if (typeof value === 'string') return value;
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${what}; got ${describe(value)}`, [...at, key]);
+  return undefined;
+}
+
+function readPositiveInt(c: Checker, obj: Mapping, at: ConfigPath, key: string, max: number): number | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max) return value;
+  const bound = typeof value === 'number' && value > max ? ` of at most ${max}` : '';
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a positive integer${bound}; got ${describe(value)}`, [...at, key]);
+  return undefined;
+}
+
+/** Headers and query: string values; numbers and booleans are taken as their text (`limit: 10`). */
+function readStringMap(c: Checker, obj: Mapping, at: ConfigPath, key: string): Record<string, string> {
+  if (obj[key] === undefined) return {};
+  const map = readMapping(c, obj[key], [...at, key], `a mapping of ${key === 'query' ? 'query parameter' : 'header'} names to strings`) ?? {};
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(map)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
+    else report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a string; got ${describe(value)}`, [...at, key, name]);
+  }
+  return out;
+}
+
+function readMapping(c: Checker, value: unknown, at: ConfigPath, what: string): Mapping | undefined {
+  if (isMapping(value)) return value;
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${what}; got ${describe(value)}`, at);
+  return undefined;
+}
+
+/** Reports a missing required key at the mapping that should hold it; true when present. */
+function required(c: Checker, obj: Mapping, at: ConfigPath, key: string): boolean {
+  if (obj[key] !== undefined) return true;
+  const hint = REQUIRED_HINTS[key] ? ` (${REQUIRED_HINTS[key]})` : '';
+  report(c, ErrorCodes.CONFIG_MISSING_KEY, `expected key "${key}"${hint}; it is missing`, [...at, key], 'key');
+  return false;
+}
+
+function checkKeys(c: Checker, obj: Mapping, at: ConfigPath, allowed: readonly string[]): void {
+  for (const key of Object.keys(obj)) {
+    if (allowed.includes(key)) continue;
+    const message = withHint(`expected one of the keys ${allowed.join(', ')}; got "${key}"`, didYouMean(key, allowed));
+    report(c, ErrorCodes.CONFIG_UNKNOWN_KEY, message, [...at, key], 'key');
+  }
+}
+
+/** Misspelt keys and bad names point at the key; wrong values at the value itself. */
+function report(c: Checker, code: ErrorCode, message: string, at: ConfigPath, part: 'key' | 'value' = 'value'): void {
+  c.errors.push(new ConfigError(code, message, { source: c.sourceMap.locate(at, part), configPath: [c.prefix, ...at].join('.') }));
+}
+
+function isMapping(value: unknown): value is Mapping {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Ends the sentence before a did-you-mean hint, which starts with a space. */
+function withHint(message: string, hint: string): string {
+  return hint ? `${message}.${hint}` : message;
+}
+
+/** How a found value reads in a message: strings quoted, collections by kind. */
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isMapping(value)) return 'a mapping';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}

@@ -1,0 +1,146 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import { displayPath } from '../errors/format-config-error.ts';
+import { parseYamlWithPositions } from './yaml-with-positions.ts';
+import { interpolateEnv, type Env } from './interpolate-env.ts';
+import { checkConnectorShape, connectorNameOf } from './check-connector-shape.ts';
+import type { Config, ConnectorConfig, SchemaFile } from './types.ts';
+
+/** One connector file's text, with the path it is reported under. */
+export interface ConnectorFile {
+  file: string;
+  text: string;
+}
+
+/** Config as text, before parsing: what loadConfig reads from disk, or what a test writes inline. */
+export interface ConfigSources {
+  connectorFiles: readonly ConnectorFile[];
+  schemaFiles: readonly SchemaFile[];
+}
+
+export interface LoadConfigOptions {
+  schemasDir: string;
+  connectorsDir: string;
+  /** Values for `${VAR}` in connector files; defaults to process.env. */
+  env?: Env;
+}
+
+/** What loading produced: every problem found, and the connectors that had none. */
+export interface LoadResult {
+  config: Config;
+  errors: ConfigError[];
+}
+
+const CONNECTOR_FILE = /\.ya?ml$/i;
+const SCHEMA_FILE = /\.graphql$/i;
+
+/**
+ * Reads `connectors/*.yaml|*.yml` and `schemas/*.graphql`, each folder sorted by file name so
+ * that output is the same on every machine, and shape-checks the connectors. Never throws for
+ * the user's mistakes: every one of them is in `errors`.
+ */
+export async function loadConfig(options: LoadConfigOptions): Promise<LoadResult> {
+  const errors: ConfigError[] = [];
+  const [connectorFiles, schemaFiles] = await Promise.all([
+    readFolder(options.connectorsDir, CONNECTOR_FILE, 'connectors', '*.yaml or *.yml', errors),
+    readFolder(options.schemasDir, SCHEMA_FILE, 'schemas', '*.graphql', errors),
+  ]);
+  const checked = checkConfigSources({ connectorFiles, schemaFiles }, options.env ?? process.env);
+  return { config: checked.config, errors: [...errors, ...checked.errors] };
+}
+
+/**
+ * Builds a Config from file texts: parses each connector's YAML, fills in `${VAR}`s from `env`,
+ * checks its shape and rejects duplicate connector names. Schema files are passed through
+ * unparsed (blueprint/ parses them). Errors come per file in order, sorted by position within it.
+ */
+export function checkConfigSources(sources: ConfigSources, env: Env = {}): LoadResult {
+  const errors: ConfigError[] = [];
+  const connectors: ConnectorConfig[] = [];
+  const fileByName = new Map<string, string>();
+  for (const { file, text } of sources.connectorFiles) {
+    const parsed = parseYamlWithPositions(file, text, `connectors.${connectorNameOf(undefined, file)}`);
+    if (parsed.value === undefined) {
+      errors.push(...byPosition(parsed.errors));
+      continue;
+    }
+    const name = connectorNameOf(parsed.value, file);
+    const interpolated = interpolateEnv(parsed.value, env, parsed.sourceMap, `connectors.${name}`);
+    const shape = checkConnectorShape(interpolated.value, parsed.sourceMap);
+    // A value whose variable is unset would also fail its shape check; one error per value is enough.
+    const envPaths = new Set(interpolated.errors.map((e) => e.configPath));
+    const fileErrors = [...parsed.errors, ...interpolated.errors, ...shape.errors.filter((e) => !envPaths.has(e.configPath))];
+
+    const first = fileByName.get(name);
+    if (first !== undefined) {
+      fileErrors.push(
+        new ConfigError(ErrorCodes.CONFIG_DUPLICATE_NAME, `expected each connector name once; "${name}" is already the name of ${displayPath(first)}`, {
+          source: parsed.sourceMap.locate(['name'], 'value'),
+          configPath: `connectors.${name}`,
+        }),
+      );
+    } else {
+      fileByName.set(name, file);
+    }
+    errors.push(...byPosition(fileErrors));
+    if (shape.connector && fileErrors.every((e) => e.severity === 'warning')) connectors.push(shape.connector);
+  }
+  return { config: { connectors, schemaFiles: [...sources.schemaFiles] }, errors };
+}
+
+/** Reads every matching file of one folder, sorted by name; a folder or file it cannot read becomes an error. */
+async function readFolder(dir: string, pattern: RegExp, configPath: string, what: string, errors: ConfigError[]): Promise<{ file: string; text: string }[]> {
+  let names: string[];
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    // Symlinks are followed by readFile below; sub-folders are not config.
+    names = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && pattern.test(e.name)).map((e) => e.name);
+  } catch (error) {
+    errors.push(
+      new ConfigError(ErrorCodes.CONFIG_FILE_UNREADABLE, `expected a readable folder "${displayPath(dir)}" of ${what} files; got ${systemReason(error)}`, {
+        configPath,
+        cause: error,
+      }),
+    );
+    return [];
+  }
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const read = await Promise.all(
+    names.map(async (name) => {
+      const file = path.join(dir, name);
+      try {
+        return { file, text: await readFile(file, 'utf8') };
+      } catch (error) {
+        return { file, error };
+      }
+    }),
+  );
+  const files: { file: string; text: string }[] = [];
+  // Errors are added in name order, not in the order the reads happen to finish.
+  for (const entry of read) {
+    if (entry.text !== undefined) {
+      files.push({ file: entry.file, text: entry.text });
+      continue;
+    }
+    errors.push(
+      new ConfigError(ErrorCodes.CONFIG_FILE_UNREADABLE, `expected a readable file; got ${systemReason(entry.error)}`, {
+        source: { file: entry.file, line: 1, column: 1 },
+        configPath,
+        cause: entry.error,
+      }),
+    );
+  }
+  return files;
+}
+
+/** `ENOENT: no such file or directory`, without the path Node appends (the message names it already). */
+function systemReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split(', ')[0] ?? message;
+}
+
+function byPosition(errors: readonly ConfigError[]): ConfigError[] {
+  return [...errors].sort((a, b) => (a.source?.line ?? 0) - (b.source?.line ?? 0) || (a.source?.column ?? 0) - (b.source?.column ?? 0));
+}

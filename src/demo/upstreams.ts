@@ -1,0 +1,57 @@
+import { startJsonService, type DemoServiceName, type JsonService, type RecordedRequest, type Route } from './json-service.ts';
+import { AGENTS_ROUTES, CRM_ROUTES, ORDERS_ROUTES, TICKETS_ROUTES } from './demo-routes.ts';
+
+export type { DemoServiceName, RecordedRequest } from './json-service.ts';
+
+export interface DemoUpstreamsOptions {
+  /** Added before every response of every service, in milliseconds; default 0. */
+  delayMs?: number;
+  /** Interface to listen on; default 127.0.0.1 (loopback only). */
+  host?: string;
+}
+
+/** The four running demo upstreams (CRM, Orders, Tickets, Agents). */
+export interface DemoUpstreams {
+  urls: Record<DemoServiceName, string>;
+  /** The variables the demo connectors read for their baseUrl. */
+  env: { CRM_URL: string; ORDERS_URL: string; TICKETS_URL: string; AGENTS_URL: string };
+  /** Every request any of the four received, in arrival order. The array is reused by resetRequests(). */
+  requests: RecordedRequest[];
+  /** Empties `requests` in place. */
+  resetRequests(): void;
+  /** Closes all four servers and their keep-alive connections. */
+  close(): Promise<void>;
+}
+
+const ROUTES: Record<DemoServiceName, readonly Route[]> = { crm: CRM_ROUTES, orders: ORDERS_ROUTES, tickets: TICKETS_ROUTES, agents: AGENTS_ROUTES };
+
+/** Starts the four demo upstreams as real node:http servers on port 0 (loopback by default). */
+export async function startDemoUpstreams(options: DemoUpstreamsOptions = {}): Promise<DemoUpstreams> {
+  const requests: RecordedRequest[] = [];
+  const host = options.host ?? '127.0.0.1';
+  const delayMs = options.delayMs ?? 0;
+  const names = Object.keys(ROUTES) as DemoServiceName[];
+  const started = await Promise.allSettled(
+    names.map((service) => startJsonService({ service, routes: ROUTES[service], host, delayMs, record: (r) => requests.push(r) })),
+  );
+  const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const closeAll = async (): Promise<void> => {
+    await Promise.all(services.map((s) => s.close()));
+  };
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await closeAll();
+    throw failed.reason;
+  }
+  const byName = Object.fromEntries(names.map((name, i) => [name, services[i]!])) as Record<DemoServiceName, JsonService>;
+  const urls = { crm: byName.crm.url, orders: byName.orders.url, tickets: byName.tickets.url, agents: byName.agents.url };
+  return {
+    urls,
+    env: { CRM_URL: urls.crm, ORDERS_URL: urls.orders, TICKETS_URL: urls.tickets, AGENTS_URL: urls.agents },
+    requests,
+    resetRequests: () => {
+      requests.length = 0;
+    },
+    close: closeAll,
+  };
+}

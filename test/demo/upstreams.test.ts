@@ -1,0 +1,184 @@
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startDemoUpstreams, type DemoServiceName, type DemoUpstreams } from '../../src/demo/upstreams.ts';
+import { agentById, customerById, ordersOfCustomer, ticketsOfCustomer } from '../../src/demo/data.ts';
+
+let upstreams: DemoUpstreams;
+beforeAll(async () => {
+  upstreams = await startDemoUpstreams();
+});
+afterAll(() => upstreams.close());
+
+/** GETs `path` on one demo service and returns status, content-type and parsed body. */
+async function get(service: DemoServiceName, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(upstreams.urls[service] + path, { headers });
+  return { status: response.status, contentType: response.headers.get('content-type'), body: (await response.json()) as unknown };
+}
+
+const NOT_FOUND = { error: 'not found' };
+const customer = (id: string) => customerById(id)!;
+
+interface RouteCase {
+  name: string;
+  service: DemoServiceName;
+  path: string;
+  status: number;
+  body: () => unknown;
+}
+
+const ROUTE_CASES: RouteCase[] = [
+  { name: 'crm: one customer', service: 'crm', path: '/customers/42', status: 200, body: () => ({ customer: customer('42') }) },
+  { name: 'crm: the last customer', service: 'crm', path: '/customers/10000', status: 200, body: () => ({ customer: customer('10000') }) },
+  { name: 'crm: an id past the end', service: 'crm', path: '/customers/10001', status: 404, body: () => NOT_FOUND },
+  { name: 'crm: a non-canonical id', service: 'crm', path: '/customers/01', status: 404, body: () => NOT_FOUND },
+  { name: 'crm: a percent-encoded id is decoded', service: 'crm', path: '/customers/%34%32', status: 200, body: () => ({ customer: customer('42') }) },
+  { name: 'crm: trimmed to requested fields (id kept)', service: 'crm', path: '/customers/7?fields=tier_code,points,nope', status: 200, body: () => ({ customer: { id: '7', tier_code: customer('7').tier_code, points: customer('7').points } }) },
+  { name: 'crm: batch in ascending id order, unknown ids omitted', service: 'crm', path: '/customers?ids=30,2,99999,abc,2,7', status: 200, body: () => ({ items: [customer('2'), customer('7'), customer('30')] }) },
+  { name: 'crm: batch with repeated ids=', service: 'crm', path: '/customers?ids=5&ids=4', status: 200, body: () => ({ items: [customer('4'), customer('5')] }) },
+  { name: 'crm: batch trimmed to fields', service: 'crm', path: '/customers?ids=3,1&fields=full_name', status: 200, body: () => ({ items: [{ id: '1', full_name: 'Nia Wang' }, { id: '3', full_name: customer('3').full_name }] }) },
+  { name: 'crm: batch of only unknown ids', service: 'crm', path: '/customers?ids=0,x', status: 200, body: () => ({ items: [] }) },
+  { name: 'crm: batch without ids', service: 'crm', path: '/customers', status: 400, body: () => ({ error: 'missing query parameter: ids' }) },
+  { name: 'orders: batched, newest `limit` per customer', service: 'orders', path: '/orders?customerIds=2,1&limit=2', status: 200, body: () => ({ items: [...ordersOfCustomer('1').slice(0, 2), ...ordersOfCustomer('2').slice(0, 2)] }) },
+  { name: 'orders: batched without limit = all', service: 'orders', path: '/orders?customerIds=4,99999', status: 200, body: () => ({ items: ordersOfCustomer('4') }) },
+  { name: 'orders: limit=0', service: 'orders', path: '/orders?customerIds=4&limit=0', status: 200, body: () => ({ items: [] }) },
+  { name: 'orders: malformed limit', service: 'orders', path: '/orders?customerIds=4&limit=-1', status: 400, body: () => ({ error: 'invalid limit: expected a non-negative integer, got "-1"' }) },
+  { name: 'orders: batch without customerIds', service: 'orders', path: '/orders?limit=3', status: 400, body: () => ({ error: 'missing query parameter: customerIds' }) },
+  { name: 'orders: one customer', service: 'orders', path: '/customers/3/orders?limit=3', status: 200, body: () => ({ items: ordersOfCustomer('3').slice(0, 3) }) },
+  { name: 'orders: unknown customer', service: 'orders', path: '/customers/0/orders', status: 404, body: () => NOT_FOUND },
+  { name: 'tickets: batched, status filter', service: 'tickets', path: '/tickets?customerIds=13,10,2&status=open', status: 200, body: () => ({ items: ['2', '10', '13'].flatMap((id) => ticketsOfCustomer(id, 'open')) }) },
+  { name: 'tickets: batched, no filter', service: 'tickets', path: '/tickets?customerIds=1,2', status: 200, body: () => ({ items: [...ticketsOfCustomer('1'), ...ticketsOfCustomer('2')] }) },
+  { name: 'tickets: one customer, filtered', service: 'tickets', path: '/customers/10/tickets?status=closed', status: 200, body: () => ({ items: ticketsOfCustomer('10', 'closed') }) },
+  { name: 'tickets: unknown customer', service: 'tickets', path: '/customers/abc/tickets', status: 404, body: () => NOT_FOUND },
+  { name: 'agents: one agent', service: 'agents', path: '/agents/a200', status: 200, body: () => ({ agent: agentById('a200') }) },
+  { name: 'agents: unknown agent', service: 'agents', path: '/agents/a201', status: 404, body: () => NOT_FOUND },
+  { name: 'agents: batch in ascending id order, unknown omitted', service: 'agents', path: '/agents?ids=a10,a2,a0,zz,a1', status: 200, body: () => ({ items: [agentById('a1'), agentById('a2'), agentById('a10')] }) },
+  { name: 'unknown route', service: 'crm', path: '/admin', status: 404, body: () => NOT_FOUND },
+  { name: "another service's route", service: 'crm', path: '/orders?customerIds=1', status: 404, body: () => NOT_FOUND },
+  { name: 'trailing slash', service: 'agents', path: '/agents/', status: 404, body: () => NOT_FOUND },
+];
+
+describe('demo upstream routes', () => {
+  test.for(ROUTE_CASES)('$name: GET $service $path → $status', async (row) => {
+    const response = await get(row.service, row.path);
+    expect(response).toEqual({ status: row.status, contentType: 'application/json', body: row.body() });
+  });
+
+  test('exact content of customer 1 and agent a1 (pinned, so the data never drifts between machines)', async () => {
+    expect((await get('crm', '/customers/1')).body).toEqual({
+      customer: {
+        id: '1',
+        full_name: 'Nia Wang',
+        email: 'nia.wang1@example.com',
+        phone: '+1-555-2692906',
+        points: 45362,
+        tier_code: 'bronze',
+        status: 'active',
+        created_at: '2017-12-31T12:41:07Z',
+        birthday: '2000-09-15',
+        gender: 'male',
+        language: 'en',
+        country: 'GB',
+        vip: false,
+        balance_cents: 67658,
+        last_login_at: '2025-05-08T21:40:19Z',
+        marketing_opt_in: true,
+        address: { street: '928 Station Lane', city: 'London', zip: '20450', country_code: 'GB' },
+        tags: [],
+        note: null,
+      },
+    });
+    expect((await get('agents', '/agents/a1')).body).toEqual({ agent: { id: 'a1', name: 'Jun Jones', team: 'escalations', email: 'jun.jones.a1@support.example.com' } });
+    expect((await get('tickets', '/customers/1/tickets')).body).toEqual({
+      items: [
+        { id: 't-1-2', customer_id: '1', subject: 'Points missing after purchase', status: 'closed', priority: 'normal', created_at: '2025-05-11T22:15:03Z', agent_id: 'a164' },
+        { id: 't-1-1', customer_id: '1', subject: 'Change delivery address', status: 'open', priority: 'normal', created_at: '2025-03-25T02:46:10Z', agent_id: 'a17' },
+      ],
+    });
+    const orders = (await get('orders', '/orders?customerIds=1,2&limit=3')).body as { items: { id: string }[] };
+    expect(orders.items.map((o) => o.id)).toEqual(['o-1-9', 'o-1-8', 'o-1-7', 'o-2-1']);
+  });
+
+  test.for([
+    ['crm', '/customers/9876'],
+    ['orders', '/orders?customerIds=9,8,7&limit=5'],
+    ['tickets', '/tickets?customerIds=9,8,7'],
+    ['agents', '/agents?ids=a5,a6'],
+  ] as const)('determinism: %s %s answers the same bytes twice', async ([service, path]) => {
+    const first = await (await fetch(upstreams.urls[service] + path)).text();
+    const second = await (await fetch(upstreams.urls[service] + path)).text();
+    expect(second).toBe(first);
+  });
+});
+
+describe('request recording', () => {
+  test('records every call: method, service, raw path, parsed query, x-* headers', async () => {
+    upstreams.resetRequests();
+    await get('crm', '/customers?ids=1,2&fields=email', { 'x-request-id': 'req-1', 'x-caller-id': 'billing', authorization: 'secret' });
+    await get('tickets', '/tickets?customerIds=1&customerIds=2&status=open', { 'x-request-id': 'req-2' });
+    await fetch(upstreams.urls.agents + '/agents/a1', { method: 'POST', body: 'ignored' });
+    const time = expect.any(Number) as unknown as number;
+    expect(upstreams.requests).toEqual([
+      { method: 'GET', service: 'crm', path: '/customers', query: { ids: '1,2', fields: 'email' }, headers: { 'x-request-id': 'req-1', 'x-caller-id': 'billing' }, time },
+      { method: 'GET', service: 'tickets', path: '/tickets', query: { customerIds: '1,2', status: 'open' }, headers: { 'x-request-id': 'req-2' }, time },
+      { method: 'POST', service: 'agents', path: '/agents/a1', query: {}, headers: {}, time },
+    ]);
+    const held = upstreams.requests;
+    upstreams.resetRequests();
+    expect(held).toBe(upstreams.requests);
+    expect(held).toEqual([]);
+  });
+
+  test('a non-GET method is not a route', async () => {
+    const response = await fetch(upstreams.urls.agents + '/agents/a1', { method: 'DELETE' });
+    expect([response.status, await response.json()]).toEqual([404, NOT_FOUND]);
+  });
+});
+
+describe('hostile path ids', () => {
+  test.for([
+    // `..%2F..%2Fadmin` is one segment: decoded to the id "../../admin", which is simply unknown.
+    { service: 'crm', path: '/customers/..%2F..%2Fadmin' },
+    // Decoding before routing would turn this into /customers/1/orders and answer 200.
+    { service: 'orders', path: '/customers/1%2Forders' },
+    // Decoding before routing would make this /customers/1 and answer customer 1.
+    { service: 'crm', path: '/customers/1%2F' },
+    // Not valid percent-encoding: not found, not a crash.
+    { service: 'crm', path: '/customers/%E0%A4%A' },
+  ] as const)('$service $path is a 404 and arrives percent-encoded', async ({ service, path }) => {
+    upstreams.resetRequests();
+    expect(await get(service, path)).toEqual({ status: 404, contentType: 'application/json', body: NOT_FOUND });
+    expect(upstreams.requests.map((r) => r.path)).toEqual([path]);
+  });
+});
+
+describe('lifecycle', () => {
+  test('delayMs holds every response, 404s included', async () => {
+    const slow = await startDemoUpstreams({ delayMs: 50 });
+    try {
+      for (const path of ['/customers/1', '/nope']) {
+        const started = performance.now();
+        await (await fetch(slow.urls.crm + path)).arrayBuffer();
+        expect(performance.now() - started).toBeGreaterThanOrEqual(45); // lower bound only: timers never fire early by more than a tick
+      }
+    } finally {
+      await slow.close();
+    }
+  });
+
+  test('env names the four urls, and close() frees every port', async () => {
+    const own = await startDemoUpstreams();
+    expect(own.env).toEqual({ CRM_URL: own.urls.crm, ORDERS_URL: own.urls.orders, TICKETS_URL: own.urls.tickets, AGENTS_URL: own.urls.agents });
+    const urls = Object.values(own.urls);
+    expect(urls.every((u) => /^http:\/\/127\.0\.0\.1:\d+$/.test(u))).toBe(true);
+    expect(new Set(urls).size).toBe(4);
+    await fetch(own.urls.crm + '/customers/1'); // leaves a keep-alive connection open
+    await own.close();
+    for (const url of urls) {
+      await expect(fetch(url + '/customers/1')).rejects.toThrow('fetch failed');
+      const probe = createServer().listen(Number(new URL(url).port), '127.0.0.1');
+      await once(probe, 'listening');
+      await new Promise((resolve) => probe.close(resolve));
+    }
+  });
+});
