@@ -53,7 +53,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       });
     }
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
-      await yoga.handleNodeRequestAndResponse(req, res, {});
+      await yoga.requestListener(req, res);
       return;
     }
     const body = await readBody(req, maxBodyBytes);

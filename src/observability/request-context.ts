@@ -1,0 +1,46 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { UpstreamCallStats } from '../execute/loaders.ts';
+
+/** What every log line and upstream call of one request needs to know about it. */
+export interface RequestContext {
+  requestId: string;
+  callerId: string | undefined;
+  /** performance.now() at arrival, for the access log's duration. */
+  startedAt: number;
+  /** Filled in by the executor, read by the access log. */
+  operationName?: string | undefined;
+  upstreamCalls?: Record<string, UpstreamCallStats> | undefined;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `fn` with `context` visible to every async continuation it starts (timers, sockets, promises). */
+export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The context of the request being served, or undefined outside any request. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** A fresh request id. */
+export function newRequestId(): string {
+  return randomUUID();
+}
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Accepts a caller's `x-request-id` only if it is short and plain, so that a caller cannot
+ * inject log lines or huge values; anything else gets a generated id.
+ */
+export function requestIdFrom(headerValue: string | undefined): string {
+  return headerValue !== undefined && SAFE_ID.test(headerValue) ? headerValue : newRequestId();
+}
+
+/** True if a caller-supplied identifier is safe to log as is. */
+export function isSafeIdentifier(value: string): boolean {
+  return SAFE_ID.test(value);
+}

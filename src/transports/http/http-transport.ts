@@ -1,0 +1,90 @@
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { UpstreamError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import type { Transport, UpstreamRequest, UpstreamResponse } from '../transport.ts';
+
+export interface HttpTransportOptions {
+  /** Keep-alive connections per upstream origin. */
+  connections?: number;
+  /** Largest JSON body accepted from an upstream. */
+  maxResponseBytes?: number;
+}
+
+/**
+ * HTTP/JSON upstream calls on one undici Agent (a keep-alive pool per origin). Every failure
+ * becomes an UpstreamError with a stable code; upstream bodies never reach the caller.
+ */
+export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024; // 16 MiB
+  const agent = new Agent({
+    connections: options.connections ?? 128,
+    keepAliveTimeout: 30_000, // 30 s
+    connect: { timeout: 5_000 }, // 5 s
+  });
+
+  return {
+    kind: 'http',
+    async send(request: UpstreamRequest, { signal }: { signal?: AbortSignal }): Promise<UpstreamResponse> {
+      const id = `${request.connector}.${request.operation}`;
+      const details = { connector: request.connector, operation: request.operation };
+      const timeout = AbortSignal.timeout(request.timeoutMs);
+      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+      if (request.body !== undefined) headers['content-type'] = 'application/json';
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await agent.request({
+          origin: request.origin,
+          path: request.path,
+          method: request.method,
+          headers,
+          body: request.body,
+          signal: combined,
+        });
+      } catch (error) {
+        throw classify(error, id, request, details, timeout);
+      }
+      const status = response.statusCode;
+      if (status < 200 || status >= 300) {
+        // Drain so the keep-alive socket can be reused; the body itself is never shown to callers.
+        await response.body.dump().catch(() => undefined);
+        if (status === 404) {
+          throw new UpstreamError(ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND, `Upstream ${id} has no such entity (HTTP 404)`, { details: { ...details, status }, httpStatus: 404 });
+        }
+        throw new UpstreamError(ErrorCodes.UPSTREAM_HTTP_ERROR, `Upstream ${id} answered HTTP ${status}`, { details: { ...details, status } });
+      }
+      let text: string;
+      try {
+        const declared = Number(response.headers['content-length'] ?? 0);
+        if (declared > maxResponseBytes) {
+          await response.body.dump().catch(() => undefined);
+          throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered more than ${maxResponseBytes} bytes`, { details });
+        }
+        text = await response.body.text();
+      } catch (error) {
+        if (error instanceof UpstreamError) throw error;
+        throw classify(error, id, request, details, timeout);
+      }
+      if (text.length > maxResponseBytes) {
+        throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered more than ${maxResponseBytes} bytes`, { details });
+      }
+      if (status === 204 || text.length === 0) return { status, body: null };
+      try {
+        return { status, body: JSON.parse(text) as unknown };
+      } catch (error) {
+        throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered with invalid JSON`, { details, cause: error });
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function classify(error: unknown, id: string, request: UpstreamRequest, details: Record<string, unknown>, timeout: AbortSignal): UpstreamError {
+  if (timeout.aborted) {
+    return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${id} timed out after ${request.timeoutMs} ms`, { details, cause: error, httpStatus: 504 });
+  }
+  if (error instanceof Error && (error.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError)) {
+    return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${id} call was aborted`, { details, cause: error, httpStatus: 504 });
+  }
+  return new UpstreamError(ErrorCodes.UPSTREAM_UNAVAILABLE, `Upstream ${id} is unavailable`, { details, cause: error, httpStatus: 503 });
+}

@@ -1,0 +1,88 @@
+import { describe, expect, test } from 'vitest';
+import { getVariableValues, type OperationDefinitionNode } from 'graphql';
+import path from 'node:path';
+import { validateConfig } from '../../src/index.ts';
+import { PlanCache, describePlan, printPlan } from '../../src/plan/index.ts';
+import { REPO_ROOT } from '../support/gateway.ts';
+
+const report = await validateConfig({ configDir: REPO_ROOT, env: {} });
+const blueprint = report.blueprint!;
+
+function planOf(cache: PlanCache, text: string, inputs: Record<string, unknown> = {}, operationName?: string) {
+  const prepared = cache.prepareText(text);
+  if ('errors' in prepared) throw new Error(prepared.errors.map((e) => e.message).join('; '));
+  const operation = cache.selectOperation(prepared, operationName) as OperationDefinitionNode;
+  const { coerced } = getVariableValues(blueprint.schema, operation.variableDefinitions ?? [], inputs);
+  return cache.plan(prepared, operation, coerced!);
+}
+
+const PANEL = `query Panel($id: ID!) {
+  customer(id: $id) { name orders(limit: 3) { id } tickets(status: "open") { agent { name } } }
+}`;
+
+describe('planner', () => {
+  test('the panel plans four fetches in three dependent stages', () => {
+    const plan = planOf(new PlanCache(blueprint), PANEL, { id: '1' });
+    expect(describePlan(plan).stages.map((s) => s.fetches.map((f) => `${f.operation}@${f.path}<-${f.dependsOn ?? '-'}`))).toEqual([
+      ['crm.getCustomers@customer<--'],
+      ['orders.ordersByCustomer@customer.orders<-1', 'tickets.ticketsByCustomer@customer.tickets<-1'],
+      ['agents.getAgents@customer.tickets.agent<-3'],
+    ]);
+    expect(printPlan(plan)).toBe(
+      [
+        'Plan for query Panel: 4 fetches in 3 stages',
+        'Stage 1:',
+        '  #1 crm.getCustomers  ← Query.customer at customer',
+        '      batched by key {args.id} (max 100 per call)',
+        'Stage 2 (after stage 1), in parallel:',
+        '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
+        '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
+        '  #3 tickets.ticketsByCustomer  ← Customer.tickets at customer.tickets',
+        '      batched by key {parent.id} (max 100 per call); params status={args.status}; needs #1',
+        'Stage 3 (after stage 2):',
+        '  #4 agents.getAgents  ← Ticket.agent at customer.tickets.agent',
+        '      batched by key {parent.agentId} (max 100 per call); needs #3',
+      ].join('\n'),
+    );
+  });
+
+  test('only fields that need a connector produce fetches', () => {
+    const plan = planOf(new PlanCache(blueprint), '{ customer(id: "1") { name address { city } tags } }');
+    expect(plan.fetches.map((f) => f.operation)).toEqual(['crm.getCustomers']);
+  });
+
+  test.for([
+    { name: 'skipped', vars: { skip: true }, fetches: ['crm.getCustomers'] },
+    { name: 'included', vars: { skip: false }, fetches: ['crm.getCustomers', 'orders.ordersByCustomer'] },
+  ])('@skip with a variable: $name', ({ vars, fetches }) => {
+    const plan = planOf(new PlanCache(blueprint), 'query($skip: Boolean!) { customer(id: "1") { name orders @skip(if: $skip) { id } } }', vars);
+    expect(plan.fetches.map((f) => f.operation)).toEqual(fetches);
+  });
+
+  test('fragments and aliases merge into one plan field per response key', () => {
+    const plan = planOf(
+      new PlanCache(blueprint),
+      `{ customer(id: "1") { ...A ... on Customer { name } n: name } }
+       fragment A on Customer { name orders { id } }`,
+    );
+    const customer = plan.rootFields[0]!;
+    expect(customer.completion.kind === 'object' && customer.completion.fields.map((f) => f.responseKey)).toEqual(['name', 'orders', 'n']);
+  });
+
+  test('plans are cached by document, operation name and @skip/@include values', () => {
+    const cache = new PlanCache(blueprint);
+    const doc = 'query A($s: Boolean!) { customer(id: "1") { name @skip(if: $s) } } query B { customer(id: "2") { id } }';
+    const a1 = planOf(cache, doc, { s: true }, 'A');
+    const a2 = planOf(cache, doc, { s: true }, 'A');
+    const a3 = planOf(cache, doc, { s: false }, 'A');
+    const b = planOf(cache, doc, {}, 'B');
+    expect(a2).toBe(a1);
+    expect(a3).not.toBe(a1);
+    expect(b).not.toBe(a1);
+    expect(cache.stats).toEqual({ documentHits: 3, documentMisses: 1, planHits: 1, planMisses: 3 });
+  });
+
+  test('the demo config directory is what the planner reads', () => {
+    expect(blueprint.connectors.map((c) => path.basename(c.sourceMap.file))).toEqual(['agents.yaml', 'crm.yaml', 'orders.yaml', 'tickets.yaml']);
+  });
+});
