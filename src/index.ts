@@ -39,13 +39,19 @@ export interface ValidationReport {
 /** Loads and compiles the config; reports every problem instead of throwing. `tessera validate` prints this. */
 export async function validateConfig(location: ConfigLocation = {}): Promise<ValidationReport> {
   const configDir = location.configDir ?? process.cwd();
+  const connectorsDir = location.connectorsDir ?? path.join(configDir, 'connectors');
   const { config, errors } = await loadConfig({
     schemasDir: location.schemasDir ?? path.join(configDir, 'schemas'),
-    connectorsDir: location.connectorsDir ?? path.join(configDir, 'connectors'),
+    connectorsDir,
     env: location.env ?? process.env,
   });
-  const compiled = errors.length > 0 ? { blueprint: undefined, errors: [], warnings: [] } : compileBlueprint(config);
+  // Compile even when some connector files are broken, so schema problems show in the same run.
+  const brokenConnectors = new Set(
+    errors.flatMap((e) => (e.source && path.dirname(path.resolve(e.source.file)) === path.resolve(connectorsDir) ? [path.basename(e.source.file).replace(/\.ya?ml$/, '')] : [])),
+  );
+  const compiled = compileBlueprint(config, { brokenConnectors });
   const allErrors = [...errors, ...compiled.errors];
+  if (errors.length > 0) compiled.blueprint = undefined;
   const overrides = new Map(config.schemaFiles.map((f) => [f.file, f.text]));
   const text = formatConfigErrors([...allErrors, ...compiled.warnings], fileLineReader(overrides));
   return { blueprint: compiled.blueprint, errors: allErrors, warnings: compiled.warnings, text };

@@ -17,7 +17,10 @@ import { locateNode } from './graphql-location.ts';
 import { isLeafValueType, isListLike, isListOfLeaves, isParamCompatible, printTypeNode } from './type-compat.ts';
 
 /** Lookup of compiled operations by connector, used to resolve `@source(connector:, operation:)`. */
-export type OperationIndex = ReadonlyMap<string, ReadonlyMap<string, CompiledOperation>>;
+export type OperationIndex = ReadonlyMap<string, ReadonlyMap<string, CompiledOperation>> & {
+  /** Connectors declared in files that failed to load: bindings to them are not checked further. */
+  brokenConnectors?: ReadonlySet<string>;
+};
 
 /** Compiles one field's `@map` and `@source` directives into its IR, collecting every error. */
 export function compileField(
@@ -67,6 +70,8 @@ function compileBinding(
     return undefined;
   }
   const byConnector = operations.get(connectorArg.value);
+  // A connector whose file failed to load has already been reported; do not report it twice.
+  if (!byConnector && operations.brokenConnectors?.has(connectorArg.value)) return undefined;
   if (!byConnector) {
     fail(ErrorCodes.CONFIG_UNKNOWN_CONNECTOR, `expected a connector declared in connectors/*.yaml; got "${connectorArg.value}".${didYouMean(connectorArg.value, [...operations.keys()])}`, connectorArg.node);
     return undefined;

@@ -18,10 +18,11 @@ export interface CompileResult {
  * Turns shape-checked config into the frozen Blueprint. Every step appends to one error list
  * instead of throwing, so an operator sees every problem in one run (tailcall's approach).
  */
-export function compileBlueprint(config: Config): CompileResult {
+export function compileBlueprint(config: Config, options: { brokenConnectors?: ReadonlySet<string> } = {}): CompileResult {
   const errors: ConfigError[] = [];
   const operations = new Map<string, CompiledOperation>();
-  const byConnector = new Map<string, Map<string, CompiledOperation>>();
+  const byConnector: Map<string, Map<string, CompiledOperation>> & { brokenConnectors?: ReadonlySet<string> } = new Map();
+  byConnector.brokenConnectors = options.brokenConnectors;
   for (const connector of config.connectors) {
     const ops = new Map<string, CompiledOperation>();
     for (const op of compileConnector(connector, errors)) {

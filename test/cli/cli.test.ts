@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { REPO_ROOT, writeConfigDir } from '../support/gateway.ts';
+
+const MAIN = path.join(REPO_ROOT, 'src/cli/main.ts');
+
+/** Runs the real CLI in a child process and returns its exit code and output. */
+function tessera(args: string[], cwd = REPO_ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, LOG_LEVEL: 'silent' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+let broken: { dir: string; remove(): Promise<void> };
+beforeAll(async () => {
+  broken = await writeConfigDir({
+    connectors: { 'crm.yaml': 'baseUrl: http://127.0.0.1:4101\noperations:\n  getCustomer:\n    method: GTE\n    path: /customers/{id}\n    params:\n      id: ID!\n' },
+    schemas: { 'api.graphql': 'type Query {\n  customer(id: ID!): Customer @source(connector: "crm", operation: "getCustomer", params: { id: "{args.id}" })\n}\ntype Customer { id: ID! nickname: Strng }\n' },
+  });
+  await writeFile(path.join(broken.dir, 'panel.graphql'), '{ customer(id: "1") { id } }');
+});
+afterAll(() => broken.remove());
+
+describe('tessera validate', () => {
+  test('the demo config is valid', async () => {
+    const result = await tessera(['validate']);
+    expect(result).toEqual({ code: 0, stdout: 'OK: 4 connectors, 7 operations.\n', stderr: '' });
+  });
+
+  test('every problem is printed with file:line:col, code and a caret; exit code 1', async () => {
+    const result = await tessera(['validate', '--config-dir', broken.dir], broken.dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        'connectors/crm.yaml:4:13  CONFIG_INVALID_VALUE  at connectors.crm.operations.getCustomer.method',
+        '  expected one of GET, POST, PUT, PATCH, DELETE; got "GTE". Did you mean "GET"?',
+        '    3 |   getCustomer:',
+        '  > 4 |     method: GTE',
+        '      |             ^',
+        '',
+        'schemas/api.graphql:4:35  CONFIG_SCHEMA_INVALID  at schemas',
+        '  Unknown type "Strng". Did you mean "String"?',
+        '    3 | }',
+        '  > 4 | type Customer { id: ID! nickname: Strng }',
+        '      |                                   ^',
+        '',
+        '2 errors',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('tessera explain', () => {
+  test('prints the plan of an operation', async () => {
+    const file = path.join(broken.dir, 'demo-panel.graphql');
+    await writeFile(file, 'query P($id: ID!) { customer(id: $id) { name orders { id } } }');
+    const result = await tessera(['explain', file, '--variables', '{"id":"7"}']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      [
+        'Plan for query P: 2 fetches in 2 stages',
+        'Stage 1:',
+        '  #1 crm.getCustomers  ← Query.customer at customer',
+        '      batched by key {args.id} (max 100 per call)',
+        'Stage 2 (after stage 1):',
+        '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
+        '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('--json prints the same plan as data', async () => {
+    const file = path.join(broken.dir, 'demo-one.graphql');
+    await writeFile(file, '{ customer(id: "1") { name } }');
+    const result = await tessera(['explain', file, '--json']);
+    expect(JSON.parse(result.stdout)).toMatchObject({ operation: null, fetchCount: 1, stages: [{ stage: 1, fetches: [{ operation: 'crm.getCustomers', batched: true }] }] });
+  });
+
+  test('an invalid operation is reported with its position', async () => {
+    const file = path.join(broken.dir, 'bad.graphql');
+    await writeFile(file, '{ customer(id: "1") { nme } }');
+    const result = await tessera(['explain', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`${file}:1:23  Cannot query field "nme" on type "Customer". Did you mean "name" or "note"?\n`);
+  });
+
+  test('unknown commands print usage and exit 2', async () => {
+    const result = await tessera(['frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown command "frobnicate".');
+  });
+});
