@@ -8,6 +8,12 @@ import { locateScalarContent } from './locate-in-yaml.ts';
 
 /** The reserved template name carrying a batch's keys. */
 export const KEYS_REF = 'keys';
+/**
+ * The reserved template name carrying the upstream field names the plan needs from this
+ * operation's items (`?fields=id,full_name`), for upstreams that can trim their answer.
+ */
+export const FIELDS_REF = 'fields';
+const RESERVED_REFS = [KEYS_REF, FIELDS_REF];
 
 /** Compiles every operation of one connector; collects every template problem instead of stopping. */
 export function compileConnector(connector: ConnectorConfig, errors: ConfigError[]): CompiledOperation[] {
@@ -20,6 +26,17 @@ export function compileConnector(connector: ConnectorConfig, errors: ConfigError
     const known = new Set(Object.keys(op.params));
     if (op.batch) known.add(KEYS_REF);
     let usesKeys = false;
+    let selectsFields = false;
+    for (const name of RESERVED_REFS) {
+      if (name in op.params) {
+        errors.push(
+          new ConfigError(ErrorCodes.CONFIG_INVALID_VALUE, `expected a param name other than "${name}": {${name}} is reserved for the gateway`, {
+            source: connector.sourceMap.locate([...opPath, 'params', name], 'key'),
+            configPath: `${configPrefix}.params.${name}`,
+          }),
+        );
+      }
+    }
 
     const compileOne = (text: string, path: (string | number)[]): Template => {
       const { template, errors: syntax } = parseTemplate(text);
@@ -30,6 +47,10 @@ export function compileConnector(connector: ConnectorConfig, errors: ConfigError
         const name = ref.path.join('.');
         if (name === KEYS_REF && op.batch) {
           usesKeys = true;
+          continue;
+        }
+        if (name === FIELDS_REF) {
+          selectsFields = true;
           continue;
         }
         if (ref.path.length === 1 && known.has(name)) continue;
@@ -63,7 +84,7 @@ export function compileConnector(connector: ConnectorConfig, errors: ConfigError
         }),
       );
     }
-    compiled.push(freezeOperation(connector, op, basePath, url.origin, { path, query, headers, body }));
+    compiled.push(freezeOperation(connector, op, basePath, url.origin, { path, query, headers, body, selectsFields }));
   }
   return compiled;
 }
@@ -86,7 +107,7 @@ function freezeOperation(
   op: OperationConfig,
   basePath: string,
   origin: string,
-  parts: Pick<CompiledOperation, 'path' | 'query' | 'headers' | 'body'>,
+  parts: Pick<CompiledOperation, 'path' | 'query' | 'headers' | 'body' | 'selectsFields'>,
 ): CompiledOperation {
   return Object.freeze({
     id: `${connector.name}.${op.name}`,

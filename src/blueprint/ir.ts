@@ -25,6 +25,8 @@ export interface CompiledOperation {
   query: readonly [string, Template][];
   headers: readonly [string, Template][];
   body: BodyTemplate | undefined;
+  /** True if a template uses `{fields}`: the plan then names the upstream fields it needs. */
+  selectsFields: boolean;
   /** Declared params: name → GraphQL type text (`ID!`). */
   params: ReadonlyMap<string, string>;
   batch: BatchConfig | undefined;

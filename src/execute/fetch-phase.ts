@@ -1,5 +1,5 @@
 import { getArgumentValues } from 'graphql';
-import { renderTemplate, type Blueprint, type FieldBinding, type TemplateRef } from '../blueprint/index.ts';
+import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type TemplateRef } from '../blueprint/index.ts';
 import type { Completion, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { RequestLoaders } from './loaders.ts';
@@ -79,6 +79,7 @@ function loadFor(
     const value = renderTemplate(source.template, resolve);
     if (value !== undefined && value !== null) params[name] = value;
   }
+  if (field.fetch!.fields) params[FIELDS_REF] = field.fetch!.fields;
   const op = binding.operation;
   for (const ref of op.path.refs) {
     const name = ref.path[0]!;

@@ -21,6 +21,7 @@ import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { invariant } from '../util/invariant.ts';
 import type { Completion, FetchStep, Plan, PlanField } from './plan.ts';
+import { selectFields } from './passes/select-fields.ts';
 
 export interface PlanInput {
   blueprint: Blueprint;
@@ -45,6 +46,7 @@ export function buildPlan(input: PlanInput): Plan {
   const fetches: FetchStep[] = [];
   const state = { ...input, fetches, hasIntrospection: false };
   const rootFields = planSelection(state, rootType, [operation.selectionSet], '', undefined);
+  selectFields(blueprint, rootFields);
   return Object.freeze({
     operationName: operation.name?.value,
     rootType: rootType.name,

@@ -48,6 +48,8 @@ export interface FetchStep {
   key: string | undefined;
   keys: string | undefined;
   params: Readonly<Record<string, string>>;
+  /** Upstream fields asked for, for operations that take `{fields}`; absent = everything. */
+  fields?: readonly string[];
 }
 
 /** The plan of one operation: plain data, cached and reused across requests. */

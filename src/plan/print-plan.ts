@@ -33,6 +33,7 @@ export function printPlan(plan: Plan): string {
       const params = Object.entries(f.params).map(([k, v]) => `${k}=${v}`).join(', ');
       lines.push(`  #${f.id} ${f.operation}  ← ${f.field} at ${f.path}`);
       lines.push(`      ${how}${params ? `; params ${params}` : ''}${f.dependsOn ? `; needs #${f.dependsOn}` : ''}`);
+      if (f.fields) lines.push(`      asks only for ${f.fields.join(', ')}`);
     }
   }
   if (d.stages.length === 0) lines.push('No upstream calls.');

@@ -178,6 +178,11 @@ describe('blueprint: connector template problems', () => {
       expected: [{ at: 'connectors/x.yaml:6:13', code: 'CONFIG_UNKNOWN_REFERENCE', message: 'expected a declared param; got {keys}. {keys} is only available in operations with a `batch` section.' }],
     },
     {
+      name: 'a param named like a reserved reference',
+      yaml: 'baseUrl: http://x\noperations:\n  get:\n    path: /things/{id}\n    query:\n      fields: "{fields}"\n    params:\n      id: ID!\n      fields: String\n',
+      expected: [{ at: 'connectors/x.yaml:9:7', code: 'CONFIG_INVALID_VALUE', message: 'expected a param name other than "fields": {fields} is reserved for the gateway' }],
+    },
+    {
       name: 'a batched operation that never sends its keys',
       yaml: 'baseUrl: http://x\noperations:\n  get:\n    path: /things\n    batch:\n      maxSize: 5\n      keyField: id\n',
       expected: [{ at: 'connectors/x.yaml:5:5', code: 'CONFIG_MISSING_PARAM', message: 'expected the batched operation to send its keys: use "{keys}" in its query, path or body' }],

@@ -67,6 +67,7 @@ describe('tessera explain', () => {
         'Stage 1:',
         '  #1 crm.getCustomers  ← Query.customer at customer',
         '      batched by key {args.id} (max 100 per call)',
+        '      asks only for full_name, id',
         'Stage 2 (after stage 1):',
         '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
         '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',

@@ -55,6 +55,14 @@ describe('the demo panel, batched', () => {
     expect(callsByService()).toEqual({ crm: [1] });
   });
 
+  test('the CRM is asked only for the fields the query needs, in one call for every alias', async () => {
+    const { body } = await demo.query('{ a: customer(id: "3") { name } b: customer(id: "4") { email orders(limit: 1) { id } } }');
+    expect(body.errors).toBeUndefined();
+    const crm = demo.upstreams.requests.filter((r) => r.service === 'crm');
+    expect(crm.map((r) => [r.query.ids, r.query.fields])).toEqual([['3,4', 'email,full_name,id']]);
+    expect(Object.keys((body.data!.b as Record<string, unknown>))).toEqual(['email', 'orders']);
+  });
+
   test('the explain header reports the calls this request made', async () => {
     const { body } = await demo.query(PANEL, { ids: ['1', '2', '3'] }, { 'x-tessera-explain': '1' });
     const tessera = body.extensions!.tessera as { plan: { stages: { fetches: { operation: string }[] }[] }; upstreamCalls: Record<string, { calls: number }> };

@@ -34,6 +34,7 @@ describe('planner', () => {
         'Stage 1:',
         '  #1 crm.getCustomers  ← Query.customer at customer',
         '      batched by key {args.id} (max 100 per call)',
+        '      asks only for full_name, id',
         'Stage 2 (after stage 1), in parallel:',
         '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
         '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
@@ -57,6 +58,19 @@ describe('planner', () => {
   ])('@skip with a variable: $name', ({ vars, fetches }) => {
     const plan = planOf(new PlanCache(blueprint), 'query($skip: Boolean!) { customer(id: "1") { name orders @skip(if: $skip) { id } } }', vars);
     expect(plan.fetches.map((f) => f.operation)).toEqual(fetches);
+  });
+
+  test.for([
+    { name: '__typename alone needs only the key', query: '{ customer(id: "1") { __typename } }', fields: [['id']] },
+    { name: 'renamed and nested fields by their upstream names', query: '{ customer(id: "1") { name address { city } } }', fields: [['address', 'full_name', 'id']] },
+    { name: 'a bound child adds what its key reads from the parent', query: '{ customer(id: "1") { orders { id } } }', fields: [['id']] },
+    { name: 'computed from several levels', query: '{ customers(ids: ["1"]) { tier tickets { agent { name } } } }', fields: [['id', 'tier_code']] },
+    { name: 'aliases of one operation share the union, so they share a batch', query: '{ a: customer(id: "1") { name } b: customer(id: "2") { email } }', fields: [['email', 'full_name', 'id'], ['email', 'full_name', 'id']] },
+  ])('asks the CRM only for the fields the plan needs: $name', ({ query, fields }) => {
+    const plan = planOf(new PlanCache(blueprint), query);
+    expect(plan.fetches.filter((f) => f.operation.startsWith('crm.')).map((f) => f.fields)).toEqual(fields);
+    // Operations without {fields} in their templates are not given a list.
+    expect(plan.fetches.filter((f) => !f.operation.startsWith('crm.')).every((f) => f.fields === undefined)).toBe(true);
   });
 
   test('fragments and aliases merge into one plan field per response key', () => {

@@ -1,0 +1,56 @@
+import type { Blueprint } from '../../blueprint/index.ts';
+import type { Completion, PlanField } from '../plan.ts';
+
+/**
+ * For operations that can trim their answer (`{fields}` in a template), names the upstream
+ * fields the plan needs from their items: what the selection reads, what bound children read
+ * from their parent (`{parent.id}`), and the batch key. All fetches of one operation in a plan
+ * get the union, so they still share one batch per request.
+ *
+ * A field that reads its parent's whole upstream object (`@map(from: "")`) makes the list
+ * impossible to state: that operation then gets no list and the upstream answers in full.
+ */
+export function selectFields(blueprint: Blueprint, rootFields: readonly PlanField[]): void {
+  const byOperation = new Map<string, { names: Set<string>; whole: boolean; fields: PlanField[] }>();
+  const visit = (fields: readonly PlanField[]): void => {
+    for (const field of fields) {
+      const op = field.ir?.binding?.operation;
+      if (op?.selectsFields && field.fetch) {
+        let entry = byOperation.get(op.id);
+        if (!entry) byOperation.set(op.id, (entry = { names: new Set(), whole: false, fields: [] }));
+        entry.fields.push(field);
+        if (op.batch) entry.names.add(op.batch.keyField.split('.')[0]!);
+        const children = objectFields(field.completion);
+        if (children && !neededNames(blueprint, children, entry.names)) entry.whole = true;
+      }
+      const children = objectFields(field.completion);
+      if (children) visit(children);
+    }
+  };
+  visit(rootFields);
+  for (const { names, whole, fields } of byOperation.values()) {
+    if (whole) continue;
+    const list = Object.freeze([...names].sort());
+    for (const field of fields) field.fetch!.fields = list;
+  }
+}
+
+/** Adds the top-level upstream names a selection reads; false if it reads the whole object. */
+function neededNames(blueprint: Blueprint, fields: readonly PlanField[], out: Set<string>): boolean {
+  for (const field of fields) {
+    if (field.kind !== 'value' || !field.ir) continue;
+    const binding = field.ir.binding;
+    const reads = binding ? binding.parentFields.map((name) => blueprint.fields.get(field.parentType)?.get(name)) : [field.ir];
+    for (const ir of reads) {
+      if (!ir || ir.binding) continue;
+      if (!ir.from[0]) return false;
+      out.add(ir.from[0]!);
+    }
+  }
+  return true;
+}
+
+function objectFields(completion: Completion): readonly PlanField[] | undefined {
+  if (completion.kind === 'list') return objectFields(completion.of);
+  return completion.kind === 'object' ? completion.fields : undefined;
+}
