@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
 import { toGraphQLError } from '../errors/to-graphql-error.ts';
+import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
 import type { Transport } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
@@ -54,7 +55,7 @@ export class Executor {
     const coerced = getVariableValues(blueprint.schema, operation.variableDefinitions ?? [], (request.variables ?? {}) as Record<string, unknown>, {
       maxErrors: 50,
     });
-    if (coerced.errors) return { errors: coerced.errors };
+    if (coerced.errors) return { errors: coerced.errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES)) };
     const variables = coerced.coerced;
     const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
 
@@ -94,4 +95,9 @@ export class Executor {
     }) as ExecutionResult;
     return result.data ?? undefined;
   }
+}
+
+/** graphql-js reports bad variables without a code; callers get a stable one. */
+function withCode(code: ErrorCode): (error: GraphQLError) => GraphQLError {
+  return (error) => new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
 }

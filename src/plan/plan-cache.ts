@@ -12,6 +12,9 @@ import { LRUCache } from 'lru-cache';
 import type { Blueprint } from '../blueprint/index.ts';
 import { buildPlan } from './build-plan.ts';
 import type { Plan } from './plan.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+
+const UNKNOWN_OPERATION = { extensions: { code: ErrorCodes.REQUEST_UNKNOWN_OPERATION } };
 
 /** A parsed, validated document with what planning needs precomputed. */
 export interface PreparedDocument {
@@ -87,11 +90,12 @@ export class PlanCache {
   /** Picks the operation to run, with graphql-js's own messages for the two ways this can fail. */
   selectOperation(prepared: PreparedDocument, operationName: string | undefined | null): OperationDefinitionNode | GraphQLError {
     if (operationName) {
-      return prepared.operations.get(operationName) ?? new GraphQLError(`Unknown operation named "${operationName}".`);
+      return prepared.operations.get(operationName) ?? new GraphQLError(`Unknown operation named "${operationName}".`, UNKNOWN_OPERATION);
     }
     if (prepared.operations.size !== 1) {
       return new GraphQLError(
         prepared.operations.size === 0 ? 'Must provide an operation.' : 'Must provide operation name if query contains multiple operations.',
+        UNKNOWN_OPERATION,
       );
     }
     return prepared.operations.values().next().value!;

@@ -62,14 +62,19 @@ describe('HTTP endpoint', () => {
     { name: 'malformed JSON', body: '{"query": ', status: 400, code: 'BAD_REQUEST' },
     { name: 'syntax error', body: JSON.stringify({ query: '{ users(' }), status: 200, code: 'GRAPHQL_PARSE_FAILED' },
     { name: 'unknown field', body: JSON.stringify({ query: '{ nope }' }), status: 200, code: 'GRAPHQL_VALIDATION_FAILED' },
-    { name: 'bad variable', body: JSON.stringify({ query: 'query($id: ID!) { userB(id: $id) { id } }', variables: { id: { a: 1 } } }), status: 200, code: undefined },
+    { name: 'bad variable', body: JSON.stringify({ query: 'query($id: ID!) { userB(id: $id) { id } }', variables: { id: { a: 1 } } }), status: 200, code: 'REQUEST_INVALID_VARIABLES' },
+    { name: 'missing variable', body: JSON.stringify({ query: 'query($id: ID!) { userB(id: $id) { id } }' }), status: 200, code: 'REQUEST_INVALID_VARIABLES' },
+    { name: 'unknown operation name', body: JSON.stringify({ query: 'query A { userB(id: "1") { id } }', operationName: 'B' }), status: 200, code: 'REQUEST_UNKNOWN_OPERATION' },
+    { name: 'several operations, no name', body: JSON.stringify({ query: 'query A { __typename } query B { __typename }' }), status: 200, code: 'REQUEST_UNKNOWN_OPERATION' },
     { name: 'mutation', body: JSON.stringify({ query: 'mutation { x }' }), status: 200, code: 'REQUEST_OPERATION_NOT_SUPPORTED' },
-  ])('$name gets a GraphQL error, never a stack trace', async ({ body, status, code }) => {
+    { name: 'not an object', body: '[1, 2]', status: 400, code: 'BAD_REQUEST' },
+    { name: 'query not a string', body: JSON.stringify({ query: 42 }), status: 400, code: 'BAD_REQUEST' },
+  ])('$name gets a GraphQL error with a stable code, never a stack trace', async ({ body, status, code }) => {
     const response = await post(prod, body);
     expect(response.status).toBe(status);
     const payload = (await response.json()) as { errors: { message: string; extensions?: { code?: string } }[] };
     expect(payload.errors.length).toBeGreaterThan(0);
-    if (code) expect(payload.errors[0]!.extensions?.code).toBe(code);
+    expect(payload.errors[0]!.extensions?.code).toBe(code);
     expect(JSON.stringify(payload)).not.toMatch(/at .*\.ts:\d+/);
   });
 
