@@ -91,6 +91,21 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown> 
     query: '{ customers(ids: ["8", "8", "2", "8"]) { id orders(limit: 1) { id customerId } tickets(status: "closed") { agentId agent { name } } } }',
   },
   {
+    name: 'introspection beside data fields',
+    query: '{ __schema { queryType { name } } c: customer(id: "13") { id } __type(name: "Agent") { name fields { name } } }',
+  },
+  {
+    name: 'variables inside list literals and input defaults',
+    query: 'query ($second: ID!, $st: String = "open") { customers(ids: ["14", $second]) { id tickets(status: $st) { id status } } }',
+    variables: { second: '15' },
+  },
+  {
+    name: 'fragment spreads on the root and nested fragments with directives',
+    query: `query ($full: Boolean = false) { ...Root }
+            fragment Root on Query { customer(id: "16") { id ...Extra @include(if: $full) ... @skip(if: $full) { email } } }
+            fragment Extra on Customer { phone orders(limit: 1) { id } }`,
+  },
+  {
     name: 'fifty customers, three levels',
     query: 'query ($ids: [ID!]!) { customers(ids: $ids) { id tier orders(limit: 3) { id itemCount } tickets { id priority agent { id name } } } }',
     variables: { ids: Array.from({ length: 50 }, (_, i) => String(i * 173 + 1)) },
