@@ -23,6 +23,7 @@ export const ErrorCodes = {
   CONFIG_UNBOUND_ROOT_FIELD: 'CONFIG_UNBOUND_ROOT_FIELD',
   CONFIG_N_PLUS_ONE: 'CONFIG_N_PLUS_ONE',
   CONFIG_UNDEFINED_ENV: 'CONFIG_UNDEFINED_ENV',
+  CONFIG_INVALID_EXPRESSION: 'CONFIG_INVALID_EXPRESSION',
 
   // Request: the caller's document or variables cannot be served.
   REQUEST_INVALID: 'REQUEST_INVALID',
@@ -41,6 +42,18 @@ export const ErrorCodes = {
   // Result: the upstream answered, but its value does not fit the public schema.
   RESULT_INVALID_VALUE: 'RESULT_INVALID_VALUE',
   RESULT_NON_NULL_VIOLATION: 'RESULT_NON_NULL_VIOLATION',
+
+  // Expressions (CEL): why an expression was refused or failed. Operator expressions fail at
+  // config load (as CONFIG_INVALID_EXPRESSION) or per field at run time; caller expressions
+  // surface as BAD_EXPRESSION with one of these as `extensions.reason`.
+  EXPR_SYNTAX: 'EXPR_SYNTAX',
+  EXPR_UNKNOWN_REFERENCE: 'EXPR_UNKNOWN_REFERENCE',
+  EXPR_FORBIDDEN: 'EXPR_FORBIDDEN',
+  EXPR_TOO_COMPLEX: 'EXPR_TOO_COMPLEX',
+  EXPR_LIMIT_EXCEEDED: 'EXPR_LIMIT_EXCEEDED',
+  EXPR_TYPE_MISMATCH: 'EXPR_TYPE_MISMATCH',
+  EXPR_EVALUATION_FAILED: 'EXPR_EVALUATION_FAILED',
+  BAD_EXPRESSION: 'BAD_EXPRESSION',
 
   // Ours: anything unexpected is masked to this code; details go to the log only.
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -80,6 +80,19 @@ export class RequestError extends GatewayError {
   }
 }
 
+/**
+ * An expression was refused (at compile time) or failed (at evaluation). `position` points into
+ * the expression's own text, so it can be added to a config file position or sent to a caller.
+ */
+export class ExprError extends GatewayError {
+  readonly position: { offset: number; line: number; column: number } | undefined;
+  constructor(code: ErrorCode, message: string, options: GatewayErrorOptions & { position?: { offset: number; line: number; column: number } } = {}) {
+    super(code, message, { httpStatus: 400, ...options });
+    this.name = 'ExprError';
+    this.position = options.position;
+  }
+}
+
 /** Several config errors found in one pass; the gateway refuses to start on any of them. */
 export class ConfigErrorList extends Error {
   readonly errors: readonly ConfigError[];
