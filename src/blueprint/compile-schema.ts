@@ -15,15 +15,17 @@ import { ConfigError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { SchemaFile } from '../config/types.ts';
 import { locateGraphQLError, locateNode } from './graphql-location.ts';
+import { POST_DIRECTIVE_NAMES, POST_DIRECTIVES_SDL } from './compile-post.ts';
+import { CALLER_TRANSFORM_SDL } from './caller-transform-sdl.ts';
 
 /** The binding directives, declared by the gateway so schema files need not repeat them. */
 export const BINDING_DIRECTIVES_SDL = /* GraphQL */ `
 directive @source(connector: String!, operation: String!, key: String, keys: String, params: _TesseraParams) on FIELD_DEFINITION
 directive @map(from: String!) on FIELD_DEFINITION
 scalar _TesseraParams
-`;
-const BINDING_NAMES = new Set(['source', 'map']);
-const PRELUDE_TYPES = new Set(['_TesseraParams']);
+${POST_DIRECTIVES_SDL}`;
+const BINDING_NAMES = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES]);
+const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraValue']);
 
 export interface CompiledSchemas {
   /** With binding directives: what blueprint/ reads bindings from. */
@@ -69,7 +71,9 @@ export function compileSchemas(files: readonly SchemaFile[], errors: ConfigError
   if (schemaErrors.length > 0) return undefined;
   checkSupported(full, errors);
 
-  return { bindingSchema, publicSchema: buildASTSchema(stripBindings(concatAST(documents)), { assumeValidSDL: true }) };
+  // Callers see one gateway directive: @transform on list fields of their queries.
+  const publicDocument = concatAST([stripBindings(concatAST(documents)), parse(CALLER_TRANSFORM_SDL)]);
+  return { bindingSchema, publicSchema: buildASTSchema(publicDocument, { assumeValidSDL: true }) };
 }
 
 /** Rejects what the engine cannot execute yet, at config time rather than at request time. */

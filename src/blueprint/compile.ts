@@ -1,4 +1,4 @@
-import { isObjectType } from 'graphql';
+import { isObjectType, type GraphQLObjectType } from 'graphql';
 import type { Config } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
@@ -6,6 +6,8 @@ import { compileConnector } from './compile-connector.ts';
 import { compileSchemas } from './compile-schema.ts';
 import { compileField } from './compile-field.ts';
 import { checkNPlusOne } from './check-n-plus-one.ts';
+import { compilePost } from './compile-post.ts';
+import { createExprViews } from './expr-views.ts';
 
 export interface CompileResult {
   /** Present only when there is no error (warnings allowed). */
@@ -37,17 +39,29 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
 
   const fields = new Map<string, Map<string, FieldIR>>();
   const queryType = schemas.bindingSchema.getQueryType();
-  for (const type of Object.values(schemas.bindingSchema.getTypeMap())) {
-    if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const publicType = schemas.publicSchema.getType(type.name);
-    if (!isObjectType(publicType)) continue;
+  const objectTypes = Object.values(schemas.bindingSchema.getTypeMap()).filter(
+    (type) => isObjectType(type) && !type.name.startsWith('__') && isObjectType(schemas.publicSchema.getType(type.name)),
+  ) as GraphQLObjectType[];
+  for (const type of objectTypes) {
+    const publicType = schemas.publicSchema.getType(type.name) as GraphQLObjectType;
     const byName = new Map<string, FieldIR>();
     for (const field of Object.values(type.getFields())) {
-      const ir = compileField(type, field, byConnector, type === queryType, errors);
+      const computed = field.astNode?.directives?.some((d) => d.name.value === 'computed') ?? false;
+      // A computed field needs no binding, even on Query: its value comes from its expression.
+      const ir = compileField(type, field, byConnector, type === queryType && !computed, errors);
       // The engine completes values against the public schema's field, so keep that one.
-      byName.set(field.name, Object.freeze({ ...ir, definition: publicType.getFields()[field.name]! }));
+      byName.set(field.name, { ...ir, definition: publicType.getFields()[field.name]! });
     }
     fields.set(type.name, byName);
+  }
+  // Second pass: post-processing needs every field's binding (a computed field's inputs may be bound).
+  const views = createExprViews(fields);
+  for (const type of objectTypes) {
+    const byName = fields.get(type.name)!;
+    for (const field of Object.values(type.getFields())) {
+      const post = compilePost(type, field, { fields, views, errors });
+      byName.set(field.name, Object.freeze({ ...byName.get(field.name)!, post }));
+    }
   }
 
   const warnings = checkNPlusOne(schemas.bindingSchema, fields);
@@ -58,6 +72,7 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
     operations,
     connectors: config.connectors,
     warnings,
+    views,
   });
   return { blueprint, errors, warnings };
 }

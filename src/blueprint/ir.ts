@@ -1,7 +1,9 @@
-import type { GraphQLSchema, GraphQLField, GraphQLNamedType } from 'graphql';
+import type { GraphQLSchema, GraphQLField, GraphQLNamedType, GraphQLOutputType } from 'graphql';
 import type { BatchConfig, ConnectorConfig, HttpMethod } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Template } from './template.ts';
+import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
+import type { ListTransform, ValuePipeline } from '../postprocess/index.ts';
 
 /** A JSON body template: literals kept as they are, string leaves compiled. */
 export type BodyTemplate =
@@ -60,6 +62,45 @@ export interface FieldIR {
   from: readonly string[];
   binding: FieldBinding | undefined;
   definition: GraphQLField<unknown, unknown>;
+  /** Post-processing directives (@computed, @transform, @mask, …), compiled; undefined when none. */
+  post?: FieldPost | undefined;
+}
+
+/** One parent field a computed field reads. */
+export interface ComputedInput {
+  name: string;
+  shape: ValueShape;
+  /** Where a plain field sits in the parent's upstream object. */
+  from: readonly string[];
+  /** True when the field is bound with @source: the planner adds a fetch for it. */
+  bound: boolean;
+}
+
+/** `@computed(expr:)`: the field's value is an expression over parent fields, arguments and the request. */
+export interface ComputedField {
+  expr: CompiledExpression;
+  inputs: readonly ComputedInput[];
+  /** The field's arguments, typed (Int arguments are CEL ints). */
+  args: readonly ShapeField[];
+}
+
+/** Everything that happens to a field's value after it is fetched, in this order. */
+export interface FieldPost {
+  computed: ComputedField | undefined;
+  /** Operator `@transform` on a list field. */
+  transform: ListTransform | undefined;
+  transformArgs: readonly ShapeField[];
+  /** @default, @valueMap, @unit, @format, @mask. */
+  pipeline: ValuePipeline | undefined;
+  /** How explain shows each step: `computed(parent.points >= 40000 ? …)`, `mask(keepLast: 4)`. */
+  labels: readonly string[];
+}
+
+/** How values of the public schema are presented to expressions. */
+export interface ExprViews {
+  /** Plain (unbound, not computed) fields of an object type; `masked` applies their value directives (for caller expressions). */
+  objectFields(typeName: string, masked: boolean): readonly ShapeField[];
+  shapeOf(type: GraphQLOutputType, masked: boolean): ValueShape;
 }
 
 /** The compiled, frozen result of config: built once at boot, read on every request. */
@@ -71,6 +112,7 @@ export interface Blueprint {
   connectors: readonly ConnectorConfig[];
   /** Problems that do not stop the gateway (e.g. N+1 hazards). */
   warnings: readonly ConfigError[];
+  views: ExprViews;
 }
 
 /** Looks up a field's IR; the engine only asks for fields graphql validation has accepted. */

@@ -76,7 +76,15 @@ export class Executor {
       onUpstreamError: (error, upstream) =>
         logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),
     });
-    const { data, errors } = await executePlan({ blueprint, plan, variables, loaders, introspection, onUnexpectedError });
+    const { data, errors } = await executePlan({
+      blueprint,
+      plan,
+      variables,
+      loaders,
+      introspection,
+      onUnexpectedError,
+      request: { id: request.requestId, nowMs: Date.now() },
+    });
     const upstreamCalls = Object.fromEntries(stats);
     const result: GatewayResult = errors.length > 0 ? { errors, data } : { data };
     if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls } };

@@ -4,6 +4,8 @@ import type { Plan } from '../plan/index.ts';
 import { fetchFields, type FetchResults } from './fetch-phase.ts';
 import type { RequestLoaders } from './loaders.ts';
 import { shapeRoot } from './shape-result.ts';
+import { FetchFailure } from './fetch-failure.ts';
+import type { PlanField } from '../plan/index.ts';
 
 export interface PlanExecution {
   blueprint: Blueprint;
@@ -12,6 +14,8 @@ export interface PlanExecution {
   loaders: RequestLoaders;
   introspection: Readonly<Record<string, unknown>> | undefined;
   onUnexpectedError(error: unknown): void;
+  /** What expressions may know of the request (`request.id`, `request.nowMs`). */
+  request?: { id: string; nowMs: number };
 }
 
 /** Runs a plan: all fetches first (batched, in parallel where possible), then one synchronous shaping pass. */
@@ -22,10 +26,25 @@ export async function executePlan(input: PlanExecution): Promise<{ data: Record<
   await fetchFields({ blueprint: input.blueprint, variables: input.variables, loaders: input.loaders, results }, input.plan.rootFields, [root]);
   const errors: GraphQLError[] = [];
   const data = shapeRoot(
-    { results, errors, introspection: input.introspection, onUnexpectedError: input.onUnexpectedError },
+    {
+      results,
+      errors,
+      introspection: input.introspection,
+      onUnexpectedError: input.onUnexpectedError,
+      variables: input.variables,
+      request: input.request ?? { id: '', nowMs: Date.now() },
+      readDependency: (field, parent) => readDependency(results, field, parent),
+    },
     input.plan.rootFields,
     root,
     input.plan.rootType,
   );
   return { data, errors };
+}
+
+/** A computed field's input fetched by a dependency field; a failed fetch fails the computed field too. */
+function readDependency(results: FetchResults, field: PlanField, parent: object): unknown {
+  const value = results.get(field)?.get(parent);
+  if (value instanceof FetchFailure) throw value.error;
+  return value;
 }

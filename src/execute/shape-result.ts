@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Completion, PlanField } from '../plan/index.ts';
+import type { Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
 import { readPath } from './read-path.ts';
@@ -15,7 +15,7 @@ interface Path {
 /** Returned in place of a value when a non-null position got null and the null must bubble up. */
 const BUBBLE = Symbol('bubble');
 
-export interface ShapeContext {
+export interface ShapeContext extends PostContext {
   results: FetchResults;
   errors: GraphQLError[];
   /** Answers of introspection root fields, computed by graphql-js. */
@@ -51,8 +51,10 @@ function shapeObject(
       out[field.responseKey] = ctx.introspection?.[field.responseKey] ?? null;
       continue;
     }
+    if (field.kind === 'dependency') continue;
     const fieldPath: Path = { prev: path, key: field.responseKey };
-    const value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
+    let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
+    if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
     const completed = complete(ctx, field, field.completion, value, fieldPath);
     if (completed === BUBBLE) return BUBBLE;
     out[field.responseKey] = completed;
@@ -127,6 +129,15 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
   }
   if (result === BUBBLE) return c.nonNull ? BUBBLE : null;
   return result;
+}
+
+/** Post-processing failures become the field's error, exactly like a failed fetch. */
+function runPost(ctx: ShapeContext, post: NonNullable<PlanField['post']>, value: unknown, raw: object): unknown {
+  try {
+    return post(value, raw, ctx);
+  } catch (error) {
+    return new FetchFailure(error);
+  }
 }
 
 function pathToArray(path: Path | undefined): (string | number)[] {

@@ -20,8 +20,9 @@ import type { Blueprint } from '../blueprint/index.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { invariant } from '../util/invariant.ts';
-import type { Completion, FetchStep, Plan, PlanField } from './plan.ts';
+import type { Completion, FetchStep, Plan, PlanField, TransformStep } from './plan.ts';
 import { selectFields } from './passes/select-fields.ts';
+import { dependencyNode, planPost } from './plan-post.ts';
 
 export interface PlanInput {
   blueprint: Blueprint;
@@ -44,7 +45,8 @@ export function buildPlan(input: PlanInput): Plan {
   const rootType = blueprint.schema.getQueryType();
   invariant(rootType, 'a compiled blueprint always has a Query type');
   const fetches: FetchStep[] = [];
-  const state = { ...input, fetches, hasIntrospection: false };
+  const transforms: TransformStep[] = [];
+  const state = { ...input, fetches, transforms, hasIntrospection: false };
   const rootFields = planSelection(state, rootType, [operation.selectionSet], '', undefined);
   selectFields(blueprint, rootFields);
   return Object.freeze({
@@ -52,11 +54,15 @@ export function buildPlan(input: PlanInput): Plan {
     rootType: rootType.name,
     rootFields,
     fetches,
+    transforms,
     hasIntrospection: state.hasIntrospection,
   });
 }
 
-type PlanState = PlanInput & { fetches: FetchStep[]; hasIntrospection: boolean };
+/** Passed as the dependencies of a field planned as a dependency itself. */
+const FOR_DEPENDENCY: ReadonlyMap<string, PlanField> = new Map();
+
+type PlanState = PlanInput & { fetches: FetchStep[]; transforms: TransformStep[]; hasIntrospection: boolean };
 
 function planSelection(
   state: PlanState,
@@ -68,9 +74,19 @@ function planSelection(
   const grouped = new Map<string, FieldNode[]>();
   for (const set of selectionSets) collectFields(state, type, set, grouped, new Set());
   const out: PlanField[] = [];
+  // Bound fields that computed fields read: fetched (once per level) even if the caller did not select them.
+  const dependencies = new Map<string, PlanField>();
   for (const [responseKey, nodes] of grouped) {
-    out.push(planField(state, type, responseKey, nodes, path, parentFetch));
+    const computed = state.blueprint.fields.get(type.name)?.get(nodes[0]!.name.value)?.post?.computed;
+    for (const input of computed?.inputs ?? []) {
+      if (!input.bound || dependencies.has(input.name)) continue;
+      const dependency = planField(state, type, input.name, [dependencyNode(input.name)], path, parentFetch, FOR_DEPENDENCY);
+      if (dependency.fetch) dependency.fetch.neededBy = `${type.name}.${nodes[0]!.name.value} at ${path ? `${path}.` : ''}${responseKey}`;
+      dependencies.set(input.name, { ...dependency, kind: 'dependency' });
+    }
+    out.push(planField(state, type, responseKey, nodes, path, parentFetch, dependencies));
   }
+  out.push(...dependencies.values());
   return out;
 }
 
@@ -125,6 +141,7 @@ function planField(
   fieldNodes: FieldNode[],
   parentPath: string,
   parentFetch: FetchStep | undefined,
+  dependencies: ReadonlyMap<string, PlanField>,
 ): PlanField {
   const first = fieldNodes[0]!;
   const fieldName = first.name.value;
@@ -159,14 +176,17 @@ function planField(
     state.fetches.push(fetch);
   }
   const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch);
+  const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
   return {
     ...base,
     kind: 'value',
     ir,
-    constantArgs: argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined,
+    constantArgs,
     completion,
     fetch,
     fetchesBelow: fetch !== undefined || completionFetches(completion),
+    // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
+    post: dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms }),
   };
 }
 

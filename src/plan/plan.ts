@@ -15,8 +15,11 @@ export type Completion =
 export interface PlanField {
   responseKey: string;
   fieldName: string;
-  /** `typename` answers __typename; `introspection` is served by graphql-js; `value` is ours. */
-  kind: 'value' | 'typename' | 'introspection';
+  /**
+   * `typename` answers __typename; `introspection` is served by graphql-js; `value` is ours;
+   * `dependency` is fetched for a computed field but never written to the response.
+   */
+  kind: 'value' | 'typename' | 'introspection' | 'dependency';
   parentType: string;
   ir: FieldIR | undefined;
   /** The merged field nodes (same response key): used to compute argument values. */
@@ -28,6 +31,29 @@ export interface PlanField {
   fetch: FetchStep | undefined;
   /** True if this field or anything below it fetches: the executor walks only those branches. */
   fetchesBelow: boolean;
+  /** Post-processing (computed value, transforms, value directives), run by the shaping walk. */
+  post?: PostProcess | undefined;
+}
+
+/** What post-processing may read while the response is shaped. */
+export interface PostContext {
+  variables: Readonly<Record<string, unknown>>;
+  request: { id: string; nowMs: number };
+  /** The fetched value of a dependency field for this parent; throws the fetch's error if it failed. */
+  readDependency(field: PlanField, parent: object): unknown;
+}
+
+/** Runs a field's post-processing on its value. Throws a GatewayError when it fails. */
+export type PostProcess = (value: unknown, parent: object, ctx: PostContext) => unknown;
+
+/** One post-processing stage as explain shows it. */
+export interface TransformStep {
+  /** Response path: `customer.phone`. */
+  path: string;
+  field: string;
+  /** `operator` (schemas/) or `caller` (the query's @transform). */
+  by: 'operator' | 'caller';
+  steps: readonly string[];
 }
 
 /** One upstream operation the plan will run, as shown by `explain`. */
@@ -50,6 +76,8 @@ export interface FetchStep {
   params: Readonly<Record<string, string>>;
   /** Upstream fields asked for, for operations that take `{fields}`; absent = everything. */
   fields?: readonly string[];
+  /** Set when the fetch only feeds a computed field (`Customer.openTicketCount`). */
+  neededBy?: string;
 }
 
 /** The plan of one operation: plain data, cached and reused across requests. */
@@ -58,5 +86,7 @@ export interface Plan {
   rootType: string;
   rootFields: readonly PlanField[];
   fetches: readonly FetchStep[];
+  /** Post-processing that runs in the shaping walk, in response order. */
+  transforms: readonly TransformStep[];
   hasIntrospection: boolean;
 }

@@ -1,10 +1,12 @@
-import type { FetchStep, Plan } from './plan.ts';
+import type { FetchStep, Plan, TransformStep } from './plan.ts';
 
 /** A plan as JSON-friendly data: what `explain --json` prints and the explain header returns. */
 export interface PlanDescription {
   operation: string | null;
   fetchCount: number;
   stages: { stage: number; fetches: FetchStep[] }[];
+  /** Post-processing, run while the response is shaped (after every fetch). */
+  transforms: readonly TransformStep[];
 }
 
 /** Groups a plan's fetches by stage: fetches of one stage run in parallel, stages in order. */
@@ -19,6 +21,7 @@ export function describePlan(plan: Plan): PlanDescription {
     operation: plan.operationName ?? null,
     fetchCount: plan.fetches.length,
     stages: [...byStage.entries()].sort(([a], [b]) => a - b).map(([stage, fetches]) => ({ stage, fetches })),
+    transforms: plan.transforms,
   };
 }
 
@@ -34,8 +37,13 @@ export function printPlan(plan: Plan): string {
       lines.push(`  #${f.id} ${f.operation}  ← ${f.field} at ${f.path}`);
       lines.push(`      ${how}${params ? `; params ${params}` : ''}${f.dependsOn ? `; needs #${f.dependsOn}` : ''}`);
       if (f.fields) lines.push(`      asks only for ${f.fields.join(', ')}`);
+      if (f.neededBy) lines.push(`      only to compute ${f.neededBy}`);
     }
   }
   if (d.stages.length === 0) lines.push('No upstream calls.');
+  if (d.transforms.length > 0) {
+    lines.push('Post-processing, while shaping the response:');
+    for (const t of d.transforms) lines.push(`  ${t.path} (${t.field}, ${t.by}): ${t.steps.join(' → ')}`);
+  }
   return lines.join('\n');
 }

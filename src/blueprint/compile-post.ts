@@ -1,0 +1,361 @@
+import {
+  getNamedType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  Kind,
+  valueFromAST,
+  valueFromASTUntyped,
+  type ConstDirectiveNode,
+  type ConstValueNode,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+} from 'graphql';
+import { ConfigError, ExprError } from '../errors/gateway-error.ts';
+import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
+import { compileExpression, OPERATOR_LIMITS, type CompiledExpression, type VariableDecl } from '../expr/index.ts';
+import { compileDateFormat, compileUnitConversion, maskEmail, maskKeepLast, type ListTransform, type ValueStep } from '../postprocess/index.ts';
+import { argumentFields } from './expr-views.ts';
+import { locateNode } from './graphql-location.ts';
+import type { ComputedField, ComputedInput, ExprViews, FieldIR, FieldPost } from './ir.ts';
+
+/** The post-processing directives, declared by the gateway (removed from the public schema). */
+export const POST_DIRECTIVES_SDL = /* GraphQL */ `
+directive @computed(expr: String!) on FIELD_DEFINITION
+directive @transform(filter: String, map: String, sortBy: String, descending: Boolean = false, limit: Int) on FIELD_DEFINITION
+directive @mask(keepLast: Int, email: Boolean) on FIELD_DEFINITION
+directive @format(date: String, timeZone: String = "UTC", decimals: Int, locale: String = "en-US") on FIELD_DEFINITION
+directive @default(value: _TesseraValue!) on FIELD_DEFINITION
+directive @valueMap(map: _TesseraValue!, fallback: _TesseraValue) on FIELD_DEFINITION
+directive @unit(from: String!, to: String!, decimals: Int) on FIELD_DEFINITION
+scalar _TesseraValue
+`;
+export const POST_DIRECTIVE_NAMES = ['computed', 'transform', 'mask', 'format', 'default', 'valueMap', 'unit'] as const;
+
+/** Longest list an operator transform accepts (upstream lists longer than this are an error). */
+const OPERATOR_MAX_TRANSFORM_ITEMS = 100_000;
+
+/** The `request` variable: what an expression may know of the request it runs in. */
+export const REQUEST_FIELDS = ['id', 'nowMs'] as const;
+
+interface Context {
+  parent: GraphQLObjectType;
+  field: GraphQLField<unknown, unknown>;
+  fields: ReadonlyMap<string, ReadonlyMap<string, FieldIR>>;
+  views: ExprViews;
+  errors: ConfigError[];
+}
+
+/**
+ * Compiles one field's post-processing directives. Runs after every field's binding is known,
+ * because a computed field must know which parent fields are bound (the planner fetches those).
+ */
+export function compilePost(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, ctx: Omit<Context, 'parent' | 'field'>): FieldPost | undefined {
+  const directives = (field.astNode?.directives ?? []).filter((d) => (POST_DIRECTIVE_NAMES as readonly string[]).includes(d.name.value));
+  if (directives.length === 0) return undefined;
+  const c: Context = { ...ctx, parent, field };
+  const byName = new Map(directives.map((d) => [d.name.value, d]));
+  const labels: string[] = [];
+  let computed: ComputedField | undefined;
+  let transform: ListTransform | undefined;
+  const steps: ValueStep[] = [];
+  let defaultValue: unknown;
+  let hasDefault = false;
+
+  const computedDirective = byName.get('computed');
+  if (computedDirective) {
+    computed = compileComputed(c, computedDirective);
+    if (computed) labels.push(`computed(${computed.expr.source})`);
+  }
+  const transformDirective = byName.get('transform');
+  if (transformDirective) {
+    transform = compileOperatorTransform(c, transformDirective);
+    if (transform) labels.push(`transform(${describeTransform(transformDirective)})`);
+  }
+  const valueMap = byName.get('valueMap');
+  if (valueMap) pushStep(steps, labels, compileValueMap(c, valueMap));
+  const unit = byName.get('unit');
+  if (unit) pushStep(steps, labels, compileUnit(c, unit));
+  const format = byName.get('format');
+  if (format) pushStep(steps, labels, compileFormat(c, format));
+  const mask = byName.get('mask');
+  if (mask) pushStep(steps, labels, compileMask(c, mask));
+  const defaultDirective = byName.get('default');
+  if (defaultDirective) {
+    const node = argNode(defaultDirective, 'value');
+    if (node) {
+      const value = leafValue(c, node, field.type);
+      if (value !== undefined) {
+        defaultValue = value;
+        hasDefault = true;
+        labels.push(`default(${JSON.stringify(value)})`);
+      }
+    }
+  }
+  const pipeline = steps.length > 0 || hasDefault ? { steps, defaultValue, hasDefault } : undefined;
+  return Object.freeze({ computed, transform, transformArgs: argumentFields(field.args, ctx.views), pipeline, labels });
+}
+
+function pushStep(steps: ValueStep[], labels: string[], step: ValueStep | undefined): void {
+  if (!step) return;
+  steps.push(step);
+  labels.push(step.label);
+}
+
+function compileComputed(c: Context, directive: ConstDirectiveNode): ComputedField | undefined {
+  const where = `${c.parent.name}.${c.field.name}`;
+  const conflicting = c.field.astNode?.directives?.find((d) => d.name.value === 'source' || d.name.value === 'map');
+  if (conflicting) {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected @computed alone: ${where} cannot be both computed and read with @${conflicting.name.value}`, conflicting);
+    return undefined;
+  }
+  const exprArg = stringArg(directive, 'expr');
+  if (!exprArg) return undefined;
+  const parentFields = c.fields.get(c.parent.name)!;
+  const readable = new Set([...parentFields.keys()].filter((name) => name !== c.field.name));
+  const expr = compileOrReport(c, exprArg.value, exprArg.node, {
+    parent: { kind: 'object', typeName: c.parent.name, fields: readable },
+    args: { kind: 'object', typeName: `the arguments of ${where}`, fields: new Set(c.field.args.map((a) => a.name)) },
+    request: { kind: 'object', typeName: 'request', fields: new Set(REQUEST_FIELDS) },
+  });
+  if (!expr) return undefined;
+  const inputs: ComputedInput[] = [];
+  for (const name of expr.reads.get('parent') ?? []) {
+    const ir = parentFields.get(name)!;
+    const isComputed = ir.definition.astNode?.directives?.some((d) => d.name.value === 'computed');
+    if (isComputed) {
+      fail(c, ErrorCodes.CONFIG_INVALID_EXPRESSION, `expected ${where} to read plain or @source fields; parent.${name} is itself computed`, exprArg.node, 1);
+      return undefined;
+    }
+    inputs.push({ name, shape: c.views.shapeOf(ir.definition.type, false), from: ir.from, bound: ir.binding !== undefined });
+  }
+  return { expr, inputs, args: argumentFields(c.field.args, c.views) };
+}
+
+function compileOperatorTransform(c: Context, directive: ConstDirectiveNode): ListTransform | undefined {
+  const where = `${c.parent.name}.${c.field.name}`;
+  const listType = unwrapNonNull(c.field.type);
+  if (!isListType(listType)) {
+    fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected @transform on a list field; ${where} is ${String(c.field.type)}`, directive);
+    return undefined;
+  }
+  const itemType = listType.ofType as GraphQLOutputType;
+  const itemIsLeaf = isLeafType(getNamedType(itemType)) && !isListType(unwrapNonNull(itemType));
+  const itemVar: VariableDecl = itemIsLeaf
+    ? { kind: 'value' }
+    : { kind: 'object', typeName: getNamedType(itemType).name, fields: new Set(c.views.objectFields(getNamedType(itemType).name, false).map((f) => f.name)) };
+  const variables = { item: itemVar, args: { kind: 'object', typeName: `the arguments of ${where}`, fields: new Set(c.field.args.map((a) => a.name)) } } as const;
+  const compileArg = (name: string): CompiledExpression | undefined | null => {
+    const arg = stringArg(directive, name);
+    if (!arg) return undefined;
+    return compileOrReport(c, arg.value, arg.node, variables) ?? null;
+  };
+  const filter = compileArg('filter');
+  const map = compileArg('map');
+  const sortBy = compileArg('sortBy');
+  if (filter === null || map === null || sortBy === null) return undefined;
+  if (map && !itemIsLeaf) {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected map only on lists of scalars; ${where} is a list of ${getNamedType(itemType).name} (select fields instead)`, argNode(directive, 'map'));
+    return undefined;
+  }
+  const limit = intArg(c, directive, 'limit');
+  if (limit === null) return undefined;
+  const descending = argNode(directive, 'descending')?.kind === Kind.BOOLEAN && (argNode(directive, 'descending') as { value: boolean }).value;
+  if (!filter && !map && !sortBy && limit === undefined) {
+    fail(c, ErrorCodes.CONFIG_MISSING_PARAM, 'expected at least one of filter, map, sortBy or limit', directive);
+    return undefined;
+  }
+  const reads = new Set([filter, map, sortBy].flatMap((e) => e?.reads.get('item') ?? []));
+  return {
+    filter,
+    map,
+    sortBy,
+    descending,
+    limit,
+    limits: OPERATOR_LIMITS,
+    itemFields: itemIsLeaf ? undefined : c.views.objectFields(getNamedType(itemType).name, false).filter((f) => reads.has(f.name)),
+    itemShape: c.views.shapeOf(itemType, false),
+    maxItems: OPERATOR_MAX_TRANSFORM_ITEMS,
+  };
+}
+
+function compileMask(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
+  if (!expectLeafType(c, directive, ['String', 'ID'])) return undefined;
+  const keepLast = intArg(c, directive, 'keepLast');
+  const email = argNode(directive, 'email');
+  const isEmail = email?.kind === Kind.BOOLEAN && email.value;
+  if (keepLast === null) return undefined;
+  if ((keepLast === undefined) === !isEmail) {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected exactly one of keepLast: <n> or email: true', directive);
+    return undefined;
+  }
+  if (isEmail) return { label: 'mask(email)', apply: (v) => maskEmail(String(v)) };
+  const n = keepLast!;
+  return { label: `mask(keepLast: ${n})`, apply: (v) => maskKeepLast(String(v), n) };
+}
+
+function compileFormat(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
+  if (!expectLeafType(c, directive, ['String'])) return undefined;
+  const date = stringArg(directive, 'date');
+  const decimals = intArg(c, directive, 'decimals');
+  if (decimals === null) return undefined;
+  const timeZone = stringArg(directive, 'timeZone')?.value ?? 'UTC';
+  const locale = stringArg(directive, 'locale')?.value ?? 'en-US';
+  if ((date === undefined) === (decimals === undefined)) {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected exactly one of date: "<pattern>" or decimals: <n>', directive);
+    return undefined;
+  }
+  if (date) {
+    try {
+      const format = compileDateFormat(date.value, timeZone);
+      return { label: `format(date: "${date.value}", timeZone: "${timeZone}")`, apply: format };
+    } catch {
+      fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an IANA time zone such as "UTC" or "Europe/Paris"; got "${timeZone}"`, argNode(directive, 'timeZone') ?? directive);
+      return undefined;
+    }
+  }
+  let format: Intl.NumberFormat;
+  try {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  } catch {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a BCP 47 locale such as "en-US"; got "${locale}"`, argNode(directive, 'locale') ?? directive);
+    return undefined;
+  }
+  return {
+    label: `format(decimals: ${decimals}, locale: "${locale}")`,
+    apply: (v) => {
+      const n = typeof v === 'number' ? v : Number(v);
+      return Number.isFinite(n) ? format.format(n) : null;
+    },
+  };
+}
+
+function compileUnit(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
+  const typeName = getNamedType(c.field.type).name;
+  if (!expectLeafType(c, directive, ['Float', 'Int'])) return undefined;
+  const from = stringArg(directive, 'from');
+  const to = stringArg(directive, 'to');
+  const decimals = intArg(c, directive, 'decimals');
+  if (!from || !to || decimals === null) return undefined;
+  const convert = compileUnitConversion(from.value, to.value, decimals);
+  if (typeof convert === 'string') {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, convert, from.node);
+    return undefined;
+  }
+  const integer = typeName === 'Int';
+  return {
+    label: `unit(${from.value} → ${to.value})`,
+    apply: (v) => {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n)) return null;
+      const out = convert(n);
+      return integer ? Math.round(out) : out;
+    },
+  };
+}
+
+function compileValueMap(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
+  const mapNode = argNode(directive, 'map');
+  if (mapNode?.kind !== Kind.OBJECT) {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected map to be an object like { bronze: "B", gold: "G" }', mapNode ?? directive);
+    return undefined;
+  }
+  const table = new Map<string, unknown>();
+  for (const entry of mapNode.fields) {
+    const value = leafValue(c, entry.value, c.field.type);
+    if (value === undefined) return undefined;
+    table.set(entry.name.value, value);
+  }
+  const fallbackNode = argNode(directive, 'fallback');
+  const fallback = fallbackNode ? leafValue(c, fallbackNode, c.field.type) : undefined;
+  if (fallbackNode && fallback === undefined) return undefined;
+  return {
+    label: `valueMap(${[...table.keys()].join(', ')})`,
+    apply: (v) => {
+      const key = String(v);
+      if (table.has(key)) return table.get(key);
+      return fallbackNode ? fallback : v;
+    },
+  };
+}
+
+/** A directive literal as a value of the field's leaf type (checked at boot, like a default value). */
+function leafValue(c: Context, node: ConstValueNode, type: GraphQLOutputType): unknown {
+  const named = getNamedType(type);
+  if (!isLeafType(named)) {
+    fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected a field of scalar or enum type; ${c.parent.name}.${c.field.name} is ${String(type)}`, node);
+    return undefined;
+  }
+  if (node.kind === Kind.NULL) return null;
+  const value = valueFromAST(node, named as GraphQLInputType);
+  if (value === undefined) {
+    fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected a ${named.name} value; got ${JSON.stringify(valueFromASTUntyped(node))}`, node);
+    return undefined;
+  }
+  return named.serialize(value);
+}
+
+function expectLeafType(c: Context, directive: ConstDirectiveNode, allowed: readonly string[]): boolean {
+  const name = getNamedType(c.field.type).name;
+  if (allowed.includes(name)) return true;
+  fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected @${directive.name.value} on a field of type ${allowed.join(' or ')} (or a list of it); ${c.parent.name}.${c.field.name} is ${String(c.field.type)}`, directive);
+  return false;
+}
+
+/** Compiles an operator expression; on failure reports a config error pointing into the string. */
+function compileOrReport(c: Context, source: string, node: ConstValueNode, variables: Readonly<Record<string, VariableDecl>>): CompiledExpression | undefined {
+  try {
+    return compileExpression(source, { limits: OPERATOR_LIMITS, variables });
+  } catch (error) {
+    if (!(error instanceof ExprError)) throw error;
+    const at = locateNode(node);
+    const position = error.position;
+    // Single-line strings: the expression starts one column after the opening quote.
+    const source2 = position && position.line === 1 ? { ...at, column: at.column + position.column } : position ? { ...at, line: at.line + position.line - 1, column: position.column } : at;
+    c.errors.push(
+      new ConfigError(ErrorCodes.CONFIG_INVALID_EXPRESSION, `${error.code}: ${error.message}`, {
+        source: source2,
+        configPath: `schemas.${c.parent.name}.${c.field.name}`,
+      }),
+    );
+    return undefined;
+  }
+}
+
+function fail(c: Context, code: ErrorCode, message: string, node: { loc?: unknown } | null | undefined, column = 0): void {
+  const at = locateNode(node as never);
+  c.errors.push(new ConfigError(code, message, { source: { ...at, column: at.column + column }, configPath: `schemas.${c.parent.name}.${c.field.name}` }));
+}
+
+function argNode(directive: ConstDirectiveNode, name: string): ConstValueNode | undefined {
+  return directive.arguments?.find((a) => a.name.value === name)?.value;
+}
+
+function stringArg(directive: ConstDirectiveNode, name: string): { value: string; node: ConstValueNode } | undefined {
+  const node = argNode(directive, name);
+  return node?.kind === Kind.STRING ? { value: node.value, node } : undefined;
+}
+
+/** A non-negative Int argument; null after reporting a bad one. */
+function intArg(c: Context, directive: ConstDirectiveNode, name: string): number | undefined | null {
+  const node = argNode(directive, name);
+  if (!node || node.kind === Kind.NULL) return undefined;
+  const value = node.kind === Kind.INT ? Number(node.value) : NaN;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${name} to be a whole number ≥ 0`, node);
+    return null;
+  }
+  return value;
+}
+
+function unwrapNonNull(type: GraphQLOutputType): GraphQLOutputType {
+  return isNonNullType(type) ? type.ofType : type;
+}
+
+function describeTransform(directive: ConstDirectiveNode): string {
+  return (directive.arguments ?? [])
+    .map((a) => `${a.name.value}: ${a.value.kind === Kind.STRING ? JSON.stringify(a.value.value) : String(valueFromASTUntyped(a.value))}`)
+    .join(', ');
+}
