@@ -124,7 +124,8 @@ function compileComputed(c: Context, directive: ConstDirectiveNode): ComputedFie
   const inputs: ComputedInput[] = [];
   for (const name of expr.reads.get('parent') ?? []) {
     const ir = parentFields.get(name)!;
-    const isComputed = ir.definition.astNode?.directives?.some((d) => d.name.value === 'computed');
+    // The binding schema's field keeps its directives (the IR's definition is the public one).
+    const isComputed = c.parent.getFields()[name]?.astNode?.directives?.some((d) => d.name.value === 'computed');
     if (isComputed) {
       fail(c, ErrorCodes.CONFIG_INVALID_EXPRESSION, `expected ${where} to read plain or @source fields; parent.${name} is itself computed`, exprArg.node, 1);
       return undefined;

@@ -20,13 +20,18 @@ export function compileUnitConversion(from: string, to: string, decimals: number
     const fromKelvin = (k: number) => (to === 'C' ? k - 273.15 : to === 'F' ? ((k - 273.15) * 9) / 5 + 32 : k);
     return (v) => round(fromKelvin(toKelvin(v)));
   }
-  for (const [dimension, units] of Object.entries(FACTORS)) {
-    const a = units[from];
-    const b = units[to];
-    if (a !== undefined && b !== undefined) return (v) => round((v * a) / b);
-    if (a !== undefined || b !== undefined) {
-      return `expected two units of the same kind; ${a !== undefined ? from : to} is a ${dimension} unit (${Object.keys(units).join(', ')})`;
-    }
-  }
-  return `expected known units (${KNOWN_UNITS.join(', ')}); got "${KNOWN_UNITS.includes(from) ? to : from}"`;
+  const unknown = [from, to].find((unit) => !KNOWN_UNITS.includes(unit));
+  if (unknown !== undefined) return `expected a known unit (${KNOWN_UNITS.join(', ')}); got "${unknown}"`;
+  const fromDimension = dimensionOf(from);
+  const toDimension = dimensionOf(to);
+  if (fromDimension !== toDimension) return `expected two units of the same kind; ${from} is a ${fromDimension} unit, ${to} is a ${toDimension} unit`;
+  const units = FACTORS[fromDimension]!;
+  const a = units[from]!;
+  const b = units[to]!;
+  return (v) => round((v * a) / b);
+}
+
+function dimensionOf(unit: string): string {
+  if (TEMPERATURE.has(unit)) return 'temperature';
+  return Object.entries(FACTORS).find(([, units]) => units[unit] !== undefined)![0];
 }
