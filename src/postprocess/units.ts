@@ -28,7 +28,8 @@ export function compileUnitConversion(from: string, to: string, decimals: number
   const units = FACTORS[fromDimension]!;
   const a = units[from]!;
   const b = units[to]!;
-  return (v) => round((v * a) / b);
+  // Divide by the inverse factor when shrinking: 167335 / 100 is 1673.35, 167335 * 0.01 is not.
+  return a >= b ? (v) => round(v * (a / b)) : (v) => round(v / (b / a));
 }
 
 function dimensionOf(unit: string): string {

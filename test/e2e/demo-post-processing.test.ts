@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { startDemo, type TestDemo } from '../support/gateway.ts';
+import { customerById } from '../../src/demo/customers.ts';
+
+let demo: TestDemo;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+beforeEach(() => demo.upstreams.resetRequests());
+afterAll(() => demo.close());
+
+const services = () => demo.upstreams.requests.map((r) => r.service);
+const expectedTier = (points: number) => (points >= 40_000 ? 'platinum' : points >= 25_000 ? 'gold' : points >= 10_000 ? 'silver' : 'bronze');
+
+describe('the demo shows computed and masked fields', () => {
+  test('tier is computed from points, phone leaves masked to its last 4, for every customer of a page', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => String(i * 13 + 1));
+    const { body } = await demo.query('query($ids: [ID!]!) { customers(ids: $ids) { id points tier phone balance balanceCents } }', { ids });
+    expect(body.errors).toBeUndefined();
+    const customers = body.data!.customers as { id: string; points: number; tier: string; phone: string; balance: number; balanceCents: number }[];
+    expect(customers.map((c) => ({ id: c.id, tier: c.tier, phone: c.phone, balance: c.balance }))).toEqual(
+      ids.map((id) => {
+        const raw = customerById(id)!;
+        return { id, tier: expectedTier(raw.points), phone: `${'*'.repeat(raw.phone.length - 4)}${raw.phone.slice(-4)}`, balance: raw.balance_cents / 100 };
+      }),
+    );
+    expect(services()).toEqual(['crm']);
+  });
+
+  test('openTicketCount fetches tickets only because it needs them', async () => {
+    const { body } = await demo.query('{ customer(id: "42") { openTicketCount } }');
+    expect(body.errors).toBeUndefined();
+    const { body: tickets } = await demo.query('{ customer(id: "42") { tickets(status: "open") { id } } }');
+    expect(body.data).toEqual({ customer: { openTicketCount: (tickets.data!.customer as { tickets: unknown[] }).tickets.length } });
+    expect(services()).toEqual(['crm', 'tickets', 'crm', 'tickets']);
+  });
+
+  test('largestOrders: the operator transform sorts by total and keeps three', async () => {
+    const { body } = await demo.query('{ customer(id: "7") { largestOrders { totalCents } orders { totalCents } } }');
+    const customer = body.data!.customer as { largestOrders: { totalCents: number }[]; orders: { totalCents: number }[] };
+    const top = customer.orders.map((o) => o.totalCents).sort((a, b) => b - a).slice(0, 3);
+    expect(customer.largestOrders.map((o) => o.totalCents)).toEqual(top);
+  });
+});
