@@ -34,8 +34,10 @@ query Panel($id: ID! = "42") {
     name
     tier
     points
+    phone
+    openTicketCount
     orders(limit: 3) { id createdAt totalCents status }
-    tickets(status: "open") { id subject priority agent { name team } }
+    tickets(status: "open") @transform(sortBy: "item.createdAt", descending: true, limit: 5) { id subject priority agent { name team } }
   }
 }
 `;

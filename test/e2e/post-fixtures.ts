@@ -25,6 +25,8 @@ export const PEOPLE_SCHEMA = /* GraphQL */ `
 type Query {
   person(id: ID!): Person @source(connector: "people", operation: "getPeople", key: "{args.id}")
   people(ids: [ID!]!): [Person] @source(connector: "people", operation: "getPeople", keys: "{args.ids}")
+  "A computed root field: no upstream, only the request context."
+  echo(text: String!, times: Int = 1): String @computed(expr: "request.id + ': ' + args.text + (args.times > 1 ? ' (x' + string(args.times) + ')' : '')")
 }
 
 type Person {

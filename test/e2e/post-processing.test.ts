@@ -99,6 +99,17 @@ describe('value directives and computed fields: normal, empty, null and edge inp
   });
 });
 
+describe('computed fields read arguments and the request context', () => {
+  test.for([
+    { query: '{ echo(text: "hi") }', data: { echo: 'req-7: hi' } },
+    { query: 'query($n: Int) { echo(text: "hi", times: $n) }', variables: { n: 3 }, data: { echo: 'req-7: hi (x3)' } },
+  ])('$query', async ({ query, variables, data }) => {
+    const { body } = await gw.query(query, variables, { 'x-request-id': 'req-7' });
+    expect(body).toEqual({ data });
+    expect(paths()).toEqual([]);
+  });
+});
+
 describe('masking holds however the field is reached', () => {
   test('through aliases, fragments, inline fragments and lists of objects', async () => {
     const { body } = await gw.query(
