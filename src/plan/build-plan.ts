@@ -177,6 +177,9 @@ function planField(
   }
   const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch);
   const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
+  const itemReads = new Set<string>();
+  // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
+  const post = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms, itemReads });
   return {
     ...base,
     kind: 'value',
@@ -185,8 +188,8 @@ function planField(
     completion,
     fetch,
     fetchesBelow: fetch !== undefined || completionFetches(completion),
-    // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
-    post: dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms }),
+    post,
+    itemReads: itemReads.size > 0 ? [...itemReads] : undefined,
   };
 }
 

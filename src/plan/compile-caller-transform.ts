@@ -2,7 +2,7 @@ import { getNamedType, isLeafType, isListType, isNonNullType, Kind, print, type 
 import type { Blueprint, FieldIR } from '../blueprint/index.ts';
 import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
 import { ExprError, RequestError } from '../errors/gateway-error.ts';
-import { CALLER_LIMITS, compileExpression, type CompiledExpression, type VariableDecl } from '../expr/index.ts';
+import { CALLER_LIMITS, compileExpression, type CompiledExpression, type ShapeField, type VariableDecl } from '../expr/index.ts';
 import { applyListTransform, type ListTransform } from '../postprocess/index.ts';
 
 /** Longest list a caller's transform accepts. */
@@ -11,6 +11,8 @@ const CALLER_MAX_TRANSFORM_ITEMS = 10_000;
 /** A caller's `@transform`, compiled once per cached plan. */
 export interface CallerTransform {
   label: string;
+  /** The item fields its expressions read. */
+  itemFields: readonly ShapeField[];
   /** Throws RequestError BAD_EXPRESSION when an expression fails on the data. */
   run(list: readonly unknown[]): unknown[];
 }
@@ -75,6 +77,7 @@ export function compileCallerTransform(blueprint: Blueprint, ir: FieldIR, fieldN
     maxItems: CALLER_MAX_TRANSFORM_ITEMS,
   };
   return {
+    itemFields: transform.itemFields ?? [],
     label: `@transform(${(directive.arguments ?? []).map((a) => `${a.name.value}: ${print(a.value)}`).join(', ')})`,
     run(list) {
       try {

@@ -17,11 +17,13 @@ export function planPost(
   fieldNodes: readonly FieldNode[],
   constantArgs: Readonly<Record<string, unknown>> | undefined,
   dependencies: ReadonlyMap<string, PlanField>,
-  describe: { path: string; transforms: TransformStep[] },
+  describe: { path: string; transforms: TransformStep[]; itemReads: Set<string> },
 ): PostProcess | undefined {
   const post = ir.post;
   const caller = compileCallerTransform(blueprint, ir, fieldNodes);
   if (!post && !caller) return undefined;
+  // Item fields the transforms read: the planner asks trimming upstreams for them too.
+  for (const f of [...(post?.transform?.itemFields ?? []), ...(caller?.itemFields ?? [])]) describe.itemReads.add(f.name);
   const where = `${ir.typeName}.${ir.fieldName}`;
   if (post && post.labels.length > 0) describe.transforms.push({ path: describe.path, field: where, by: 'operator', steps: post.labels });
   if (caller) describe.transforms.push({ path: describe.path, field: where, by: 'caller', steps: [caller.label] });

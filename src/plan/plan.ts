@@ -33,6 +33,8 @@ export interface PlanField {
   fetchesBelow: boolean;
   /** Post-processing (computed value, transforms, value directives), run by the shaping walk. */
   post?: PostProcess | undefined;
+  /** For list fields with transforms: the item fields the transforms read (public names). */
+  itemReads?: readonly string[] | undefined;
 }
 
 /** What post-processing may read while the response is shaped. */

@@ -27,6 +27,16 @@ describe('the demo shows computed and masked fields', () => {
     expect(services()).toEqual(['crm']);
   });
 
+  test('the CRM trims its answer, yet is asked for what the expressions read (points, the sort key)', async () => {
+    const ids = ['3', '30', '300', '3000'];
+    const { body } = await demo.query('query($ids: [ID!]!) { customer(id: "42") { tier } customers(ids: $ids) @transform(sortBy: "item.points", descending: true) { id } }', { ids });
+    expect(body.errors).toBeUndefined();
+    const byPoints = [...ids].sort((a, b) => customerById(b)!.points - customerById(a)!.points);
+    expect(body.data).toEqual({ customer: { tier: expectedTier(customerById('42')!.points) }, customers: byPoints.map((id) => ({ id })) });
+    // Both root fields share one batch call, asking for the union of what they read.
+    expect(demo.upstreams.requests.map((r) => r.query.fields)).toEqual(['id,points']);
+  });
+
   test('openTicketCount fetches tickets only because it needs them', async () => {
     const { body } = await demo.query('{ customer(id: "42") { openTicketCount } }');
     expect(body.errors).toBeUndefined();

@@ -23,7 +23,15 @@ const naiveResolvers = {
   },
   Customer: {
     name: (c: Customer) => c.full_name,
-    tier: (c: Customer) => c.tier_code,
+    // Computed and masked in schemas/demo.graphql; written out by hand here.
+    tier: (c: Customer) => (c.points >= 40_000 ? 'platinum' : c.points >= 25_000 ? 'gold' : c.points >= 10_000 ? 'silver' : 'bronze'),
+    phone: (c: Customer) => '*'.repeat(c.phone.length - 4) + c.phone.slice(-4),
+    balance: (c: Customer) => c.balance_cents / 100,
+    // Asia/Shanghai has no daylight saving time: UTC+8 all year.
+    memberSince: (c: Customer) => new Date(Date.parse(c.created_at) + 8 * 3_600_000).toISOString().slice(0, 10),
+    openTicketCount: (c: Customer) => ticketsOfCustomer(c.id).filter((t) => t.status === 'open').length,
+    largestOrders: (c: Customer, { among }: { among: number }) =>
+      [...ordersOfCustomer(c.id, among)].sort((a, b) => b.total_cents - a.total_cents).slice(0, 3),
     createdAt: (c: Customer) => c.created_at,
     balanceCents: (c: Customer) => c.balance_cents,
     lastLoginAt: (c: Customer) => c.last_login_at,
@@ -104,6 +112,12 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown> 
     query: `query ($full: Boolean = false) { ...Root }
             fragment Root on Query { customer(id: "16") { id ...Extra @include(if: $full) ... @skip(if: $full) { email } } }
             fragment Extra on Customer { phone orders(limit: 1) { id } }`,
+  },
+  {
+    name: 'computed, masked, formatted and transformed fields, with and without their inputs selected',
+    query: `{ a: customer(id: "17") { tier phone balance memberSince openTicketCount largestOrders { id totalCents } }
+              b: customer(id: "18") { points tier tickets { status } openTicketCount largestOrders(among: 5) { totalCents } }
+              c: customers(ids: ["19", "20"]) { tier phone } }`,
   },
   {
     name: 'fifty customers, three levels',

@@ -64,7 +64,10 @@ describe('planner', () => {
     { name: '__typename alone needs only the key', query: '{ customer(id: "1") { __typename } }', fields: [['id']] },
     { name: 'renamed and nested fields by their upstream names', query: '{ customer(id: "1") { name address { city } } }', fields: [['address', 'full_name', 'id']] },
     { name: 'a bound child adds what its key reads from the parent', query: '{ customer(id: "1") { orders { id } } }', fields: [['id']] },
-    { name: 'computed from several levels', query: '{ customers(ids: ["1"]) { tier tickets { agent { name } } } }', fields: [['id', 'tier_code']] },
+    { name: 'computed from several levels', query: '{ customers(ids: ["1"]) { tier tickets { agent { name } } } }', fields: [['id', 'points']] },
+    { name: 'a computed field adds the plain fields its expression reads', query: '{ customer(id: "1") { tier } }', fields: [['id', 'points']] },
+    { name: 'a computed field over a bound field adds what that binding reads', query: '{ customer(id: "1") { openTicketCount } }', fields: [['id']] },
+    { name: "a caller's sort key is fetched though not selected", query: '{ customers(ids: ["1", "2"]) @transform(sortBy: "item.points", filter: "item.country == \'DE\'") { id } }', fields: [['country', 'id', 'points']] },
     { name: 'aliases of one operation share the union, so they share a batch', query: '{ a: customer(id: "1") { name } b: customer(id: "2") { email } }', fields: [['email', 'full_name', 'id'], ['email', 'full_name', 'id']] },
   ])('asks the CRM only for the fields the plan needs: $name', ({ query, fields }) => {
     const plan = planOf(new PlanCache(blueprint), query);

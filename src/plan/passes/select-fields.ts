@@ -22,6 +22,13 @@ export function selectFields(blueprint: Blueprint, rootFields: readonly PlanFiel
         if (op.batch) entry.names.add(op.batch.keyField.split('.')[0]!);
         const children = objectFields(field.completion);
         if (children && !neededNames(blueprint, children, entry.names)) entry.whole = true;
+        // Fields a list transform reads from each item (its filter or sort key), selected or not.
+        const itemType = objectTypeName(field.completion);
+        for (const name of field.itemReads ?? []) {
+          const from = itemType ? blueprint.fields.get(itemType)?.get(name)?.from[0] : undefined;
+          if (from) entry.names.add(from);
+          else entry.whole = true;
+        }
       }
       const children = objectFields(field.completion);
       if (children) visit(children);
@@ -38,7 +45,19 @@ export function selectFields(blueprint: Blueprint, rootFields: readonly PlanFiel
 /** Adds the top-level upstream names a selection reads; false if it reads the whole object. */
 function neededNames(blueprint: Blueprint, fields: readonly PlanField[], out: Set<string>): boolean {
   for (const field of fields) {
-    if (field.kind !== 'value' || !field.ir) continue;
+    // Dependencies (bound fields a computed field reads) need their own parent fields too.
+    if ((field.kind !== 'value' && field.kind !== 'dependency') || !field.ir) continue;
+    const computed = field.ir.post?.computed;
+    if (computed) {
+      // A computed field reads no upstream name of its own: it needs the plain fields its
+      // expression reads (bound ones arrive through their dependency fields).
+      for (const input of computed.inputs) {
+        if (input.bound) continue;
+        if (!input.from[0]) return false;
+        out.add(input.from[0]);
+      }
+      continue;
+    }
     const binding = field.ir.binding;
     const reads = binding ? binding.parentFields.map((name) => blueprint.fields.get(field.parentType)?.get(name)) : [field.ir];
     for (const ir of reads) {
@@ -48,6 +67,11 @@ function neededNames(blueprint: Blueprint, fields: readonly PlanField[], out: Se
     }
   }
   return true;
+}
+
+function objectTypeName(completion: Completion): string | undefined {
+  if (completion.kind === 'list') return objectTypeName(completion.of);
+  return completion.kind === 'object' ? completion.typeName : undefined;
 }
 
 function objectFields(completion: Completion): readonly PlanField[] | undefined {
