@@ -64,6 +64,7 @@ const transform: ListTransform = {
   itemFields: ticketFields.filter((f) => f.name === 'status' || f.name === 'createdAt'),
   itemShape: { kind: 'json' },
   maxItems: 10_000,
+  maxTotalCost: Number.POSITIVE_INFINITY,
 };
 cases.push({
   name: 'list transform, 100 items (per list)',

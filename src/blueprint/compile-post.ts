@@ -179,6 +179,8 @@ function compileOperatorTransform(c: Context, directive: ConstDirectiveNode): Li
     itemFields: itemIsLeaf ? undefined : c.views.objectFields(getNamedType(itemType).name, false).filter((f) => reads.has(f.name)),
     itemShape: c.views.shapeOf(itemType, false),
     maxItems: OPERATOR_MAX_TRANSFORM_ITEMS,
+    // Operator expressions are reviewed config: the item count and per-item cost bound them.
+    maxTotalCost: Number.POSITIVE_INFINITY,
   };
 }
 

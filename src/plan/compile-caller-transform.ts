@@ -7,6 +7,8 @@ import { applyListTransform, type ListTransform } from '../postprocess/index.ts'
 
 /** Longest list a caller's transform accepts. */
 const CALLER_MAX_TRANSFORM_ITEMS = 10_000;
+/** Items × estimated cost per item, for one list: about 0.1 s of evaluation at worst (measured ~2.5M steps/s). */
+const CALLER_MAX_TRANSFORM_COST = 200_000;
 
 /** A caller's `@transform`, compiled once per cached plan. */
 export interface CallerTransform {
@@ -75,6 +77,7 @@ export function compileCallerTransform(blueprint: Blueprint, ir: FieldIR, fieldN
     itemFields: itemFields?.filter((f) => reads.has(f.name)),
     itemShape: blueprint.views.shapeOf(itemType as never, true),
     maxItems: CALLER_MAX_TRANSFORM_ITEMS,
+    maxTotalCost: CALLER_MAX_TRANSFORM_COST,
   };
   return {
     itemFields: transform.itemFields ?? [],

@@ -18,6 +18,8 @@ export interface ListTransform {
   itemShape: ValueShape;
   /** Longest list this transform accepts. */
   maxItems: number;
+  /** Ceiling on items × the expressions' estimated cost per item: bounds the work of one list. */
+  maxTotalCost: number;
 }
 
 /**
@@ -27,6 +29,14 @@ export interface ListTransform {
  */
 export function applyListTransform(list: readonly unknown[], t: ListTransform, args: CelInput): unknown[] {
   if (list.length > t.maxItems) throw tagged('limit', new ExprError(ErrorCodes.EXPR_LIMIT_EXCEEDED, `expected a list of at most ${t.maxItems} items to transform; got ${list.length}`));
+  const costPerItem = (t.filter?.cost ?? 0) + (t.sortBy?.cost ?? 0) + (t.map?.cost ?? 0);
+  if (list.length * costPerItem > t.maxTotalCost) {
+    const argument = t.filter ? 'filter' : t.sortBy ? 'sortBy' : 'map';
+    throw tagged(
+      argument,
+      new ExprError(ErrorCodes.EXPR_LIMIT_EXCEEDED, `expected at most ${t.maxTotalCost} estimated steps for the whole list; ${list.length} items × ${costPerItem} per item is more (simplify the expression or ask for fewer items)`),
+    );
+  }
   const bindings: { item: CelInput; args: CelInput } = { item: null, args };
   const view = (item: unknown): CelInput =>
     t.itemFields && item !== null && typeof item === 'object' ? objectView(item, t.itemFields, t.limits) : toCel(item, t.itemShape, t.limits, 1);

@@ -79,6 +79,7 @@ export const PEOPLE: Record<string, Record<string, unknown>> = {
   },
   '2': { id: '2', name: 'Bo', points: null, phone: null, email: 'not-an-email', nickname: null, status: 'X', height_mm: null, balance_cents: -5, joined_at: 'garbage', tags: [] },
   '3': { id: '3', name: 'Chen', points: 5_000, phone: '12', email: null, status: 'S', tags: null },
+  '4': { id: '4', name: 'Dana', points: 0 },
 };
 
 export const TICKETS = [
@@ -87,4 +88,6 @@ export const TICKETS = [
   { id: 't3', person_id: '1', subject: 'Parcel', status: 'open', priority: 'urgent', created_at: '2024-03-03T00:00:00Z', reporter_phone: '+1-555-0000003' },
   { id: 't4', person_id: '1', subject: 'Invoice', status: 'open', priority: 'urgent', created_at: '2024-02-01T00:00:00Z', reporter_phone: '+1-555-0000004' },
   { id: 't5', person_id: '3', subject: 'Password', status: 'pending', priority: 'normal', created_at: '2024-01-01T00:00:00Z', reporter_phone: null },
+  // Person 4 has many tickets: for the caller's per-list work bound.
+  ...Array.from({ length: 300 }, (_, i) => ({ id: `m${i}`, person_id: '4', subject: `Question number ${i}`, status: i % 2 ? 'open' : 'closed', priority: 'low', created_at: '2024-01-01T00:00:00Z', reporter_phone: null })),
 ];

@@ -210,6 +210,17 @@ describe('caller expressions: BAD_EXPRESSION with the position in the expression
     ]);
   });
 
+  test('the work on one list is bounded: items × estimated cost per item', async () => {
+    const cheap = await gw.query('{ person(id: "4") { tickets @transform(filter: "item.status == \'open\'") { id } } }');
+    expect((cheap.body.data!.person as { tickets: unknown[] }).tickets).toHaveLength(150);
+    const costly = "item.subject.split(' ').exists(w, w == 'x') || item.subject.split(' ').exists(w, w == 'y')";
+    const { body } = await gw.query(`{ person(id: "4") { name tickets @transform(filter: "${costly}") { id } } }`);
+    expect(body.data).toEqual({ person: null });
+    expect(body.errors?.map((e) => ({ path: e.path, extensions: e.extensions }))).toEqual([
+      { path: ['person', 'tickets'], extensions: { code: 'BAD_EXPRESSION', reason: 'EXPR_LIMIT_EXCEEDED', argument: 'filter' } },
+    ]);
+  });
+
   test.for([
     { name: 'on a field that is not a list', query: '{ person(id: "1") { name @transform(limit: 1) } }', reason: 'EXPR_TYPE_MISMATCH' },
     { name: 'expression passed as a variable', query: 'query($f: String) { person(id: "1") { tickets @transform(filter: $f) { id } } }', reason: 'EXPR_FORBIDDEN' },
