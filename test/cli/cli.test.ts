@@ -91,6 +91,27 @@ describe('tessera explain', () => {
     expect(result.stderr).toBe(`${file}:1:23  Cannot query field "nme" on type "Customer". Did you mean "name" or "note"?\n`);
   });
 
+  test('shows post-processing, and refuses a bad caller expression with its reason and position', async () => {
+    const file = path.join(broken.dir, 'transforms.graphql');
+    await writeFile(file, '{ customer(id: "1") { tier phone tickets @transform(limit: 2) { id } } }');
+    const ok = await tessera(['explain', file]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.split('Post-processing, while shaping the response:\n')[1]).toBe(
+      [
+        "  customer.tier (Customer.tier, operator): computed(parent.points == null ? null : parent.points >= 40000 ? 'platinum' : parent.points >= 25000 ? 'gold' : parent.points >= 10000 ? 'silver' : 'bronze')",
+        '  customer.phone (Customer.phone, operator): mask(keepLast: 4)',
+        '  customer.tickets (Customer.tickets, caller): @transform(limit: 2)',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(file, '{ customer(id: "1") { tickets @transform(filter: "item.nope == 1") { id } } }');
+    const bad = await tessera(['explain', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe(
+      `${file}  BAD_EXPRESSION (EXPR_UNKNOWN_REFERENCE at 1:5 in the expression)  filter: expected a field of Ticket (id, customerId, subject, status, priority, createdAt, agentId); got item.nope\n`,
+    );
+  });
+
   test('unknown commands print usage and exit 2', async () => {
     const result = await tessera(['frobnicate']);
     expect(result.code).toBe(2);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { getVariableValues, GraphQLError } from 'graphql';
 import { validateConfig } from '../../index.ts';
 import { PlanCache, describePlan, printPlan } from '../../plan/index.ts';
+import { GatewayError } from '../../errors/gateway-error.ts';
 
 /** `tessera explain FILE`: prints the plan an operation would run, without calling any upstream. */
 export async function runExplain(argv: string[]): Promise<number> {
@@ -44,7 +45,16 @@ export async function runExplain(argv: string[]): Promise<number> {
   if (operation instanceof GraphQLError) return fail([operation]);
   const coerced = getVariableValues(report.blueprint.schema, operation.variableDefinitions ?? [], inputs);
   if (coerced.errors) return fail(coerced.errors);
-  const plan = cache.plan(prepared, operation, coerced.coerced);
+  let plan;
+  try {
+    plan = cache.plan(prepared, operation, coerced.coerced);
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    // e.g. a caller @transform expression the gateway refuses: same code and position a caller gets.
+    const { reason, position } = error.details as { reason?: string; position?: { line: number; column: number } };
+    process.stderr.write(`${file}  ${error.code}${reason ? ` (${reason}${position ? ` at ${position.line}:${position.column} in the expression` : ''})` : ''}  ${error.message}\n`);
+    return 1;
+  }
   process.stdout.write(values.json ? `${JSON.stringify(describePlan(plan), null, 2)}\n` : `${printPlan(plan)}\n`);
   return 0;
 }
