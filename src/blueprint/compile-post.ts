@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  isEnumType,
   isLeafType,
   isListType,
   isNonNullType,
@@ -119,7 +120,7 @@ function compileComputed(c: Context, directive: ConstDirectiveNode): ComputedFie
     parent: { kind: 'object', typeName: c.parent.name, fields: readable },
     args: { kind: 'object', typeName: `the arguments of ${where}`, fields: new Set(c.field.args.map((a) => a.name)) },
     request: { kind: 'object', typeName: 'request', fields: new Set(REQUEST_FIELDS) },
-  });
+  }, kindOfType(c.field.type));
   if (!expr) return undefined;
   const inputs: ComputedInput[] = [];
   for (const name of expr.reads.get('parent') ?? []) {
@@ -148,13 +149,13 @@ function compileOperatorTransform(c: Context, directive: ConstDirectiveNode): Li
     ? { kind: 'value' }
     : { kind: 'object', typeName: getNamedType(itemType).name, fields: new Set(c.views.objectFields(getNamedType(itemType).name, false).map((f) => f.name)) };
   const variables = { item: itemVar, args: { kind: 'object', typeName: `the arguments of ${where}`, fields: new Set(c.field.args.map((a) => a.name)) } } as const;
-  const compileArg = (name: string): CompiledExpression | undefined | null => {
+  const compileArg = (name: string, expect?: ReturnType<typeof kindOfType>): CompiledExpression | undefined | null => {
     const arg = stringArg(directive, name);
     if (!arg) return undefined;
-    return compileOrReport(c, arg.value, arg.node, variables) ?? null;
+    return compileOrReport(c, arg.value, arg.node, variables, expect) ?? null;
   };
-  const filter = compileArg('filter');
-  const map = compileArg('map');
+  const filter = compileArg('filter', 'bool');
+  const map = compileArg('map', kindOfType(itemType));
   const sortBy = compileArg('sortBy');
   if (filter === null || map === null || sortBy === null) return undefined;
   if (map && !itemIsLeaf) {
@@ -308,9 +309,15 @@ function expectLeafType(c: Context, directive: ConstDirectiveNode, allowed: read
 }
 
 /** Compiles an operator expression; on failure reports a config error pointing into the string. */
-function compileOrReport(c: Context, source: string, node: ConstValueNode, variables: Readonly<Record<string, VariableDecl>>): CompiledExpression | undefined {
+function compileOrReport(
+  c: Context,
+  source: string,
+  node: ConstValueNode,
+  variables: Readonly<Record<string, VariableDecl>>,
+  expect?: ReturnType<typeof kindOfType>,
+): CompiledExpression | undefined {
   try {
-    return compileExpression(source, { limits: OPERATOR_LIMITS, variables });
+    return compileExpression(source, { limits: OPERATOR_LIMITS, variables, expect });
   } catch (error) {
     if (!(error instanceof ExprError)) throw error;
     const at = locateNode(node);
@@ -351,6 +358,26 @@ function intArg(c: Context, directive: ConstDirectiveNode, name: string): number
     return null;
   }
   return value;
+}
+
+/** The expression result kind a field of this type needs; undefined when any will do. */
+function kindOfType(type: GraphQLOutputType): 'bool' | 'number' | 'string' | 'list' | 'map' | undefined {
+  const inner = unwrapNonNull(type);
+  if (isListType(inner)) return 'list';
+  const named = getNamedType(inner);
+  if (!isLeafType(named)) return 'map';
+  switch (named.name) {
+    case 'String':
+    case 'ID':
+      return 'string';
+    case 'Int':
+    case 'Float':
+      return 'number';
+    case 'Boolean':
+      return 'bool';
+    default:
+      return isEnumType(named) ? 'string' : undefined;
+  }
 }
 
 function unwrapNonNull(type: GraphQLOutputType): GraphQLOutputType {

@@ -7,11 +7,14 @@ import { createEnvironment } from './environment.ts';
 import type { ExprLimits } from './limits.ts';
 import { positionAt } from './position.ts';
 import { fromCel } from './values.ts';
+import { cannotBe, resultKind, type ResultKind } from './result-kind.ts';
 
 export interface CompileOptions {
   limits: ExprLimits;
   /** What the expression may refer to; object variables list the fields that can be read. */
   variables: Readonly<Record<string, VariableDecl>>;
+  /** The kind of result the caller needs (a filter needs a bool); refused at compile time when it can never be that. */
+  expect?: Exclude<ResultKind, 'unknown' | 'null'>;
 }
 
 /** An expression parsed, checked and planned once; evaluated many times. */
@@ -19,8 +22,10 @@ export interface CompiledExpression {
   readonly source: string;
   /** For each object variable, the fields the expression reads, in first-use order. */
   readonly reads: ReadonlyMap<string, readonly string[]>;
-  /** Estimated worst-case cost (see limits.ts), shown by explain. */
+  /** Estimated worst-case cost per evaluation (see limits.ts). */
   readonly cost: number;
+  /** The result's kind when the text alone tells it (`unknown` otherwise). */
+  readonly resultKind: ResultKind;
   /**
    * Evaluates against bindings already converted with `objectView`/`toCel`. Returns plain JSON
    * values. Throws only ExprError (with the position of the failing sub-expression).
@@ -50,6 +55,12 @@ export function compileExpression(source: string, options: CompileOptions): Comp
   }
   const positions = (parsed.sourceInfo?.positions ?? {}) as PositionTable;
   const analysis = analyze(parsed.expr as unknown as CelAst, source, positions, options.variables, limits);
+  const kind = resultKind(parsed.expr as unknown as CelAst);
+  if (options.expect && cannotBe(kind, options.expect)) {
+    throw new ExprError(ErrorCodes.EXPR_TYPE_MISMATCH, `expected an expression that gives a ${options.expect}; this one gives a ${kind}`, {
+      position: positionAt(source, positions[String(parsed.expr.id)] ?? 0),
+    });
+  }
 
   let env = environments.get(limits);
   if (!env) environments.set(limits, (env = createEnvironment(limits)));
@@ -60,6 +71,7 @@ export function compileExpression(source: string, options: CompileOptions): Comp
     source,
     reads,
     cost: analysis.cost,
+    resultKind: kind,
     evaluate(bindings: Readonly<Record<string, unknown>>): unknown {
       const result = run(bindings as Record<string, unknown>);
       if (isCelError(result)) throw evaluationError(source, positions, result);

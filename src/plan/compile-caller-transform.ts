@@ -46,7 +46,7 @@ export function compileCallerTransform(blueprint: Blueprint, ir: FieldIR, fieldN
     if (!arg || arg.value.kind === Kind.NULL) return undefined;
     const text = literalString(arg, name);
     try {
-      return compileExpression(text, { limits: CALLER_LIMITS, variables: { item } });
+      return compileExpression(text, { limits: CALLER_LIMITS, variables: { item }, expect: name === 'filter' ? 'bool' : undefined });
     } catch (error) {
       if (error instanceof ExprError) throw fromExprError(error, name);
       throw error;

@@ -72,6 +72,8 @@ describe('post-processing directives: config errors with file:line:col', () => {
       code: 'CONFIG_INVALID_EXPRESSION',
       message: 'EXPR_UNKNOWN_REFERENCE: expected a field of Customer (id, points, name, orders); got parent.pionts',
     },
+    { name: 'computed result of the wrong kind', field: '  tier: String @computed(expr: "[parent.points]")', at: '7:33', code: 'CONFIG_INVALID_EXPRESSION', message: 'EXPR_TYPE_MISMATCH: expected an expression that gives a string; this one gives a list' },
+    { name: 'filter that is never a bool', field: '  o: [Order!]! @map(from: "orders") @transform(filter: "size(item.status)")', at: '7:57', code: 'CONFIG_INVALID_EXPRESSION', message: 'EXPR_TYPE_MISMATCH: expected an expression that gives a bool; this one gives a number' },
     { name: 'computed reads computed', field: '  a: Int @computed(expr: "1")\n  b: Int @computed(expr: "parent.a")', at: '8:27', code: 'CONFIG_INVALID_EXPRESSION', message: 'expected Customer.b to read plain or @source fields; parent.a is itself computed' },
     { name: 'computed with @map', field: '  tier: String @map(from: "x") @computed(expr: "1")', at: '7:16', code: 'CONFIG_INVALID_VALUE', message: 'expected @computed alone: Customer.tier cannot be both computed and read with @map' },
     { name: 'mask on an Int', field: '  n: Int @mask(keepLast: 2)', at: '7:10', code: 'CONFIG_TYPE_MISMATCH', message: 'expected @mask on a field of type String or ID (or a list of it); Customer.n is Int' },

@@ -186,6 +186,7 @@ describe('caller expressions: BAD_EXPRESSION with the position in the expression
     { name: 'a process global', args: 'filter: "process.exit(1)"', reason: 'EXPR_UNKNOWN_REFERENCE', argument: 'filter', position: { line: 1, column: 1 } },
     { name: 'regex', args: 'filter: "item.subject.matches(\'(a+)+$\')"', reason: 'EXPR_FORBIDDEN', argument: 'filter', position: { line: 1, column: 13 } },
     { name: 'nested loops', args: 'filter: "[1,2].all(a, [1,2].all(b, a == b))"', reason: 'EXPR_TOO_COMPLEX', argument: 'filter', position: { line: 1, column: 19 } },
+    { name: 'filter that is never a bool', args: 'filter: "item.subject.size() + 1"', reason: 'EXPR_TYPE_MISMATCH', argument: 'filter', position: { line: 1, column: 20 } },
     { name: 'too long', args: `filter: "${'item.id == \'x\' || '.repeat(40)}true"`, reason: 'EXPR_TOO_COMPLEX', argument: 'filter', position: { line: 1, column: 501 } },
     { name: 'deep nesting', args: `filter: "${'['.repeat(30)}1${']'.repeat(30)} == []"`, reason: 'EXPR_TOO_COMPLEX', argument: 'filter', position: { line: 1, column: 16 } },
   ])('$name → $reason', async ({ args, reason, argument, position }) => {

@@ -86,6 +86,27 @@ describe('expr: refused at compile time, with the position in the expression', (
   });
 });
 
+describe('expr: result kinds are checked when the text tells them', () => {
+  test.for([
+    { source: 'parent.points > 1', expect: 'bool', ok: true },
+    { source: 'parent.points', expect: 'bool', ok: true },
+    { source: "parent.points == null ? null : 'x'", expect: 'string', ok: true },
+    { source: "parent.points > 1 ? 'a' : 2", expect: 'string', ok: true },
+    { source: 'parent.tags.map(t, t)', expect: 'list', ok: true },
+    { source: 'parent.tags.exists(t, t == "a")', expect: 'bool', ok: true },
+    { source: "'yes'", expect: 'bool', ok: false },
+    { source: 'size(parent.tags)', expect: 'string', ok: false },
+    { source: "parent.name + '!'", expect: 'number', ok: true },
+    { source: "'a' + '!'", expect: 'number', ok: false },
+    { source: 'parent.tags.filter(t, t == "a")', expect: 'bool', ok: false },
+    { source: '{"a": 1}', expect: 'string', ok: false },
+  ] as const)('$source as $expect: $ok', ({ source, expect: kind, ok }) => {
+    const compile = () => compileExpression(source, { limits: OPERATOR_LIMITS, variables, expect: kind });
+    if (ok) expect(compile).not.toThrow();
+    else expect(compile).toThrow(expect.objectContaining({ code: 'EXPR_TYPE_MISMATCH' }));
+  });
+});
+
 describe('expr: caller limits are stricter', () => {
   test.for([
     { name: 'regex forbidden', source: 'parent.name.matches("a")', code: 'EXPR_FORBIDDEN' },
