@@ -1,6 +1,6 @@
 import { getArgumentValues } from 'graphql';
 import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type TemplateRef } from '../blueprint/index.ts';
-import type { Completion, PlanField } from '../plan/index.ts';
+import type { Completion, FetchTransform, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { RequestLoaders } from './loaders.ts';
 import { readPath } from './read-path.ts';
@@ -40,9 +40,11 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     values = await Promise.all(
       parents.map((parent) =>
         loadFor(ctx, field, binding, args, parent).then(
-          (value) => {
+          (loaded) => {
+            // List transforms run before children fetch, so children load only for kept items.
+            const value = field.fetchTransform === undefined ? loaded : transformFetched(field.fetchTransform, loaded, ctx.variables);
             slot.set(parent, value);
-            return value;
+            return value instanceof FetchFailure ? undefined : value;
           },
           (error: unknown) => {
             slot.set(parent, new FetchFailure(error));
@@ -102,6 +104,15 @@ function loadFor(
     );
   }
   return ctx.loaders.loadSingle(op, params);
+}
+
+/** A transform that fails fails this field for this parent, like a failed fetch. */
+function transformFetched(transform: FetchTransform, value: unknown, variables: Readonly<Record<string, unknown>>): unknown {
+  try {
+    return transform(value, variables);
+  } catch (error) {
+    return new FetchFailure(error);
+  }
 }
 
 function objectFields(completion: Completion): readonly PlanField[] | undefined {

@@ -179,7 +179,7 @@ function planField(
   const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
   const itemReads = new Set<string>();
   // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
-  const post = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms, itemReads });
+  const planned = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms, itemReads });
   return {
     ...base,
     kind: 'value',
@@ -188,7 +188,8 @@ function planField(
     completion,
     fetch,
     fetchesBelow: fetch !== undefined || completionFetches(completion),
-    post,
+    post: planned?.post,
+    fetchTransform: planned?.fetchTransform,
     itemReads: itemReads.size > 0 ? [...itemReads] : undefined,
   };
 }

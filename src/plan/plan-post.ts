@@ -1,15 +1,26 @@
-import { getArgumentValues, Kind, type FieldNode } from 'graphql';
+import { getArgumentValues, getNamedType, isLeafType, Kind, type FieldNode } from 'graphql';
 import type { CelInput } from '@bufbuild/cel';
 import type { Blueprint, FieldIR } from '../blueprint/index.ts';
 import { objectView, OPERATOR_LIMITS, toCel, type ShapeField } from '../expr/index.ts';
 import { applyListTransform, applyValuePipeline, type ListTransform } from '../postprocess/index.ts';
 import { compileCallerTransform } from './compile-caller-transform.ts';
-import type { PlanField, PostContext, PostProcess, TransformStep } from './plan.ts';
+import type { FetchTransform, PlanField, PostContext, PostProcess, TransformStep } from './plan.ts';
+
+/** The two closures of a planned field; either may be absent. */
+export interface PlannedPost {
+  post: PostProcess | undefined;
+  fetchTransform: FetchTransform | undefined;
+}
 
 /**
- * Builds the post-processing closure of one planned field: computed value, operator transform,
- * value directives, then the caller's transform. Everything is compiled here, once per cached
- * plan; the closure only evaluates. Returns undefined when the field has nothing to do.
+ * Builds the post-processing of one planned field: computed value, operator transform, value
+ * directives, then the caller's transform. Everything is compiled here, once per cached plan;
+ * the closures only evaluate.
+ *
+ * On a bound list of objects, both transforms run as soon as the list is fetched
+ * (`fetchTransform`), so fields below fetch only for the items kept: a caller asking for
+ * `tickets @transform(limit: 1) { agent { name } }` costs one agent lookup, not one per ticket.
+ * Such lists carry no value directives, so running them early changes nothing else.
  */
 export function planPost(
   blueprint: Blueprint,
@@ -18,10 +29,10 @@ export function planPost(
   constantArgs: Readonly<Record<string, unknown>> | undefined,
   dependencies: ReadonlyMap<string, PlanField>,
   describe: { path: string; transforms: TransformStep[]; itemReads: Set<string> },
-): PostProcess | undefined {
+): PlannedPost {
   const post = ir.post;
   const caller = compileCallerTransform(blueprint, ir, fieldNodes);
-  if (!post && !caller) return undefined;
+  if (!post && !caller) return NOTHING;
   // Item fields the transforms read: the planner asks trimming upstreams for them too.
   for (const f of [...(post?.transform?.itemFields ?? []), ...(caller?.itemFields ?? [])]) describe.itemReads.add(f.name);
   const where = `${ir.typeName}.${ir.fieldName}`;
@@ -30,8 +41,8 @@ export function planPost(
 
   const definition = ir.definition;
   const firstNode = fieldNodes[0]!;
-  const argsOf = (ctx: PostContext): Record<string, unknown> =>
-    (constantArgs ?? getArgumentValues(definition, firstNode, ctx.variables as Record<string, unknown>)) as Record<string, unknown>;
+  const argsOf = (variables: PostContext['variables']): Record<string, unknown> =>
+    (constantArgs ?? getArgumentValues(definition, firstNode, variables as Record<string, unknown>)) as Record<string, unknown>;
 
   const computed = post?.computed;
   const computedArgFields = computed ? pick(computed.args, computed.expr.reads.get('args')) : [];
@@ -40,8 +51,23 @@ export function planPost(
   const operatorTransform = post?.transform;
   const transformArgFields = operatorTransform ? pick(post.transformArgs, readsOf(operatorTransform, 'args')) : [];
   const pipeline = post?.pipeline;
+  const transformArgs = (variables: PostContext['variables']): CelInput =>
+    transformArgFields.length > 0 ? objectView(argsOf(variables), transformArgFields, OPERATOR_LIMITS) : EMPTY;
 
-  return (value, parent, ctx) => {
+  if (ir.binding && !pipeline && !isLeafType(getNamedType(ir.definition.type))) {
+    return {
+      post: undefined,
+      fetchTransform: (value, variables) => {
+        if (!Array.isArray(value)) return value;
+        let out: unknown[] = value;
+        if (operatorTransform) out = applyListTransform(out, operatorTransform, transformArgs(variables));
+        if (caller) out = caller.run(out);
+        return out;
+      },
+    };
+  }
+
+  const postProcess: PostProcess = (value, parent, ctx) => {
     let out = value;
     if (computed) {
       const parentView = new Map<string, CelInput>();
@@ -53,20 +79,20 @@ export function planPost(
       for (const name of requestReads) request.set(name, name === 'id' ? ctx.request.id : BigInt(ctx.request.nowMs));
       out = computed.expr.evaluate({
         parent: parentView,
-        args: computedArgFields.length > 0 ? objectView(argsOf(ctx), computedArgFields, OPERATOR_LIMITS) : EMPTY,
+        args: computedArgFields.length > 0 ? objectView(argsOf(ctx.variables), computedArgFields, OPERATOR_LIMITS) : EMPTY,
         request,
       });
     }
-    if (operatorTransform && Array.isArray(out)) {
-      out = applyListTransform(out, operatorTransform, transformArgFields.length > 0 ? objectView(argsOf(ctx), transformArgFields, operatorTransform.limits) : EMPTY);
-    }
+    if (operatorTransform && Array.isArray(out)) out = applyListTransform(out, operatorTransform, transformArgs(ctx.variables));
     if (pipeline) out = applyValuePipeline(out, pipeline);
     if (caller && Array.isArray(out)) out = caller.run(out);
     return out;
   };
+  return { post: postProcess, fetchTransform: undefined };
 }
 
 const EMPTY: CelInput = new Map();
+const NOTHING: PlannedPost = { post: undefined, fetchTransform: undefined };
 
 function pick(fields: readonly ShapeField[], names: readonly string[] | undefined): ShapeField[] {
   if (!names || names.length === 0) return [];

@@ -33,6 +33,8 @@ export interface PlanField {
   fetchesBelow: boolean;
   /** Post-processing (computed value, transforms, value directives), run by the shaping walk. */
   post?: PostProcess | undefined;
+  /** List transforms run right after the fetch, before fields below it fetch (bound lists of objects). */
+  fetchTransform?: FetchTransform | undefined;
   /** For list fields with transforms: the item fields the transforms read (public names). */
   itemReads?: readonly string[] | undefined;
 }
@@ -47,6 +49,9 @@ export interface PostContext {
 
 /** Runs a field's post-processing on its value. Throws a GatewayError when it fails. */
 export type PostProcess = (value: unknown, parent: object, ctx: PostContext) => unknown;
+
+/** Transforms a fetched value before anything below it is fetched. Throws a GatewayError when it fails. */
+export type FetchTransform = (value: unknown, variables: Readonly<Record<string, unknown>>) => unknown;
 
 /** One post-processing stage as explain shows it. */
 export interface TransformStep {

@@ -43,7 +43,7 @@ export function applyListTransform(list: readonly unknown[], t: ListTransform, a
 
   let items: unknown[] = [];
   for (const item of list) {
-    if (t.filter) {
+    if (t.filter && isData(item, t)) {
       bindings.item = view(item);
       const keep = evaluateAs('filter', t.filter, bindings);
       if (typeof keep !== 'boolean') throw tagged('filter', new ExprError(ErrorCodes.EXPR_TYPE_MISMATCH, `expected filter to return a bool; got ${describe(keep)}`));
@@ -53,6 +53,7 @@ export function applyListTransform(list: readonly unknown[], t: ListTransform, a
   }
   if (t.sortBy) {
     const keyed = items.map((item, index) => {
+      if (!isData(item, t)) return { item, index, key: NO_KEY };
       bindings.item = view(item);
       return { item, index, key: evaluateAs('sortBy', t.sortBy!, bindings) };
     });
@@ -67,6 +68,7 @@ export function applyListTransform(list: readonly unknown[], t: ListTransform, a
   if (t.limit !== undefined && items.length > t.limit) items = items.slice(0, t.limit);
   if (t.map) {
     items = items.map((item) => {
+      if (!isData(item, t)) return item;
       bindings.item = view(item);
       return evaluateAs('map', t.map!, bindings);
     });
@@ -88,8 +90,23 @@ function tagged(argument: string, error: unknown): unknown {
   return error;
 }
 
-/** Orders numbers, strings or bools; nulls always last; mixed kinds are an error. */
+/** Sort key of an item that is not data (null, or a failed load): after everything, even nulls. */
+const NO_KEY = Symbol('no key');
+
+/**
+ * True for items the expressions can look at. Null items and items whose load failed (not
+ * plain JSON objects) pass through untouched: kept by a filter, sorted last, so their own
+ * null or error still shows at their position.
+ */
+function isData(item: unknown, t: ListTransform): boolean {
+  if (item === null || item === undefined) return false;
+  if (!t.itemFields) return true;
+  return typeof item === 'object' && Object.getPrototypeOf(item) === Object.prototype;
+}
+
+/** Orders numbers, strings or bools; nulls last, then items without a key; mixed kinds are an error. */
 function compareKeys(a: unknown, b: unknown, sign: number): number {
+  if (a === NO_KEY || b === NO_KEY) return a === b ? 0 : a === NO_KEY ? 1 : -1;
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string' && typeof a !== 'boolean')) {
     throw new ExprError(ErrorCodes.EXPR_TYPE_MISMATCH, `expected sortBy to return numbers, strings or bools of one kind; got ${describe(a)} and ${describe(b)}`);

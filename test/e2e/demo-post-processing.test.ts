@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startDemo, type TestDemo } from '../support/gateway.ts';
-import { customerById } from '../../src/demo/customers.ts';
+import { customerById, type Customer } from '../../src/demo/customers.ts';
 
 let demo: TestDemo;
 beforeAll(async () => {
@@ -43,6 +43,24 @@ describe('the demo shows computed and masked fields', () => {
     const { body: tickets } = await demo.query('{ customer(id: "42") { tickets(status: "open") { id } } }');
     expect(body.data).toEqual({ customer: { openTicketCount: (tickets.data!.customer as { tickets: unknown[] }).tickets.length } });
     expect(services()).toEqual(['crm', 'tickets', 'crm', 'tickets']);
+  });
+
+  test("a caller's limit applies before fields below fetch: one agent looked up, not one per ticket", async () => {
+    const keysOf = (service: string) => demo.upstreams.requests.filter((r) => r.service === service).map((r) => r.query.ids!.split(',').length);
+    await demo.query('{ customer(id: "52") { tickets { agent { name } } } }');
+    const allAgents = keysOf('agents');
+    expect(allAgents[0]).toBeGreaterThan(1);
+    demo.upstreams.resetRequests();
+    const { body } = await demo.query('{ customer(id: "52") { tickets @transform(limit: 1) { agent { name } } } }');
+    expect((body.data!.customer as { tickets: unknown[] }).tickets).toHaveLength(1);
+    expect(keysOf('agents')).toEqual([1]);
+  });
+
+  test('null and failed items pass through a caller transform: kept, sorted last, their error at their position', async () => {
+    const { body } = await demo.query('{ customers(ids: ["5", "nope", "6"]) @transform(sortBy: "item.points") { id points } }');
+    const [a, b] = [customerById('5')!, customerById('6')!].sort((x, y) => x.points - y.points) as [Customer, Customer];
+    expect(body.data).toEqual({ customers: [{ id: a.id, points: a.points }, { id: b.id, points: b.points }, null] });
+    expect(body.errors?.map((e) => ({ path: e.path, code: e.extensions?.code }))).toEqual([{ path: ['customers', 2], code: 'UPSTREAM_ENTITY_NOT_FOUND' }]);
   });
 
   test('largestOrders: the operator transform sorts by total and keeps three', async () => {
