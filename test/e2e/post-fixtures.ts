@@ -80,6 +80,8 @@ export const PEOPLE: Record<string, Record<string, unknown>> = {
   '2': { id: '2', name: 'Bo', points: null, phone: null, email: 'not-an-email', nickname: null, status: 'X', height_mm: null, balance_cents: -5, joined_at: 'garbage', tags: [] },
   '3': { id: '3', name: 'Chen', points: 5_000, phone: '12', email: null, status: 'S', tags: null },
   '4': { id: '4', name: 'Dana', points: 0 },
+  // Huge inputs, for the escape tests.
+  '5': { id: '5', name: 'x'.repeat(10_000), points: 1, tags: Array.from({ length: 500 }, (_, i) => `tag${i}`) },
 };
 
 export const TICKETS = [

@@ -143,6 +143,15 @@ describe('expr: escape attempts fail with a clear error, within a bound', () => 
     expect(performance.now() - start).toBeLessThan(2_000);
   });
 
+  test('a pattern that comes from data is checked when it runs', () => {
+    const expr = compileExpression('parent.name.matches(parent.tags[0])', { limits: OPERATOR_LIMITS, variables });
+    const fields = customerFields.filter((f) => f.name === 'name' || f.name === 'tags');
+    const evaluate = (pattern: string) => expr.evaluate({ parent: objectView({ full_name: 'abc', tags: [pattern] }, fields, OPERATOR_LIMITS) });
+    expect(evaluate('^a')).toBe(true);
+    expect(() => evaluate('a'.repeat(2_000))).toThrow(expect.objectContaining({ code: 'EXPR_EVALUATION_FAILED', message: 'pattern longer than 1000 characters' }));
+    expect(() => evaluate('(')).toThrow(expect.objectContaining({ code: 'EXPR_EVALUATION_FAILED' }));
+  });
+
   test('the whole table stays bounded in time', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
