@@ -5,22 +5,22 @@ import {
   isListType,
   isNonNullType,
   Kind,
-  valueFromAST,
   valueFromASTUntyped,
   type ConstDirectiveNode,
   type ConstValueNode,
   type GraphQLField,
-  type GraphQLInputType,
   type GraphQLObjectType,
   type GraphQLOutputType,
 } from 'graphql';
 import { ConfigError, ExprError } from '../errors/gateway-error.ts';
-import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
+import { ErrorCodes } from '../errors/codes.ts';
 import { compileExpression, OPERATOR_LIMITS, type CompiledExpression, type VariableDecl } from '../expr/index.ts';
-import { compileDateFormat, compileUnitConversion, maskEmail, maskKeepLast, type ListTransform, type ValueStep } from '../postprocess/index.ts';
+import type { ListTransform, ValueStep } from '../postprocess/index.ts';
 import { argumentFields } from './expr-views.ts';
 import { locateNode } from './graphql-location.ts';
-import type { ComputedField, ComputedInput, ExprViews, FieldIR, FieldPost } from './ir.ts';
+import type { ComputedField, ComputedInput, FieldPost } from './ir.ts';
+import { argNode, fail, intArg, stringArg, type DirectiveContext } from './directive-args.ts';
+import { compileFormat, compileMask, compileUnit, compileValueMap, leafValue } from './compile-value-directives.ts';
 
 /** The post-processing directives, declared by the gateway (removed from the public schema). */
 export const POST_DIRECTIVES_SDL = /* GraphQL */ `
@@ -41,22 +41,14 @@ const OPERATOR_MAX_TRANSFORM_ITEMS = 100_000;
 /** The `request` variable: what an expression may know of the request it runs in. */
 export const REQUEST_FIELDS = ['id', 'nowMs'] as const;
 
-interface Context {
-  parent: GraphQLObjectType;
-  field: GraphQLField<unknown, unknown>;
-  fields: ReadonlyMap<string, ReadonlyMap<string, FieldIR>>;
-  views: ExprViews;
-  errors: ConfigError[];
-}
-
 /**
  * Compiles one field's post-processing directives. Runs after every field's binding is known,
  * because a computed field must know which parent fields are bound (the planner fetches those).
  */
-export function compilePost(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, ctx: Omit<Context, 'parent' | 'field'>): FieldPost | undefined {
+export function compilePost(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, ctx: Omit<DirectiveContext, 'parent' | 'field'>): FieldPost | undefined {
   const directives = (field.astNode?.directives ?? []).filter((d) => (POST_DIRECTIVE_NAMES as readonly string[]).includes(d.name.value));
   if (directives.length === 0) return undefined;
-  const c: Context = { ...ctx, parent, field };
+  const c: DirectiveContext = { ...ctx, parent, field };
   const byName = new Map(directives.map((d) => [d.name.value, d]));
   const labels: string[] = [];
   let computed: ComputedField | undefined;
@@ -105,7 +97,7 @@ function pushStep(steps: ValueStep[], labels: string[], step: ValueStep | undefi
   labels.push(step.label);
 }
 
-function compileComputed(c: Context, directive: ConstDirectiveNode): ComputedField | undefined {
+function compileComputed(c: DirectiveContext, directive: ConstDirectiveNode): ComputedField | undefined {
   const where = `${c.parent.name}.${c.field.name}`;
   const conflicting = c.field.astNode?.directives?.find((d) => d.name.value === 'source' || d.name.value === 'map');
   if (conflicting) {
@@ -136,7 +128,7 @@ function compileComputed(c: Context, directive: ConstDirectiveNode): ComputedFie
   return { expr, inputs, args: argumentFields(c.field.args, c.views) };
 }
 
-function compileOperatorTransform(c: Context, directive: ConstDirectiveNode): ListTransform | undefined {
+function compileOperatorTransform(c: DirectiveContext, directive: ConstDirectiveNode): ListTransform | undefined {
   const where = `${c.parent.name}.${c.field.name}`;
   const listType = unwrapNonNull(c.field.type);
   if (!isListType(listType)) {
@@ -185,132 +177,9 @@ function compileOperatorTransform(c: Context, directive: ConstDirectiveNode): Li
   };
 }
 
-function compileMask(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
-  if (!expectLeafType(c, directive, ['String', 'ID'])) return undefined;
-  const keepLast = intArg(c, directive, 'keepLast');
-  const email = argNode(directive, 'email');
-  const isEmail = email?.kind === Kind.BOOLEAN && email.value;
-  if (keepLast === null) return undefined;
-  if ((keepLast === undefined) === !isEmail) {
-    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected exactly one of keepLast: <n> or email: true', directive);
-    return undefined;
-  }
-  if (isEmail) return { label: 'mask(email)', apply: (v) => maskEmail(String(v)) };
-  const n = keepLast!;
-  return { label: `mask(keepLast: ${n})`, apply: (v) => maskKeepLast(String(v), n) };
-}
-
-function compileFormat(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
-  if (!expectLeafType(c, directive, ['String'])) return undefined;
-  const date = stringArg(directive, 'date');
-  const decimals = intArg(c, directive, 'decimals');
-  if (decimals === null) return undefined;
-  const timeZone = stringArg(directive, 'timeZone')?.value ?? 'UTC';
-  const locale = stringArg(directive, 'locale')?.value ?? 'en-US';
-  if ((date === undefined) === (decimals === undefined)) {
-    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected exactly one of date: "<pattern>" or decimals: <n>', directive);
-    return undefined;
-  }
-  if (date) {
-    try {
-      const format = compileDateFormat(date.value, timeZone);
-      return { label: `format(date: "${date.value}", timeZone: "${timeZone}")`, apply: format };
-    } catch {
-      fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an IANA time zone such as "UTC" or "Europe/Paris"; got "${timeZone}"`, argNode(directive, 'timeZone') ?? directive);
-      return undefined;
-    }
-  }
-  let format: Intl.NumberFormat;
-  try {
-    format = new Intl.NumberFormat(locale, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-  } catch {
-    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a BCP 47 locale such as "en-US"; got "${locale}"`, argNode(directive, 'locale') ?? directive);
-    return undefined;
-  }
-  return {
-    label: `format(decimals: ${decimals}, locale: "${locale}")`,
-    apply: (v) => {
-      const n = typeof v === 'number' ? v : Number(v);
-      return Number.isFinite(n) ? format.format(n) : null;
-    },
-  };
-}
-
-function compileUnit(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
-  const typeName = getNamedType(c.field.type).name;
-  if (!expectLeafType(c, directive, ['Float', 'Int'])) return undefined;
-  const from = stringArg(directive, 'from');
-  const to = stringArg(directive, 'to');
-  const decimals = intArg(c, directive, 'decimals');
-  if (!from || !to || decimals === null) return undefined;
-  const convert = compileUnitConversion(from.value, to.value, decimals);
-  if (typeof convert === 'string') {
-    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, convert, from.node);
-    return undefined;
-  }
-  const integer = typeName === 'Int';
-  return {
-    label: `unit(${from.value} → ${to.value})`,
-    apply: (v) => {
-      const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isFinite(n)) return null;
-      const out = convert(n);
-      return integer ? Math.round(out) : out;
-    },
-  };
-}
-
-function compileValueMap(c: Context, directive: ConstDirectiveNode): ValueStep | undefined {
-  const mapNode = argNode(directive, 'map');
-  if (mapNode?.kind !== Kind.OBJECT) {
-    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected map to be an object like { bronze: "B", gold: "G" }', mapNode ?? directive);
-    return undefined;
-  }
-  const table = new Map<string, unknown>();
-  for (const entry of mapNode.fields) {
-    const value = leafValue(c, entry.value, c.field.type);
-    if (value === undefined) return undefined;
-    table.set(entry.name.value, value);
-  }
-  const fallbackNode = argNode(directive, 'fallback');
-  const fallback = fallbackNode ? leafValue(c, fallbackNode, c.field.type) : undefined;
-  if (fallbackNode && fallback === undefined) return undefined;
-  return {
-    label: `valueMap(${[...table.keys()].join(', ')})`,
-    apply: (v) => {
-      const key = String(v);
-      if (table.has(key)) return table.get(key);
-      return fallbackNode ? fallback : v;
-    },
-  };
-}
-
-/** A directive literal as a value of the field's leaf type (checked at boot, like a default value). */
-function leafValue(c: Context, node: ConstValueNode, type: GraphQLOutputType): unknown {
-  const named = getNamedType(type);
-  if (!isLeafType(named)) {
-    fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected a field of scalar or enum type; ${c.parent.name}.${c.field.name} is ${String(type)}`, node);
-    return undefined;
-  }
-  if (node.kind === Kind.NULL) return null;
-  const value = valueFromAST(node, named as GraphQLInputType);
-  if (value === undefined) {
-    fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected a ${named.name} value; got ${JSON.stringify(valueFromASTUntyped(node))}`, node);
-    return undefined;
-  }
-  return named.serialize(value);
-}
-
-function expectLeafType(c: Context, directive: ConstDirectiveNode, allowed: readonly string[]): boolean {
-  const name = getNamedType(c.field.type).name;
-  if (allowed.includes(name)) return true;
-  fail(c, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected @${directive.name.value} on a field of type ${allowed.join(' or ')} (or a list of it); ${c.parent.name}.${c.field.name} is ${String(c.field.type)}`, directive);
-  return false;
-}
-
 /** Compiles an operator expression; on failure reports a config error pointing into the string. */
 function compileOrReport(
-  c: Context,
+  c: DirectiveContext,
   source: string,
   node: ConstValueNode,
   variables: Readonly<Record<string, VariableDecl>>,
@@ -332,32 +201,6 @@ function compileOrReport(
     );
     return undefined;
   }
-}
-
-function fail(c: Context, code: ErrorCode, message: string, node: { loc?: unknown } | null | undefined, column = 0): void {
-  const at = locateNode(node as never);
-  c.errors.push(new ConfigError(code, message, { source: { ...at, column: at.column + column }, configPath: `schemas.${c.parent.name}.${c.field.name}` }));
-}
-
-function argNode(directive: ConstDirectiveNode, name: string): ConstValueNode | undefined {
-  return directive.arguments?.find((a) => a.name.value === name)?.value;
-}
-
-function stringArg(directive: ConstDirectiveNode, name: string): { value: string; node: ConstValueNode } | undefined {
-  const node = argNode(directive, name);
-  return node?.kind === Kind.STRING ? { value: node.value, node } : undefined;
-}
-
-/** A non-negative Int argument; null after reporting a bad one. */
-function intArg(c: Context, directive: ConstDirectiveNode, name: string): number | undefined | null {
-  const node = argNode(directive, name);
-  if (!node || node.kind === Kind.NULL) return undefined;
-  const value = node.kind === Kind.INT ? Number(node.value) : NaN;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    fail(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${name} to be a whole number ≥ 0`, node);
-    return null;
-  }
-  return value;
 }
 
 /** The expression result kind a field of this type needs; undefined when any will do. */
