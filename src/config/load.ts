@@ -42,13 +42,15 @@ const SCHEMA_FILE = /\.graphql$/i;
  * the user's mistakes: every one of them is in `errors`.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadResult> {
-  const errors: ConfigError[] = [];
+  // One error list per folder: the two reads race, and the report must not depend on which wins.
+  const connectorErrors: ConfigError[] = [];
+  const schemaErrors: ConfigError[] = [];
   const [connectorFiles, schemaFiles] = await Promise.all([
-    readFolder(options.connectorsDir, CONNECTOR_FILE, 'connectors', '*.yaml or *.yml', errors),
-    readFolder(options.schemasDir, SCHEMA_FILE, 'schemas', '*.graphql', errors),
+    readFolder(options.connectorsDir, CONNECTOR_FILE, 'connectors', '*.yaml or *.yml', connectorErrors),
+    readFolder(options.schemasDir, SCHEMA_FILE, 'schemas', '*.graphql', schemaErrors),
   ]);
   const checked = checkConfigSources({ connectorFiles, schemaFiles }, options.env ?? process.env);
-  return { config: checked.config, errors: [...errors, ...checked.errors] };
+  return { config: checked.config, errors: [...connectorErrors, ...schemaErrors, ...checked.errors] };
 }
 
 /**
