@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ConfigError } from '../errors/gateway-error.ts';
-import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
-import { didYouMean } from '../util/did-you-mean.ts';
+import type { ConfigError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
 import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationConfig, ParamConfig, SourceMap } from './types.ts';
+import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from './shape-checker.ts';
 
 const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations'] as const;
 const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs'] as const;
@@ -29,14 +29,6 @@ const REQUIRED_HINTS: Record<string, string> = {
   keyField: 'the dot path in each returned item that equals its key',
 };
 
-type Mapping = Record<string, unknown>;
-
-/** Collects the errors of one file; `prefix` (e.g. `connectors.crm`) starts each error's config path. */
-interface Checker {
-  prefix: string;
-  sourceMap: SourceMap;
-  errors: ConfigError[];
-}
 
 /** The connector's name: its `name` key when that is a string, else the file name without extension. */
 export function connectorNameOf(value: unknown, file: string): string {
@@ -172,46 +164,10 @@ function readName(c: Checker, obj: Mapping, at: ConfigPath, key: string, what: s
   }
 }
 
-function readOneOf<T extends string>(c: Checker, value: unknown, at: ConfigPath, allowed: readonly T[]): T | undefined {
-  if ((allowed as readonly unknown[]).includes(value)) return value as T;
-  const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
-  report(c, ErrorCodes.CONFIG_INVALID_VALUE, withHint(`expected one of ${allowed.join(', ')}; got ${describe(value)}`, hint), at);
-  return undefined;
-}
 
-function readString(c: Checker, obj: Mapping, at: ConfigPath, key: string, what = 'a string'): string | undefined {
-  const value = obj[key];
-  if (typeof value === 'string') return value;
-  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${what}; got ${describe(value)}`, [...at, key]);
-  return undefined;
-}
 
-function readPositiveInt(c: Checker, obj: Mapping, at: ConfigPath, key: string, max: number): number | undefined {
-  const value = obj[key];
-  if (value === undefined) return undefined;
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max) return value;
-  const bound = typeof value === 'number' && value > max ? ` of at most ${max}` : '';
-  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a positive integer${bound}; got ${describe(value)}`, [...at, key]);
-  return undefined;
-}
 
-/** Headers and query: string values; numbers and booleans are taken as their text (`limit: 10`). */
-function readStringMap(c: Checker, obj: Mapping, at: ConfigPath, key: string): Record<string, string> {
-  if (obj[key] === undefined) return {};
-  const map = readMapping(c, obj[key], [...at, key], `a mapping of ${key === 'query' ? 'query parameter' : 'header'} names to strings`) ?? {};
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(map)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
-    else report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a string; got ${describe(value)}`, [...at, key, name]);
-  }
-  return out;
-}
 
-function readMapping(c: Checker, value: unknown, at: ConfigPath, what: string): Mapping | undefined {
-  if (isMapping(value)) return value;
-  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${what}; got ${describe(value)}`, at);
-  return undefined;
-}
 
 /** Reports a missing required key at the mapping that should hold it; true when present. */
 function required(c: Checker, obj: Mapping, at: ConfigPath, key: string): boolean {
@@ -221,32 +177,7 @@ function required(c: Checker, obj: Mapping, at: ConfigPath, key: string): boolea
   return false;
 }
 
-function checkKeys(c: Checker, obj: Mapping, at: ConfigPath, allowed: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (allowed.includes(key)) continue;
-    const message = withHint(`expected one of the keys ${allowed.join(', ')}; got "${key}"`, didYouMean(key, allowed));
-    report(c, ErrorCodes.CONFIG_UNKNOWN_KEY, message, [...at, key], 'key');
-  }
-}
 
-/** Misspelt keys and bad names point at the key; wrong values at the value itself. */
-function report(c: Checker, code: ErrorCode, message: string, at: ConfigPath, part: 'key' | 'value' = 'value'): void {
-  c.errors.push(new ConfigError(code, message, { source: c.sourceMap.locate(at, part), configPath: [c.prefix, ...at].join('.') }));
-}
 
-function isMapping(value: unknown): value is Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
-/** Ends the sentence before a did-you-mean hint, which starts with a space. */
-function withHint(message: string, hint: string): string {
-  return hint ? `${message}.${hint}` : message;
-}
 
-/** How a found value reads in a message: strings quoted, collections by kind. */
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (isMapping(value)) return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
-}
