@@ -5,6 +5,7 @@ import { loadConfig } from './config/index.ts';
 import { compileBlueprint, type Blueprint } from './blueprint/index.ts';
 import { Executor } from './execute/index.ts';
 import { createTransports } from './transports/index.ts';
+import { createConnectorPipeline, type ConnectorPipeline } from './resilience/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
 import { createHttpServer, type GatewayHttpServer } from './server/index.ts';
 import { ConfigErrorList, type ConfigError } from './errors/gateway-error.ts';
@@ -26,6 +27,8 @@ export interface GatewayOptions extends ConfigLocation {
   dev?: boolean;
   /** Most upstream calls one request may have in flight at once. */
   maxConcurrentCallsPerRequest?: number;
+  /** Each request's deadline in ms (default 10 s); callers may lower it with x-tessera-timeout-ms. */
+  requestTimeoutMs?: number;
 }
 
 export interface ValidationReport {
@@ -75,9 +78,19 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const blueprint = report.blueprint;
   const logger = options.logger ?? createLogger({});
   const transports = createTransports();
+  // One pipeline per connector, built once: breakers, budgets and queues are shared by all requests.
+  const pipelines = new Map<string, ConnectorPipeline>();
+  for (const connector of blueprint.connectors) {
+    pipelines.set(
+      connector.name,
+      createConnectorPipeline(connector, transports.get(connector.transport), (name, state) =>
+        logger[state === 'closed' ? 'info' : 'warn']({ connector: name, state }, `circuit breaker ${state}`),
+      ),
+    );
+  }
   const executor = new Executor({
     blueprint,
-    transportFor: (kind) => transports.get(kind),
+    sendFor: (connector) => pipelines.get(connector)!.send,
     logger,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
   });
@@ -88,7 +101,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     warnings: report.warnings,
     async listen({ port = 4000, host = '127.0.0.1' } = {}) {
-      http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false });
+      http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false, requestTimeoutMs: options.requestTimeoutMs });
       http.server.listen(port, host);
       await once(http.server, 'listening');
       const address = http.server.address() as AddressInfo;
@@ -101,6 +114,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         http.server.closeIdleConnections();
         await closed;
       }
+      for (const pipeline of pipelines.values()) pipeline.close();
       await transports.close();
     },
   };

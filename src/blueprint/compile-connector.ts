@@ -5,6 +5,7 @@ import { didYouMean } from '../util/did-you-mean.ts';
 import type { BodyTemplate, CompiledOperation } from './ir.ts';
 import { parseTemplate, templateError, type Template } from './template.ts';
 import { locateScalarContent } from './locate-in-yaml.ts';
+import { resolveCallPolicy } from '../resilience/policy.ts';
 
 /** The reserved template name carrying a batch's keys. */
 export const KEYS_REF = 'keys';
@@ -122,5 +123,7 @@ function freezeOperation(
     batch: op.batch,
     resultPath: op.result === '' ? [] : op.result.split('.'),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
+    // Only headers filled from params vary between calls; constant ones need not key the cache.
+    policy: resolveCallPolicy(connector, op, parts.headers.filter(([, t]) => t.refs.length > 0).map(([name]) => name)),
   });
 }

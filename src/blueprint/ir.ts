@@ -4,6 +4,7 @@ import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Template } from './template.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
 import type { ListTransform, ValuePipeline } from '../postprocess/index.ts';
+import type { CallPolicy } from '../resilience/policy.ts';
 
 /** A JSON body template: literals kept as they are, string leaves compiled. */
 export type BodyTemplate =
@@ -35,6 +36,8 @@ export interface CompiledOperation {
   /** Dot path into the JSON body, split once. */
   resultPath: readonly string[];
   timeoutMs: number;
+  /** Connect timeout, idempotency, retries and caching of this operation, defaults applied. */
+  policy: CallPolicy;
 }
 
 /** Where a binding reads a value from: a template over `args.*` and `parent.*`. */

@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationConfig, ParamConfig, SourceMap } from './types.ts';
+import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from './check-resilience-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations'] as const;
-const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs'] as const;
+const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
+const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS] as const;
 const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
@@ -63,6 +64,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   const baseUrl = required(c, value, [], 'baseUrl') ? readBaseUrl(c, value.baseUrl) : undefined;
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
   const headers = readStringMap(c, value, [], 'headers');
+  const resilience = readConnectorResilience(c, value);
   const operations: Record<string, OperationConfig> = {};
   if (required(c, value, [], 'operations')) {
     const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
@@ -81,6 +83,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
       baseUrl: baseUrl!,
       headers,
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      resilience,
       operations,
       sourceMap,
     },
@@ -109,6 +112,7 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
     batch: op.batch === undefined ? undefined : readBatch(c, op.batch, [...at, 'batch']),
     result: result ?? '',
     timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
+    resilience: readOperationResilience(c, op, at),
   };
 }
 

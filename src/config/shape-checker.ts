@@ -88,3 +88,20 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   return String(value);
 }
+
+/** An integer in [min, max], e.g. a percentage or a retry count where 0 means "off". */
+export function readIntInRange(c: Checker, obj: Mapping, at: ConfigPath, key: string, min: number, max: number): number | undefined {
+  const value = obj[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an integer from ${min} to ${max}; got ${describe(value)}`, [...at, key]);
+  return undefined;
+}
+
+/** true or false; anything else (including "yes") is reported. */
+export function readBoolean(c: Checker, obj: Mapping, at: ConfigPath, key: string): boolean | undefined {
+  const value = obj[key];
+  if (value === undefined || typeof value === 'boolean') return value;
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected true or false; got ${describe(value)}`, [...at, key]);
+  return undefined;
+}

@@ -50,6 +50,60 @@ export interface OperationConfig {
   result: string;
   /** Upstream per-call timeout, overriding the connector's. */
   timeoutMs: number | undefined;
+  /** Per-operation overrides of the connector's resilience settings (absent = connector's). */
+  resilience: OperationResilienceConfig;
+}
+
+/**
+ * Resilience settings as written; an absent value means "the default" (resilience/policy.ts
+ * holds the defaults, so they live in one place and the docs table can quote them).
+ */
+export interface RetryConfig {
+  maxRetries?: number | undefined;
+  baseDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
+}
+
+/** The connector-wide retry settings: the per-call ones plus the connector's retry budget. */
+export interface ConnectorRetryConfig extends RetryConfig {
+  budgetPercent?: number | undefined;
+  minRetriesPerWindow?: number | undefined;
+  budgetWindowMs?: number | undefined;
+}
+
+export interface CircuitBreakerConfig {
+  enabled?: boolean | undefined;
+  errorThresholdPercent?: number | undefined;
+  minRequests?: number | undefined;
+  windowMs?: number | undefined;
+  resetTimeoutMs?: number | undefined;
+}
+
+export interface ConcurrencyConfig {
+  maxConcurrent?: number | undefined;
+  maxQueue?: number | undefined;
+}
+
+export interface ConnectorCacheConfig {
+  maxEntries?: number | undefined;
+  maxBytes?: number | undefined;
+}
+
+export interface ConnectorResilienceConfig {
+  connectTimeoutMs?: number | undefined;
+  retry: ConnectorRetryConfig;
+  circuitBreaker: CircuitBreakerConfig;
+  concurrency: ConcurrencyConfig;
+  cache: ConnectorCacheConfig;
+}
+
+export interface OperationResilienceConfig {
+  connectTimeoutMs?: number | undefined;
+  /** Absent: true for GET only (a POST may not be safe to repeat). */
+  idempotent?: boolean | undefined;
+  retry: RetryConfig;
+  /** Opt-in response cache: absent = no caching for this operation. */
+  cacheTtlMs?: number | undefined;
 }
 
 /** One upstream service, as declared in `connectors/<name>.yaml`. */
@@ -59,6 +113,7 @@ export interface ConnectorConfig {
   baseUrl: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  resilience: ConnectorResilienceConfig;
   operations: Record<string, OperationConfig>;
   sourceMap: SourceMap;
 }

@@ -38,6 +38,10 @@ export const ErrorCodes = {
   UPSTREAM_HTTP_ERROR: 'UPSTREAM_HTTP_ERROR',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ENTITY_NOT_FOUND: 'UPSTREAM_ENTITY_NOT_FOUND',
+  // Resilience: the gateway refused a call or a request to protect an upstream or itself.
+  CIRCUIT_OPEN: 'CIRCUIT_OPEN',
+  OVERLOADED: 'OVERLOADED',
+  RATE_LIMITED: 'RATE_LIMITED',
 
   // Result: the upstream answered, but its value does not fit the public schema.
   RESULT_INVALID_VALUE: 'RESULT_INVALID_VALUE',

@@ -4,14 +4,15 @@ import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
 import { toGraphQLError } from '../errors/to-graphql-error.ts';
 import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
-import type { Transport } from '../transports/transport.ts';
+import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
-  transportFor(kind: string): Transport;
+  /** A connector's send with its protections (timeouts, retries, breaker, bulkhead, cache) around it. */
+  sendFor(connector: string): SendFn;
   logger: Logger;
   planCache?: PlanCacheOptions;
   /** Most upstream calls one request may have in flight at once (its fan-out budget). */
@@ -25,6 +26,8 @@ export interface ExecuteRequest {
   requestId: string;
   /** Attach `extensions.tessera` with the plan and the upstream calls made. */
   explain: boolean;
+  /** `performance.now()` time by which the request must be answered (the server sets it). */
+  deadlineAt?: number | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -69,7 +72,8 @@ export class Executor {
 
     const stats = new Map<string, UpstreamCallStats>();
     const loaders = new RequestLoaders({
-      transportFor: (op) => this.#options.transportFor(op.transport),
+      sendFor: (op) => this.#options.sendFor(op.connector),
+      deadlineAt: request.deadlineAt,
       headers: { 'x-request-id': request.requestId },
       limit: pLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
       stats,

@@ -3,7 +3,7 @@ import type { LimitFunction } from 'p-limit';
 import type { CompiledOperation } from '../blueprint/index.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
-import type { Transport, UpstreamRequest } from '../transports/transport.ts';
+import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
 import { readPath } from './read-path.ts';
 
@@ -13,10 +13,17 @@ export interface UpstreamCallStats {
   /** Keys per call, for batched operations. */
   batchSizes: number[];
   failures: number;
+  /** Retries made by resilience/retry.ts within the connector's retry budget. */
+  retries: number;
+  /** Calls answered by the response cache or by an identical call already in flight. */
+  cacheHits: number;
 }
 
 export interface LoaderRuntime {
-  transportFor(op: CompiledOperation): Transport;
+  /** The connector's protected send (resilience/), shared by every request. */
+  sendFor(op: CompiledOperation): SendFn;
+  /** `performance.now()` time by which this request must be answered; every call gets only what is left. */
+  deadlineAt: number | undefined;
   /** Headers forwarded on every upstream call of this request (request id, …). */
   headers: Readonly<Record<string, string>>;
   /** Bounds this request's concurrent upstream calls (its fan-out budget). */
@@ -113,13 +120,13 @@ export class RequestLoaders {
     const runtime = this.#runtime;
     let stats = runtime.stats.get(op.id);
     if (!stats) {
-      stats = { calls: 0, batchSizes: [], failures: 0 };
+      stats = { calls: 0, batchSizes: [], failures: 0, retries: 0, cacheHits: 0 };
       runtime.stats.set(op.id, stats);
     }
     stats.calls += 1;
     if (op.batch) stats.batchSizes.push(batchSize);
     try {
-      const response = await runtime.limit(() => runtime.transportFor(op).send(request, {}));
+      const response = await runtime.limit(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats }));
       return response.body;
     } catch (error) {
       stats.failures += 1;

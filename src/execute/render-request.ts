@@ -51,6 +51,7 @@ export function renderRequest(
     headers: allHeaders,
     body: op.body === undefined ? undefined : JSON.stringify(renderBody(op.body, resolve)),
     timeoutMs: op.timeoutMs,
+    policy: op.policy,
   };
 }
 

@@ -8,6 +8,8 @@ export interface RequestContext {
   callerId: string | undefined;
   /** performance.now() at arrival, for the access log's duration. */
   startedAt: number;
+  /** performance.now() time by which the request must be answered; upstream calls get what is left. */
+  deadlineAt?: number | undefined;
   /** Filled in by the executor, read by the access log. */
   operationName?: string | undefined;
   upstreamCalls?: Record<string, UpstreamCallStats> | undefined;

@@ -10,6 +10,7 @@ import { matchFastPath, serializeResult } from './fast-path.ts';
 import { readBody } from './read-body.ts';
 import { EXPLAIN_HEADER } from './explain-header.ts';
 import { logAccess } from './log-access.ts';
+import { requestDeadline, TIMEOUT_HEADER } from './request-deadline.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -19,6 +20,8 @@ export interface HttpServerOptions {
   dev: boolean;
   /** Largest request body accepted; larger ones get 413. */
   maxBodyBytes?: number;
+  /** Each request's deadline; a caller may lower it with x-tessera-timeout-ms. */
+  requestTimeoutMs?: number;
 }
 
 export interface GatewayHttpServer {
@@ -28,6 +31,7 @@ export interface GatewayHttpServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // 10 s
 
 /**
  * The HTTP front door. The hot path (POST JSON of a valid document) is served here directly;
@@ -36,6 +40,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function createHttpServer(options: HttpServerOptions): GatewayHttpServer {
   const yoga = createYogaServer({ schema: options.schema, executor: options.executor, dev: options.dev });
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   let ready = true;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> => {
@@ -46,6 +51,9 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (pathname === '/readyz') return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     if (pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
 
+    const deadline = requestDeadline(req.headers[TIMEOUT_HEADER], context.startedAt, requestTimeoutMs);
+    if (typeof deadline === 'string') return sendJson(res, 400, { errors: [{ message: deadline, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+    context.deadlineAt = deadline;
     const explain = req.headers[EXPLAIN_HEADER] === '1';
     if (explain && !options.dev) {
       return sendJson(res, 403, {
@@ -68,6 +76,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       variables: fast.params.variables,
       requestId: context.requestId,
       explain,
+      deadlineAt: deadline,
     });
     context.operationName = fast.params.operationName;
     context.upstreamCalls = result.upstreamCalls;

@@ -1,4 +1,5 @@
 import type { HttpMethod } from '../config/types.ts';
+import type { CallPolicy } from '../resilience/policy.ts';
 
 /**
  * One upstream request, fully rendered: templates filled, values encoded. Built by
@@ -15,13 +16,31 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   /** Serialized JSON body, if any. */
   body: string | undefined;
+  /** Total time this call may take; resilience/deadline.ts lowers it to what the request has left. */
   timeoutMs: number;
+  /** The operation's resilience policy, frozen at boot (connect timeout, retries, caching). */
+  policy: CallPolicy;
 }
 
 /** The parsed answer of one upstream call. */
 export interface UpstreamResponse {
   status: number;
   body: unknown;
+  /** Size of the body as received, for caches bounded in bytes. */
+  bytes: number;
+}
+
+/** Per-request counters the wrappers bump, shown by the explain header and the access log. */
+export interface CallObserver {
+  retries: number;
+  cacheHits: number;
+}
+
+export interface SendOptions {
+  signal?: AbortSignal | undefined;
+  /** `performance.now()` time by which the caller's whole request must be answered. */
+  deadlineAt?: number | undefined;
+  observer?: CallObserver | undefined;
 }
 
 /**
@@ -31,9 +50,9 @@ export interface UpstreamResponse {
  */
 export interface Transport {
   readonly kind: string;
-  send(request: UpstreamRequest, options: { signal?: AbortSignal }): Promise<UpstreamResponse>;
+  send(request: UpstreamRequest, options: SendOptions): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
 
-/** The shape resilience wrappers compose over (issue: resilience). */
-export type SendFn = Transport['send'];
+/** The shape resilience wrappers compose over. */
+export type SendFn = (request: UpstreamRequest, options: SendOptions) => Promise<UpstreamResponse>;

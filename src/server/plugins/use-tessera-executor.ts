@@ -21,6 +21,7 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           variables: args.variableValues,
           requestId: context?.requestId ?? 'unknown',
           explain: request?.headers.get(EXPLAIN_HEADER) === '1',
+          deadlineAt: context?.deadlineAt,
         });
         if (context) {
           context.operationName = args.operationName ?? undefined;

@@ -1,7 +1,10 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { UpstreamError } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
-import type { Transport, UpstreamRequest, UpstreamResponse } from '../transport.ts';
+import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse } from '../transport.ts';
+
+/** Tells the upstream how many ms this call has left, so it can give up when we do. */
+export const DEADLINE_HEADER = 'x-tessera-deadline-ms';
 
 export interface HttpTransportOptions {
   /** Keep-alive connections per upstream origin. */
@@ -16,24 +19,31 @@ export interface HttpTransportOptions {
  */
 export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
   const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024; // 16 MiB
-  const agent = new Agent({
-    connections: options.connections ?? 128,
-    keepAliveTimeout: 30_000, // 30 s
-    connect: { timeout: 5_000 }, // 5 s
-  });
+  const connections = options.connections ?? 128;
+  // undici sets the connect timeout per Agent, so there is one Agent per distinct connect timeout
+  // in the config (usually one or two); each keeps its own keep-alive pool per origin.
+  const agents = new Map<number, Agent>();
+  const agentFor = (connectTimeoutMs: number): Agent => {
+    let agent = agents.get(connectTimeoutMs);
+    if (!agent) {
+      agent = new Agent({ connections, keepAliveTimeout: 30_000 /* 30 s */, connect: { timeout: connectTimeoutMs } });
+      agents.set(connectTimeoutMs, agent);
+    }
+    return agent;
+  };
 
   return {
     kind: 'http',
-    async send(request: UpstreamRequest, { signal }: { signal?: AbortSignal }): Promise<UpstreamResponse> {
+    async send(request: UpstreamRequest, { signal }: SendOptions): Promise<UpstreamResponse> {
       const id = `${request.connector}.${request.operation}`;
       const details = { connector: request.connector, operation: request.operation };
       const timeout = AbortSignal.timeout(request.timeoutMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-      const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+      const headers: Record<string, string> = { accept: 'application/json', ...request.headers, [DEADLINE_HEADER]: String(request.timeoutMs) };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       let response: Dispatcher.ResponseData;
       try {
-        response = await agent.request({
+        response = await agentFor(request.policy.connectTimeoutMs).request({
           origin: request.origin,
           path: request.path,
           method: request.method,
@@ -68,18 +78,24 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
       if (text.length > maxResponseBytes) {
         throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered more than ${maxResponseBytes} bytes`, { details });
       }
-      if (status === 204 || text.length === 0) return { status, body: null };
+      if (status === 204 || text.length === 0) return { status, body: null, bytes: 0 };
       try {
-        return { status, body: JSON.parse(text) as unknown };
+        return { status, body: JSON.parse(text) as unknown, bytes: text.length };
       } catch (error) {
         throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered with invalid JSON`, { details, cause: error });
       }
     },
-    close: () => agent.close(),
+    close: async () => {
+      await Promise.all([...agents.values()].map((agent) => agent.close()));
+      agents.clear();
+    },
   };
 }
 
 function classify(error: unknown, id: string, request: UpstreamRequest, details: Record<string, unknown>, timeout: AbortSignal): UpstreamError {
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${id} did not accept a connection within ${request.policy.connectTimeoutMs} ms`, { details, cause: error, httpStatus: 504 });
+  }
   if (timeout.aborted) {
     return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${id} timed out after ${request.timeoutMs} ms`, { details, cause: error, httpStatus: 504 });
   }

@@ -1,0 +1,46 @@
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import { UpstreamError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import type { SendWrapper } from './compose.ts';
+import { deadlineExceeded } from './deadline.ts';
+
+/**
+ * Caps one connector's calls in flight, with a bounded wait queue (p-limit). When the queue is
+ * full the call fails at once with OVERLOADED: a slow upstream then costs its own fields, not the
+ * gateway's memory. A queued call gives up when its request's deadline passes; its slot, when it
+ * comes, is skipped.
+ */
+export function withBulkhead(connector: string, limits: { maxConcurrent: number; maxQueue: number }): SendWrapper {
+  return (next) => {
+    const limit = pLimit(limits.maxConcurrent);
+    return (request, options) => {
+      const busy = limit.activeCount + limit.pendingCount >= limits.maxConcurrent;
+      if (!busy) return limit(next, request, options);
+      if (limit.pendingCount >= limits.maxQueue) {
+        return Promise.reject(
+          new UpstreamError(ErrorCodes.OVERLOADED, `Connector ${connector} is at its limit of ${limits.maxConcurrent} calls in flight and ${limits.maxQueue} queued`, {
+            details: { connector, operation: request.operation },
+            httpStatus: 503,
+          }),
+        );
+      }
+      const deadlineAt = options.deadlineAt;
+      if (deadlineAt === undefined) return limit(next, request, options);
+      // Queued: race the wait against the deadline. Only queued calls pay for a timer.
+      let gaveUp = false;
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          gaveUp = true;
+          reject(deadlineExceeded(connector, request.operation));
+        }, Math.max(0, deadlineAt - performance.now()));
+        timer.unref();
+        limit(() => {
+          if (gaveUp) return undefined;
+          clearTimeout(timer);
+          return next(request, options).then(resolve, reject);
+        }).catch(reject);
+      });
+    };
+  };
+}

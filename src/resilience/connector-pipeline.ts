@@ -1,0 +1,49 @@
+import type { ConnectorConfig } from '../config/types.ts';
+import type { SendFn, Transport } from '../transports/transport.ts';
+import { compose } from './compose.ts';
+import { withDeadline } from './deadline.ts';
+import { withRetry } from './retry.ts';
+import { RetryBudget } from './retry-budget.ts';
+import { withBulkhead } from './bulkhead.ts';
+import { ConnectorCircuitBreaker, type BreakerState } from './circuit-breaker.ts';
+import { withResponseCache } from './response-cache.ts';
+import { resolveConnectorPolicy, type ConnectorPolicy } from './policy.ts';
+
+/** One connector's `send` with every protection around it, and the state an operator may look at. */
+export interface ConnectorPipeline {
+  readonly policy: ConnectorPolicy;
+  readonly send: SendFn;
+  breakerState(): BreakerState;
+  close(): void;
+}
+
+/**
+ * Builds a connector's protections once, at boot, so that every request shares the same breaker,
+ * retry budget, bulkhead and cache. Order, outermost first:
+ * - cache: a hit (or a call already in flight) skips everything below;
+ * - retry: each attempt goes through the bulkhead and the breaker again;
+ * - bulkhead: a full queue rejects before the breaker counts anything;
+ * - breaker: sees every real attempt, fails fast while open;
+ * - deadline: runs last, so queue waits and backoff are already spent when it sets the timeout.
+ */
+export function createConnectorPipeline(
+  connector: ConnectorConfig,
+  transport: Transport,
+  onBreakerStateChange: (connector: string, state: BreakerState) => void,
+): ConnectorPipeline {
+  const policy = resolveConnectorPolicy(connector);
+  const breaker = new ConnectorCircuitBreaker(connector.name, policy.circuitBreaker, (state) => onBreakerStateChange(connector.name, state));
+  const send = compose((request, options) => transport.send(request, options), [
+    withResponseCache(policy.cache),
+    withRetry(new RetryBudget(policy.retryBudget)),
+    withBulkhead(connector.name, policy.concurrency),
+    breaker.wrap,
+    withDeadline(),
+  ]);
+  return {
+    policy,
+    send,
+    breakerState: () => breaker.state,
+    close: () => breaker.shutdown(),
+  };
+}

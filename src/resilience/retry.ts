@@ -1,0 +1,52 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UpstreamError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
+import type { RetryPolicy } from './policy.ts';
+import type { RetryBudget } from './retry-budget.ts';
+import type { SendWrapper } from './compose.ts';
+import { NOT_SENT } from './deadline.ts';
+
+/** Statuses that say "try again" (undici's retry handler's list, without 429: that one means "slow down"). */
+const RETRY_STATUSES = new Set([500, 502, 503, 504]);
+
+/**
+ * Decided on stable codes only, as undici's retry handler does. Timeouts and refused or reset
+ * connections may succeed on another try; a bad answer, an open breaker or a full queue will not.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (!(error instanceof UpstreamError) || error.details[NOT_SENT] === true) return false;
+  if (error.code === ErrorCodes.UPSTREAM_TIMEOUT || error.code === ErrorCodes.UPSTREAM_UNAVAILABLE) return true;
+  return error.code === ErrorCodes.UPSTREAM_HTTP_ERROR && RETRY_STATUSES.has(error.details.status as number);
+}
+
+/** Full-jitter exponential backoff (AWS architecture blog): random in [0, min(max, base × 2^n)]. */
+export function backoffMs(policy: RetryPolicy, retryIndex: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex));
+}
+
+/**
+ * Retries idempotent calls that failed with a retryable code, with backoff and jitter, within the
+ * connector's retry budget and never past the request's deadline. A POST is never retried unless
+ * its operation says `idempotent: true`: repeating it might create something twice.
+ */
+export function withRetry(budget: RetryBudget): SendWrapper {
+  return (next) => async (request, options) => {
+    budget.recordAttempt();
+    const policy = request.policy;
+    if (!policy.idempotent || policy.retry.maxRetries === 0) return next(request, options);
+    for (let retryIndex = 0; ; retryIndex++) {
+      try {
+        return await next(request, options);
+      } catch (error) {
+        if (retryIndex >= policy.retry.maxRetries || !isRetryable(error)) throw error;
+        const delay = backoffMs(policy.retry, retryIndex);
+        // A retry that could not finish before the deadline only adds load.
+        if (options.deadlineAt !== undefined && performance.now() + delay >= options.deadlineAt) throw error;
+        if (!budget.tryRetry()) throw error;
+        if (options.observer) options.observer.retries += 1;
+        if (delay > 0) await sleep(delay, undefined, { ref: false });
+      }
+    }
+  };
+}
