@@ -73,7 +73,9 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         text = await response.body.text();
       } catch (error) {
         if (error instanceof UpstreamError) throw error;
-        throw classify(error, id, request, details, timeout);
+        if (timeout.aborted) throw classify(error, id, request, details, timeout);
+        // The upstream answered, then broke off mid-body: its answer is unusable, not absent.
+        throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answer was cut short`, { details, cause: error });
       }
       if (text.length > maxResponseBytes) {
         throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered more than ${maxResponseBytes} bytes`, { details });
