@@ -7,6 +7,9 @@ import type { RetryBudget } from './retry-budget.ts';
 import type { SendWrapper } from './compose.ts';
 import { NOT_SENT } from './deadline.ts';
 
+/** A retry with less time than this left before the deadline could not finish; it is not made. */
+const MIN_ATTEMPT_MS = 10;
+
 /** Statuses that say "try again" (undici's retry handler's list, without 429: that one means "slow down"). */
 const RETRY_STATUSES = new Set([500, 502, 503, 504]);
 
@@ -42,7 +45,7 @@ export function withRetry(budget: RetryBudget): SendWrapper {
         if (retryIndex >= policy.retry.maxRetries || !isRetryable(error)) throw error;
         const delay = backoffMs(policy.retry, retryIndex);
         // A retry that could not finish before the deadline only adds load.
-        if (options.deadlineAt !== undefined && performance.now() + delay >= options.deadlineAt) throw error;
+        if (options.deadlineAt !== undefined && performance.now() + delay + MIN_ATTEMPT_MS >= options.deadlineAt) throw error;
         if (!budget.tryRetry()) throw error;
         if (options.observer) options.observer.retries += 1;
         if (delay > 0) await sleep(delay, undefined, { ref: false });

@@ -134,7 +134,7 @@ describe('fault injection through the HTTP endpoint: a profiles fault nulls only
   test.for(cases)('profiles $name', async (c) => {
     upstream.reset();
     upstream.setFault('/profiles', c.fault);
-    const rig = await startRig(PROFILES_SETTINGS, {}, upstream);
+    const rig = await startRig({ connector: PROFILES_SETTINGS }, {}, upstream);
     try {
       const started = performance.now();
       const { status, body } = await rig.gw.query(USERS_WITH_PROFILES);

@@ -10,6 +10,8 @@ export const RESILIENCE_SCHEMA = `
 type Query {
   users(ids: [ID!]!): [User] @source(connector: "accounts", operation: "getUsers", keys: "{args.ids}")
   profile(id: ID!): Profile @source(connector: "profiles", operation: "getProfiles", key: "{args.id}")
+  searchProfiles(text: String!): [Profile] @source(connector: "profiles", operation: "search", params: { text: "{args.text}" })
+  searchProfilesIdempotent(text: String!): [Profile] @source(connector: "profiles", operation: "searchIdempotent", params: { text: "{args.text}" })
 }
 
 type User {
@@ -34,17 +36,39 @@ operations:
     result: items
 `;
 
-/** The profiles connector with tight, test-sized limits; `extra` is appended at the top level. */
-export function profilesYaml(extra = ''): string {
+export interface ProfilesSettings {
+  /** YAML appended at the connector's top level (retry:, circuitBreaker:, …). */
+  connector?: string;
+  /** YAML appended to the getProfiles operation (indented by the caller). */
+  getProfiles?: string;
+  timeoutMs?: number;
+}
+
+/** The profiles connector with tight, test-sized limits; POST search, once plain, once idempotent. */
+export function profilesYaml(settings: ProfilesSettings = {}): string {
   return `
 baseUrl: \${PROFILES_URL}
-timeoutMs: 300
-${extra}
+timeoutMs: ${settings.timeoutMs ?? 300}
+${settings.connector ?? ''}
 operations:
   getProfiles:
     path: /profiles
     query: { ids: "{keys}" }
     batch: { maxSize: 50, keyField: id }
+    result: items
+${settings.getProfiles ?? ''}
+  search:
+    method: POST
+    path: /profiles/search
+    body: { text: "{text}" }
+    params: { text: String! }
+    result: items
+  searchIdempotent:
+    method: POST
+    idempotent: true
+    path: /profiles/search
+    body: { text: "{text}" }
+    params: { text: String! }
     result: items
 `;
 }
@@ -60,11 +84,11 @@ export interface ResilienceRig {
 }
 
 /** One fault upstream serving both connectors, and a fresh gateway (fresh breakers and budgets). */
-export async function startRig(profilesExtra: string, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream): Promise<ResilienceRig> {
+export async function startRig(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream): Promise<ResilienceRig> {
   const own = upstream ?? (await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody }));
   const config = await writeConfigDir({
     schemas: { 'app.graphql': RESILIENCE_SCHEMA },
-    connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml(profilesExtra) },
+    connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml(profiles) },
   });
   const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: own.url, PROFILES_URL: own.url }, dev: true, ...options });
   return {

@@ -1,0 +1,215 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
+import { profilesBody, startRig, usersBody, type ProfilesSettings, type ResilienceRig } from './resilience-fixtures.ts';
+import type { GatewayOptions } from '../../src/index.ts';
+
+let upstream: FaultUpstream;
+let rig: ResilienceRig | undefined;
+beforeAll(async () => {
+  upstream = await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody });
+});
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+  upstream.reset();
+});
+afterAll(() => upstream.close());
+
+async function start(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}): Promise<ResilienceRig> {
+  rig = await startRig(profiles, options, upstream);
+  return rig;
+}
+
+const ids = { connector: 'profiles', operation: 'getProfiles' };
+const PROFILE_QUERY = (id: string) => `{ profile(id: "${id}") { id bio } }`;
+const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
+
+/** Runs `fn` and returns its result with the elapsed milliseconds. */
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+describe('request deadline', () => {
+  test.for<{ name: string; options: Partial<GatewayOptions>; headers: Record<string, string>; deadlineMs: number }>([
+    { name: 'a caller header lowers the deadline', options: {}, headers: { 'x-tessera-timeout-ms': '400' }, deadlineMs: 400 },
+    { name: 'the server default applies without a header', options: { requestTimeoutMs: 400 }, headers: {}, deadlineMs: 400 },
+    { name: 'a header cannot raise the server default', options: { requestTimeoutMs: 400 }, headers: { 'x-tessera-timeout-ms': '60000' }, deadlineMs: 400 },
+  ])('$name: a hanging upstream costs the deadline, not its own timeout', async (c) => {
+    const { gw } = await start({ timeoutMs: 5_000 }, c.options);
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const [{ status, body }, elapsedMs] = await timed(() => gw.query(PROFILE_QUERY('1'), undefined, c.headers));
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      data: { profile: null },
+      errors: [{ message: `Upstream profiles.getProfiles timed out after ${upstream.calls[0]!.headers['x-tessera-deadline-ms']} ms`, path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
+    });
+    // The upstream was told how long it had: no more than the deadline.
+    const forwarded = Number(upstream.calls[0]!.headers['x-tessera-deadline-ms']);
+    expect(forwarded).toBeGreaterThan(0);
+    expect(forwarded).toBeLessThanOrEqual(c.deadlineMs);
+    // No retry: there was no time left for one.
+    expect(upstream.callsTo('/profiles')).toBe(1);
+    // 5 s timeout × 3 attempts without the deadline; generous bound with it.
+    expect(elapsedMs).toBeLessThan(c.deadlineMs + 1_500);
+  });
+
+  test('a malformed deadline header is a 400 with REQUEST_INVALID', async () => {
+    const { gw } = await start({});
+    const { status, body } = await gw.query(PROFILE_QUERY('1'), undefined, { 'x-tessera-timeout-ms': 'soon' });
+    expect(status).toBe(400);
+    expect(body).toEqual({ errors: [{ message: 'The x-tessera-timeout-ms header must be a positive integer number of milliseconds; got "soon".', extensions: { code: 'REQUEST_INVALID' } }] });
+    expect(upstream.calls).toHaveLength(0);
+  });
+});
+
+describe('circuit breaker', () => {
+  test('opens after its threshold, fails fast without calling the upstream, probes and closes after recovery', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }\ncircuitBreaker: { minRequests: 4, errorThresholdPercent: 50, resetTimeoutMs: 300 }' });
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    for (let i = 0; i < 4; i++) {
+      const { body } = await gw.query(PROFILE_QUERY(String(i)));
+      expect(codesOf(body)).toEqual(['UPSTREAM_HTTP_ERROR']);
+    }
+    expect(upstream.callsTo('/profiles')).toBe(4);
+
+    const [open, openMs] = await timed(() => gw.query(PROFILE_QUERY('9')));
+    expect(open.body).toEqual({
+      data: { profile: null },
+      errors: [{ message: 'Connector profiles is failing; its circuit breaker is open', path: ['profile'], extensions: { code: 'CIRCUIT_OPEN', ...ids } }],
+    });
+    expect(upstream.callsTo('/profiles')).toBe(4);
+    expect(openMs).toBeLessThan(1_000);
+    // Other connectors are untouched.
+    expect((await gw.query('{ users(ids: ["1"]) { name } }')).body).toEqual({ data: { users: [{ name: 'User 1' }] } });
+
+    upstream.setFault('/profiles', { kind: 'none' });
+    let recovered;
+    for (let i = 0; i < 100 && !recovered; i++) {
+      const { body } = await gw.query(PROFILE_QUERY('1'));
+      if (!body.errors) recovered = body;
+      else {
+        expect(codesOf(body)).toEqual(['CIRCUIT_OPEN']);
+        await sleep(50);
+      }
+    }
+    expect(recovered).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });
+    // Exactly one probe reached the upstream after the four failures.
+    expect(upstream.callsTo('/profiles')).toBe(5);
+    const states = gw.logs.filter((l) => l.connector === 'profiles' && typeof l.state === 'string').map((l) => [l.state, l.msg]);
+    expect(states).toEqual([
+      ['open', 'circuit breaker open'],
+      ['halfOpen', 'circuit breaker halfOpen'],
+      ['closed', 'circuit breaker closed'],
+    ]);
+  });
+});
+
+describe('retries', () => {
+  test('retries stay within the retry budget: 10 failing calls make 12 upstream requests, not 30', async () => {
+    const { gw } = await start({
+      connector: 'retry: { maxRetries: 2, baseDelayMs: 0, budgetPercent: 20, minRetriesPerWindow: 0, budgetWindowMs: 60000 }\ncircuitBreaker: { enabled: false }',
+    });
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    let retries = 0;
+    for (let i = 0; i < 10; i++) {
+      const { body } = await gw.query(PROFILE_QUERY(String(i)), undefined, { 'x-tessera-explain': '1' });
+      expect(codesOf(body)).toEqual(['UPSTREAM_HTTP_ERROR']);
+      retries += ((body.extensions?.tessera as { upstreamCalls: Record<string, { retries: number }> }).upstreamCalls['profiles.getProfiles']!).retries;
+    }
+    // Retries are at most 20 % of the 10 first attempts.
+    expect(upstream.callsTo('/profiles')).toBe(12);
+    expect(retries).toBe(2);
+  });
+
+  test.for([
+    { name: 'a POST is not retried', field: 'searchProfiles', calls: 1 },
+    { name: 'a POST marked idempotent is retried', field: 'searchProfilesIdempotent', calls: 3 },
+  ])('$name', async (c) => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 2, baseDelayMs: 0 }' });
+    upstream.setFault('/profiles', { kind: 'status', status: 502 });
+    const { body } = await gw.query(`{ ${c.field}(text: "x") { id } }`);
+    expect(codesOf(body)).toEqual(['UPSTREAM_HTTP_ERROR']);
+    expect(upstream.calls.map((call) => call.url.pathname)).toEqual(Array(c.calls).fill('/profiles/search'));
+  });
+});
+
+describe('concurrency limit', () => {
+  test('a full queue rejects at once with OVERLOADED; queued calls still run', async () => {
+    const { gw } = await start({ timeoutMs: 1_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 1 }' });
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const first = gw.query(PROFILE_QUERY('a'));
+    await waitFor(() => upstream.callsTo('/profiles') === 1);
+    const second = gw.query(PROFILE_QUERY('b'));
+    await sleep(50);
+    const [third, thirdMs] = await timed(() => gw.query(PROFILE_QUERY('c')));
+    expect(third.body).toEqual({
+      data: { profile: null },
+      errors: [{ message: 'Connector profiles is at its limit of 1 calls in flight and 1 queued', path: ['profile'], extensions: { code: 'OVERLOADED', ...ids } }],
+    });
+    expect(thirdMs).toBeLessThan(900); // answered before the call in flight could time out
+    expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(codesOf((await second).body)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a', 'b']);
+  });
+});
+
+describe('isolation', () => {
+  test('while one connector hangs, queries that do not touch it keep their latency', async () => {
+    const { gw } = await start({ timeoutMs: 1_500, connector: 'retry: { maxRetries: 0 }' });
+    const usersOnly = '{ users(ids: ["1", "2"]) { id name } }';
+    const medianLatency = async () => {
+      const samples: number[] = [];
+      for (let i = 0; i < 30; i++) samples.push((await timed(() => gw.query(usersOnly)))[1]);
+      return samples.sort((a, b) => a - b)[15]!;
+    };
+    await medianLatency(); // warm up: connections, plan cache
+    const baseline = await medianLatency();
+
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const hung = Array.from({ length: 40 }, (_, i) => gw.query(PROFILE_QUERY(`h${i}`)));
+    await waitFor(() => upstream.callsTo('/profiles') >= 1);
+    const during = await medianLatency();
+    const hungResults = await Promise.all(hung);
+
+    expect(new Set(hungResults.map((r) => `${r.status} ${codesOf(r.body).join()}`))).toEqual(new Set(['200 UPSTREAM_TIMEOUT']));
+    // Generous on purpose (2 shared cores): a blocked gateway would be ~1000× slower, not 10×.
+    expect(during).toBeLessThan(Math.max(baseline * 10, 50));
+  });
+});
+
+describe('response cache', () => {
+  test('concurrent identical calls share one upstream request; later ones hit the cache until the TTL', async () => {
+    const { gw } = await start({ getProfiles: '    cache: { ttlMs: 60000 }' });
+    upstream.setFault('/profiles', { kind: 'delay', ms: 100 });
+    const burst = await Promise.all(Array.from({ length: 5 }, () => gw.query(PROFILE_QUERY('1'))));
+    for (const r of burst) expect(r.body).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });
+    expect(upstream.callsTo('/profiles')).toBe(1);
+
+    const later = await gw.query(PROFILE_QUERY('1'), undefined, { 'x-tessera-explain': '1' });
+    expect((later.body.extensions?.tessera as { upstreamCalls: unknown }).upstreamCalls).toEqual({
+      'profiles.getProfiles': { calls: 1, batchSizes: [1], failures: 0, retries: 0, cacheHits: 1 },
+    });
+    expect(upstream.callsTo('/profiles')).toBe(1);
+    await gw.query(PROFILE_QUERY('2'));
+    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['1', '2']);
+  });
+
+  test('failures are not cached', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }', getProfiles: '    cache: { ttlMs: 60000 }' });
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    expect(codesOf((await gw.query(PROFILE_QUERY('1'))).body)).toEqual(['UPSTREAM_HTTP_ERROR']);
+    upstream.setFault('/profiles', { kind: 'none' });
+    expect((await gw.query(PROFILE_QUERY('1'))).body).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });
+    expect(upstream.callsTo('/profiles')).toBe(2);
+  });
+});
+
+/** Polls a condition every 10 ms, for at most 5 s. */
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
+  if (!condition()) throw new Error('condition not met within 5 s');
+}
