@@ -5,9 +5,10 @@ import { loadConfig } from './config/index.ts';
 import { compileBlueprint, type Blueprint } from './blueprint/index.ts';
 import { Executor } from './execute/index.ts';
 import { createTransports } from './transports/index.ts';
-import { createConnectorPipeline, type ConnectorPipeline } from './resilience/index.ts';
+import { createConnectorPipeline, RateLimiter, type ConnectorPipeline } from './resilience/index.ts';
+import type { GatewayConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
-import { createHttpServer, type GatewayHttpServer } from './server/index.ts';
+import { Admission, createHttpServer, resolveServerSettings, type GatewayHttpServer, type ServerSettings } from './server/index.ts';
 import { ConfigErrorList, type ConfigError } from './errors/gateway-error.ts';
 import { formatConfigErrors } from './errors/format-config-error.ts';
 import { fileLineReader } from './util/file-line-reader.ts';
@@ -29,10 +30,20 @@ export interface GatewayOptions extends ConfigLocation {
   maxConcurrentCallsPerRequest?: number;
   /** Each request's deadline in ms (default 10 s); callers may lower it with x-tessera-timeout-ms. */
   requestTimeoutMs?: number;
+  /** Most /graphql requests served at once; more get a fast 503 OVERLOADED (default 1000). */
+  maxInFlight?: number;
+  /** Shed with 503 while the event loop's p99 delay exceeds this many ms (default: off). */
+  maxEventLoopDelayMs?: number;
+  /** On close (SIGTERM), how long in-flight requests may take to finish (default 10 s). */
+  shutdownGraceMs?: number;
+  /** Per-caller rate limits; override gateway.yaml's `rateLimits`. */
+  rateLimits?: ServerSettings['rateLimits'];
 }
 
 export interface ValidationReport {
   blueprint: Blueprint | undefined;
+  /** The gateway.yaml settings (every one absent when there is no such file). */
+  gateway: GatewayConfig;
   errors: ConfigError[];
   warnings: ConfigError[];
   /** Every error and warning, printed with file:line:col and a source excerpt. */
@@ -46,6 +57,7 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
   const { config, errors } = await loadConfig({
     schemasDir: location.schemasDir ?? path.join(configDir, 'schemas'),
     connectorsDir,
+    gatewayFile: path.join(configDir, 'gateway.yaml'),
     env: location.env ?? process.env,
   });
   // Compile even when some connector files are broken, so schema problems show in the same run.
@@ -57,7 +69,7 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
   if (errors.length > 0) compiled.blueprint = undefined;
   const overrides = new Map(config.schemaFiles.map((f) => [f.file, f.text]));
   const text = formatConfigErrors([...allErrors, ...compiled.warnings], fileLineReader(overrides));
-  return { blueprint: compiled.blueprint, errors: allErrors, warnings: compiled.warnings, text };
+  return { blueprint: compiled.blueprint, gateway: config.gateway, errors: allErrors, warnings: compiled.warnings, text };
 }
 
 export interface Gateway {
@@ -94,6 +106,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
   });
+  const settings = resolveServerSettings(options, report.gateway);
+  const admission = new Admission({
+    maxInFlight: settings.maxInFlight,
+    maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
+    rateLimiter: new RateLimiter(settings.rateLimits),
+  });
   let http: GatewayHttpServer | undefined;
   return {
     blueprint,
@@ -101,7 +119,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     warnings: report.warnings,
     async listen({ port = 4000, host = '127.0.0.1' } = {}) {
-      http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false, requestTimeoutMs: options.requestTimeoutMs });
+      http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false, requestTimeoutMs: settings.requestTimeoutMs, admission });
       http.server.listen(port, host);
       await once(http.server, 'listening');
       const address = http.server.address() as AddressInfo;
@@ -109,11 +127,18 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
     async close() {
       if (http) {
+        const server = http.server;
         http.setReady(false);
-        const closed = new Promise<void>((resolve) => http!.server.close(() => resolve()));
-        http.server.closeIdleConnections();
+        // Stop accepting; idle keep-alive sockets close now, busy ones once their response is sent.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests still running after the grace period lose their connection: exit is bounded.
+        const grace = setTimeout(() => server.closeAllConnections(), settings.shutdownGraceMs);
+        grace.unref();
         await closed;
+        clearTimeout(grace);
       }
+      admission.close();
       for (const pipeline of pipelines.values()) pipeline.close();
       await transports.close();
     },

@@ -6,6 +6,7 @@ import { displayPath } from '../errors/format-config-error.ts';
 import { parseYamlWithPositions } from './yaml-with-positions.ts';
 import { interpolateEnv, type Env } from './interpolate-env.ts';
 import { checkConnectorShape, connectorNameOf } from './check-connector-shape.ts';
+import { checkGatewayShape, EMPTY_GATEWAY_CONFIG } from './check-gateway-shape.ts';
 import type { Config, ConnectorConfig, SchemaFile } from './types.ts';
 
 /** One connector file's text, with the path it is reported under. */
@@ -18,11 +19,15 @@ export interface ConnectorFile {
 export interface ConfigSources {
   connectorFiles: readonly ConnectorFile[];
   schemaFiles: readonly SchemaFile[];
+  /** The optional gateway.yaml (server protection, rate limits). */
+  gatewayFile?: ConnectorFile | undefined;
 }
 
 export interface LoadConfigOptions {
   schemasDir: string;
   connectorsDir: string;
+  /** Path of the optional gateway.yaml; a missing file means every default. */
+  gatewayFile?: string | undefined;
   /** Values for `${VAR}` in connector files; defaults to process.env. */
   env?: Env;
 }
@@ -42,15 +47,17 @@ const SCHEMA_FILE = /\.graphql$/i;
  * the user's mistakes: every one of them is in `errors`.
  */
 export async function loadConfig(options: LoadConfigOptions): Promise<LoadResult> {
-  // One error list per folder: the two reads race, and the report must not depend on which wins.
+  // One error list per read: the reads race, and the report must not depend on which wins.
   const connectorErrors: ConfigError[] = [];
   const schemaErrors: ConfigError[] = [];
-  const [connectorFiles, schemaFiles] = await Promise.all([
+  const gatewayErrors: ConfigError[] = [];
+  const [connectorFiles, schemaFiles, gatewayFile] = await Promise.all([
     readFolder(options.connectorsDir, CONNECTOR_FILE, 'connectors', '*.yaml or *.yml', connectorErrors),
     readFolder(options.schemasDir, SCHEMA_FILE, 'schemas', '*.graphql', schemaErrors),
+    options.gatewayFile === undefined ? undefined : readOptionalFile(options.gatewayFile, gatewayErrors),
   ]);
-  const checked = checkConfigSources({ connectorFiles, schemaFiles }, options.env ?? process.env);
-  return { config: checked.config, errors: [...connectorErrors, ...schemaErrors, ...checked.errors] };
+  const checked = checkConfigSources({ connectorFiles, schemaFiles, gatewayFile }, options.env ?? process.env);
+  return { config: checked.config, errors: [...connectorErrors, ...schemaErrors, ...gatewayErrors, ...checked.errors] };
 }
 
 /**
@@ -89,7 +96,34 @@ export function checkConfigSources(sources: ConfigSources, env: Env = {}): LoadR
     errors.push(...byPosition(fileErrors));
     if (shape.connector && fileErrors.every((e) => e.severity === 'warning')) connectors.push(shape.connector);
   }
-  return { config: { connectors, schemaFiles: [...sources.schemaFiles] }, errors };
+  let gateway = EMPTY_GATEWAY_CONFIG;
+  if (sources.gatewayFile) {
+    const { file, text } = sources.gatewayFile;
+    const parsed = parseYamlWithPositions(file, text, 'gateway');
+    const interpolated = parsed.value === undefined ? { value: undefined, errors: [] } : interpolateEnv(parsed.value, env, parsed.sourceMap, 'gateway');
+    const shape = parsed.value === undefined ? { gateway: undefined, errors: [] } : checkGatewayShape(interpolated.value, parsed.sourceMap);
+    const envPaths = new Set(interpolated.errors.map((e) => e.configPath));
+    errors.push(...byPosition([...parsed.errors, ...interpolated.errors, ...shape.errors.filter((e) => !envPaths.has(e.configPath))]));
+    if (shape.gateway) gateway = shape.gateway;
+  }
+  return { config: { connectors, schemaFiles: [...sources.schemaFiles], gateway }, errors };
+}
+
+/** Reads a file that may be absent (absent = defaults); any other read failure is an error. */
+async function readOptionalFile(file: string, errors: ConfigError[]): Promise<ConnectorFile | undefined> {
+  try {
+    return { file, text: await readFile(file, 'utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    errors.push(
+      new ConfigError(ErrorCodes.CONFIG_FILE_UNREADABLE, `expected a readable file; got ${systemReason(error)}`, {
+        source: { file, line: 1, column: 1 },
+        configPath: 'gateway',
+        cause: error,
+      }),
+    );
+    return undefined;
+  }
 }
 
 /** Reads every matching file of one folder, sorted by name; a folder or file it cannot read becomes an error. */

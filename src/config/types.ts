@@ -124,8 +124,30 @@ export interface SchemaFile {
   text: string;
 }
 
+/** A token bucket: `requestsPerSecond` sustained, up to `burst` at once. */
+export interface RateLimitConfig {
+  requestsPerSecond: number;
+  burst: number;
+}
+
+/** The optional `gateway.yaml`: how the gateway protects itself. Absent values mean the default. */
+export interface GatewayConfig {
+  server: {
+    requestTimeoutMs?: number | undefined;
+    maxInFlight?: number | undefined;
+    maxEventLoopDelayMs?: number | undefined;
+    shutdownGraceMs?: number | undefined;
+  };
+  rateLimits: {
+    /** Applies to every caller without a limit of its own (and to requests without x-caller-id). */
+    default: RateLimitConfig | undefined;
+    callers: Record<string, RateLimitConfig>;
+  };
+}
+
 /** Everything read from disk: shape-checked, meaning not yet checked (that is blueprint/'s job). */
 export interface Config {
   connectors: ConnectorConfig[];
   schemaFiles: SchemaFile[];
+  gateway: GatewayConfig;
 }

@@ -11,6 +11,8 @@ import { readBody } from './read-body.ts';
 import { EXPLAIN_HEADER } from './explain-header.ts';
 import { logAccess } from './log-access.ts';
 import { requestDeadline, TIMEOUT_HEADER } from './request-deadline.ts';
+import type { Admission } from './admission.ts';
+import { SERVER_DEFAULTS } from './server-settings.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -21,7 +23,9 @@ export interface HttpServerOptions {
   /** Largest request body accepted; larger ones get 413. */
   maxBodyBytes?: number;
   /** Each request's deadline; a caller may lower it with x-tessera-timeout-ms. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
+  /** Load shedding and per-caller rate limits, checked before a /graphql request is read. */
+  admission?: Admission | undefined;
 }
 
 export interface GatewayHttpServer {
@@ -31,7 +35,6 @@ export interface GatewayHttpServer {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // 10 s
 
 /**
  * The HTTP front door. The hot path (POST JSON of a valid document) is served here directly;
@@ -40,7 +43,8 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000; // 10 s
 export function createHttpServer(options: HttpServerOptions): GatewayHttpServer {
   const yoga = createYogaServer({ schema: options.schema, executor: options.executor, dev: options.dev });
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
-  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
+  const admission = options.admission;
   let ready = true;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> => {
@@ -50,6 +54,11 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (pathname === '/readyz') return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
     if (pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    if (admission) {
+      const refused = admission.admit(context.callerId);
+      if (refused) return sendJson(res, refused.status, refused.body, refused.headers);
+      res.once('close', () => admission.release());
+    }
 
     const deadline = requestDeadline(req.headers[TIMEOUT_HEADER], context.startedAt, requestTimeoutMs);
     if (typeof deadline === 'string') return sendJson(res, 400, { errors: [{ message: deadline, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
@@ -130,8 +139,8 @@ function isJsonContentType(value: string | undefined): boolean {
   return value !== undefined && value.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

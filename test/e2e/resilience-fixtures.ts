@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
 import type { GatewayOptions } from '../../src/index.ts';
@@ -84,12 +86,13 @@ export interface ResilienceRig {
 }
 
 /** One fault upstream serving both connectors, and a fresh gateway (fresh breakers and budgets). */
-export async function startRig(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream): Promise<ResilienceRig> {
+export async function startRig(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream, gatewayYaml?: string): Promise<ResilienceRig> {
   const own = upstream ?? (await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody }));
   const config = await writeConfigDir({
     schemas: { 'app.graphql': RESILIENCE_SCHEMA },
     connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml(profiles) },
   });
+  if (gatewayYaml !== undefined) await writeFile(path.join(config.dir, 'gateway.yaml'), gatewayYaml);
   const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: own.url, PROFILES_URL: own.url }, dev: true, ...options });
   return {
     upstream: own,

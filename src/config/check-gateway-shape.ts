@@ -1,0 +1,74 @@
+import { ErrorCodes } from '../errors/codes.ts';
+import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './types.ts';
+import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
+
+const TOP_KEYS = ['server', 'rateLimits'] as const;
+const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
+const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
+const LIMIT_KEYS = ['requestsPerSecond', 'burst'] as const;
+const MAX_MS = 2_147_483_647; // setTimeout's limit
+const MAX_COUNT = 1_000_000;
+/** Caller ids are matched against the x-caller-id header, which only accepts these characters. */
+const CALLER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** An absent gateway.yaml: every server setting at its default, no rate limits. */
+export const EMPTY_GATEWAY_CONFIG: GatewayConfig = Object.freeze({ server: {}, rateLimits: { default: undefined, callers: {} } });
+
+/** Checks the optional `gateway.yaml` (server protection settings and per-caller rate limits). */
+export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gateway: GatewayConfig | undefined; errors: Checker['errors'] } {
+  const c: Checker = { prefix: 'gateway', sourceMap, errors: [] };
+  if (value === null || value === undefined) return { gateway: EMPTY_GATEWAY_CONFIG, errors: [] };
+  const top = readMapping(c, value, [], 'a mapping with the keys server and/or rateLimits');
+  if (!top) return { gateway: undefined, errors: c.errors };
+  checkKeys(c, top, [], TOP_KEYS);
+  const server = top.server === undefined ? {} : readMapping(c, top.server, ['server'], `a mapping with any of the keys ${SERVER_KEYS.join(', ')}`);
+  if (server) checkKeys(c, server, ['server'], SERVER_KEYS);
+  const gateway: GatewayConfig = {
+    server: server
+      ? {
+          requestTimeoutMs: readPositiveInt(c, server, ['server'], 'requestTimeoutMs', MAX_MS),
+          maxInFlight: readPositiveInt(c, server, ['server'], 'maxInFlight', MAX_COUNT),
+          maxEventLoopDelayMs: readPositiveInt(c, server, ['server'], 'maxEventLoopDelayMs', MAX_MS),
+          shutdownGraceMs: readPositiveInt(c, server, ['server'], 'shutdownGraceMs', MAX_MS),
+        }
+      : {},
+    rateLimits: readRateLimits(c, top.rateLimits),
+  };
+  return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
+}
+
+function readRateLimits(c: Checker, value: unknown): GatewayConfig['rateLimits'] {
+  const out: GatewayConfig['rateLimits'] = { default: undefined, callers: {} };
+  if (value === undefined) return out;
+  const limits = readMapping(c, value, ['rateLimits'], 'a mapping with the keys default and/or callers');
+  if (!limits) return out;
+  checkKeys(c, limits, ['rateLimits'], RATE_LIMITS_KEYS);
+  if (limits.default !== undefined) out.default = readLimit(c, limits.default, ['rateLimits', 'default']);
+  if (limits.callers !== undefined) {
+    const callers = readMapping(c, limits.callers, ['rateLimits', 'callers'], 'a mapping of caller ids (the x-caller-id header) to limits');
+    for (const [caller, limit] of Object.entries(callers ?? {})) {
+      const at = ['rateLimits', 'callers', caller];
+      if (!CALLER_ID.test(caller)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a caller id of 1 to 128 letters, digits, ".", "_", ":" or "-"; got "${caller}"`, at, 'key');
+      const read = readLimit(c, limit, at);
+      if (read) out.callers[caller] = read;
+    }
+  }
+  return out;
+}
+
+/** `{ requestsPerSecond: 50, burst: 100 }`; burst defaults to one second's worth. */
+function readLimit(c: Checker, value: unknown, at: ConfigPath): RateLimitConfig | undefined {
+  if (!isMapping(value)) {
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a mapping such as { requestsPerSecond: 50, burst: 100 }; got ${describe(value)}`, at);
+    return undefined;
+  }
+  const limit: Mapping = value;
+  checkKeys(c, limit, at, LIMIT_KEYS);
+  if (limit.requestsPerSecond === undefined) {
+    report(c, ErrorCodes.CONFIG_MISSING_KEY, 'expected key "requestsPerSecond" (the sustained rate, a positive integer); it is missing', [...at, 'requestsPerSecond'], 'key');
+    return undefined;
+  }
+  const requestsPerSecond = readPositiveInt(c, limit, at, 'requestsPerSecond', MAX_COUNT);
+  const burst = readPositiveInt(c, limit, at, 'burst', MAX_COUNT);
+  return requestsPerSecond === undefined ? undefined : { requestsPerSecond, burst: burst ?? requestsPerSecond };
+}
