@@ -87,8 +87,10 @@ export function createHttpTransport(options: HttpTransportOptions = {}): Transpo
         throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${id} answered with invalid JSON`, { details, cause: error });
       }
     },
+    // The gateway closes transports after its HTTP server: any call still running belongs to a
+    // request whose connection was cut after the shutdown grace period, so it is aborted, not awaited.
     close: async () => {
-      await Promise.all([...agents.values()].map((agent) => agent.close()));
+      await Promise.all([...agents.values()].map((agent) => agent.destroy()));
       agents.clear();
     },
   };
