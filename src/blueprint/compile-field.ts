@@ -14,6 +14,7 @@ import { didYouMean } from '../util/did-you-mean.ts';
 import type { CompiledOperation, FieldBinding, FieldIR, ValueSource } from './ir.ts';
 import { parseTemplate } from './template.ts';
 import { locateNode } from './graphql-location.ts';
+import { compileFallback } from './compile-fallback.ts';
 import { isLeafValueType, isListLike, isListOfLeaves, isParamCompatible, printTypeNode } from './type-compat.ts';
 
 /** Lookup of compiled operations by connector, used to resolve `@source(connector:, operation:)`. */
@@ -47,7 +48,8 @@ export function compileField(
       }),
     );
   }
-  return { typeName: parent.name, fieldName: field.name, from, binding, definition: field };
+  const fallback = compileFallback(parent, field, binding !== undefined || sourceDirective !== undefined, errors);
+  return { typeName: parent.name, fieldName: field.name, from, binding, definition: field, fallback };
 }
 
 function compileBinding(

@@ -17,6 +17,7 @@ import type { SchemaFile } from '../config/types.ts';
 import { locateGraphQLError, locateNode } from './graphql-location.ts';
 import { POST_DIRECTIVE_NAMES, POST_DIRECTIVES_SDL } from './compile-post.ts';
 import { CALLER_TRANSFORM_SDL } from './caller-transform-sdl.ts';
+import { FALLBACK_DIRECTIVE, FALLBACK_DIRECTIVE_SDL, FALLBACK_PRELUDE_TYPE } from './compile-fallback.ts';
 
 /** The binding directives, declared by the gateway so schema files need not repeat them. */
 export const BINDING_DIRECTIVES_SDL = /* GraphQL */ `
@@ -24,8 +25,8 @@ directive @source(connector: String!, operation: String!, key: String, keys: Str
 directive @map(from: String!) on FIELD_DEFINITION
 scalar _TesseraParams
 ${POST_DIRECTIVES_SDL}`;
-const BINDING_NAMES = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES]);
-const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraValue']);
+const BINDING_NAMES = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES, FALLBACK_DIRECTIVE]);
+const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraValue', FALLBACK_PRELUDE_TYPE]);
 
 export interface CompiledSchemas {
   /** With binding directives: what blueprint/ reads bindings from. */
@@ -56,7 +57,7 @@ export function compileSchemas(files: readonly SchemaFile[], errors: ConfigError
     return undefined;
   }
 
-  const full = concatAST([parse(new Source(BINDING_DIRECTIVES_SDL, '<tessera prelude>')), ...documents]);
+  const full = concatAST([parse(new Source(BINDING_DIRECTIVES_SDL + FALLBACK_DIRECTIVE_SDL, '<tessera prelude>')), ...documents]);
   const sdlErrors = validateSDL(full);
   for (const error of sdlErrors) {
     errors.push(new ConfigError(ErrorCodes.CONFIG_SCHEMA_INVALID, error.message, { source: locateGraphQLError(error, files[0]!.file), configPath: 'schemas' }));

@@ -57,6 +57,17 @@ export interface FieldBinding {
   parentFields: readonly string[];
 }
 
+/** What a bound field answers when its upstream call fails (`@fallback`, blueprint/compile-fallback.ts). */
+export interface FieldFallback {
+  /** Serve the field's last good value (same args, same parent) up to this age; undefined = no stale. */
+  staleForMs: number | undefined;
+  hasValue: boolean;
+  /** The static default, when `hasValue`. */
+  value: unknown;
+  /** `Type.field`, part of the stale value's key. */
+  coordinate: string;
+}
+
 /** Everything the engine needs to know about one field of the public schema. */
 export interface FieldIR {
   typeName: string;
@@ -67,6 +78,8 @@ export interface FieldIR {
   definition: GraphQLField<unknown, unknown>;
   /** Post-processing directives (@computed, @transform, @mask, …), compiled; undefined when none. */
   post?: FieldPost | undefined;
+  /** `@fallback`, only on bound fields. */
+  fallback?: FieldFallback | undefined;
 }
 
 /** One parent field a computed field reads. */

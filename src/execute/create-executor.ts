@@ -8,6 +8,7 @@ import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
+import { StaleStore } from '../resilience/index.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -17,6 +18,8 @@ export interface ExecutorOptions {
   planCache?: PlanCacheOptions;
   /** Most upstream calls one request may have in flight at once (its fan-out budget). */
   maxConcurrentCallsPerRequest?: number;
+  /** Most `@fallback(staleForMs:)` values kept for stale-if-error (default 10 000). */
+  maxStaleEntries?: number;
 }
 
 export interface ExecuteRequest {
@@ -44,9 +47,11 @@ export interface GatewayResult extends ExecutionResult {
 export class Executor {
   readonly planCache: PlanCache;
   readonly #options: ExecutorOptions;
+  readonly #staleStore: StaleStore;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+    this.#staleStore = new StaleStore({ maxEntries: options.maxStaleEntries ?? 10_000 });
     this.planCache = new PlanCache(options.blueprint, options.planCache);
   }
 
@@ -80,18 +85,21 @@ export class Executor {
       onUpstreamError: (error, upstream) =>
         logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),
     });
-    const { data, errors } = await executePlan({
+    const { data, errors, fallbacks } = await executePlan({
       blueprint,
       plan,
       variables,
       loaders,
       introspection,
+      staleStore: this.#staleStore,
       onUnexpectedError,
       request: { id: request.requestId, nowMs: Date.now() },
     });
     const upstreamCalls = Object.fromEntries(stats);
     const result: GatewayResult = errors.length > 0 ? { errors, data } : { data };
     if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls } };
+    // Callers must be able to tell a stale or default value from a fresh one.
+    if (fallbacks.length > 0) result.extensions = { ...result.extensions, fallbacks };
     Object.defineProperty(result, 'upstreamCalls', { value: upstreamCalls, enumerable: false });
     return result;
   }

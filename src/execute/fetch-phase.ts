@@ -4,6 +4,8 @@ import type { Completion, FetchTransform, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { RequestLoaders } from './loaders.ts';
 import { readPath } from './read-path.ts';
+import type { StaleStore } from '../resilience/index.ts';
+import { chooseFallback, rememberGood, staleKey } from './field-fallback.ts';
 
 /** Fetched values of bound fields: plan field → parent upstream object → value or FetchFailure. */
 export type FetchResults = Map<PlanField, Map<object, unknown>>;
@@ -13,6 +15,8 @@ export interface FetchContext {
   variables: Readonly<Record<string, unknown>>;
   loaders: RequestLoaders;
   results: FetchResults;
+  /** Last good values of `@fallback(staleForMs:)` fields, shared by all requests. */
+  staleStore: StaleStore;
 }
 
 /**
@@ -37,6 +41,8 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     const args = field.constantArgs ?? getArgumentValues(ir.definition, field.fieldNodes[0]!, ctx.variables as Record<string, unknown>);
     const slot = new Map<object, unknown>();
     ctx.results.set(field, slot);
+    const fallback = ir.fallback;
+    const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
     values = await Promise.all(
       parents.map((parent) =>
         loadFor(ctx, field, binding, args, parent).then(
@@ -44,11 +50,15 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
             // List transforms run before children fetch, so children load only for kept items.
             const value = field.fetchTransform === undefined ? loaded : transformFetched(field.fetchTransform, loaded, ctx.variables);
             slot.set(parent, value);
-            return value instanceof FetchFailure ? undefined : value;
+            if (value instanceof FetchFailure) return undefined;
+            if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
+            return value;
           },
           (error: unknown) => {
-            slot.set(parent, new FetchFailure(error));
-            return undefined;
+            const use = fallback && chooseFallback(ctx.staleStore, fallback, stale && staleKey(ctx.blueprint, field, args, parent));
+            slot.set(parent, new FetchFailure(error, use));
+            // A fallback object's own bound fields are fetched like any other object's.
+            return use?.value;
           },
         ),
       ),

@@ -3,6 +3,7 @@ import type { Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
 import { readPath } from './read-path.ts';
+import { fallbackNote, type FallbackNote } from './field-fallback.ts';
 import { toGraphQLError } from '../errors/to-graphql-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 
@@ -21,6 +22,8 @@ export interface ShapeContext extends PostContext {
   /** Answers of introspection root fields, computed by graphql-js. */
   introspection: Readonly<Record<string, unknown>> | undefined;
   onUnexpectedError(error: unknown): void;
+  /** Fields answered by their `@fallback` instead of an error (→ `extensions.fallbacks`). */
+  fallbacks?: FallbackNote[];
 }
 
 /**
@@ -54,6 +57,11 @@ function shapeObject(
     if (field.kind === 'dependency') continue;
     const fieldPath: Path = { prev: path, key: field.responseKey };
     let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
+    // A fallback stands in for the fetched value before post-processing, so masking still applies.
+    if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
+      ctx.fallbacks.push(fallbackNote(value, pathToArray(fieldPath)));
+      value = value.fallback.value;
+    }
     if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
     const completed = complete(ctx, field, field.completion, value, fieldPath);
     if (completed === BUBBLE) return BUBBLE;

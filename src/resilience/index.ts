@@ -4,3 +4,4 @@ export { compose, type SendWrapper } from './compose.ts';
 export type { BreakerState } from './circuit-breaker.ts';
 export { RESILIENCE_DEFAULTS, resolveCallPolicy, resolveConnectorPolicy, type CallPolicy, type ConnectorPolicy, type RetryPolicy } from './policy.ts';
 export { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
+export { StaleStore } from './stale-store.ts';

@@ -20,6 +20,9 @@ type User {
   id: ID!
   name: String
   profile: Profile @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}")
+  staleProfile: Profile @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}") @fallback(staleForMs: 60000)
+  profileOrDefault: Profile @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}")
+    @fallback(staleForMs: 60000, value: { id: "?", bio: "unavailable" })
 }
 
 type Profile {

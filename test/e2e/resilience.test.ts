@@ -213,3 +213,35 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
   if (!condition()) throw new Error('condition not met within 5 s');
 }
+
+describe('per-field fallbacks', () => {
+  test('a failing field serves its last good value, marked stale; without one it is null with its error', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
+    const q = (id: string) => `{ users(ids: ["${id}"]) { id staleProfile { bio } } }`;
+    expect((await gw.query(q('1'))).body).toEqual({ data: { users: [{ id: '1', staleProfile: { bio: 'Bio of 1' } }] } });
+
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    const stale = await gw.query(q('1'));
+    expect(stale.body.data).toEqual({ users: [{ id: '1', staleProfile: { bio: 'Bio of 1' } }] });
+    expect(stale.body.errors).toBeUndefined();
+    const notes = stale.body.extensions?.fallbacks as { ageMs: number }[];
+    expect(notes).toEqual([{ path: ['users', 0, 'staleProfile'], kind: 'stale', code: 'UPSTREAM_HTTP_ERROR', ageMs: notes[0]!.ageMs }]);
+    expect(notes[0]!.ageMs).toBeGreaterThanOrEqual(0);
+
+    // User 2 was never fetched while healthy: nothing to fall back on.
+    expect((await gw.query(q('2'))).body).toEqual({
+      data: { users: [{ id: '2', staleProfile: null }] },
+      errors: [{ message: 'Upstream profiles.getProfiles answered HTTP 503', path: ['users', 0, 'staleProfile'], extensions: { code: 'UPSTREAM_HTTP_ERROR', ...ids, status: 503 } }],
+    });
+  });
+
+  test('with no stale value the static default is served, marked as a default', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const { body } = await gw.query('{ users(ids: ["7"]) { name profileOrDefault { id bio } } }');
+    expect(body).toEqual({
+      data: { users: [{ name: 'User 7', profileOrDefault: { id: '?', bio: 'unavailable' } }] },
+      extensions: { fallbacks: [{ path: ['users', 0, 'profileOrDefault'], kind: 'default', code: 'UPSTREAM_TIMEOUT' }] },
+    });
+  });
+});

@@ -1,0 +1,30 @@
+import { performance } from 'node:perf_hooks';
+import { LRUCache } from 'lru-cache';
+
+interface Stored {
+  value: unknown;
+  storedAt: number;
+}
+
+/**
+ * The last good value of fields declared `@fallback(staleForMs:)`, served when their upstream
+ * fails (stale-if-error). Bounded in entries (lru-cache); each entry expires after its field's
+ * `staleForMs`, so a value older than that is never served.
+ */
+export class StaleStore {
+  readonly #cache: LRUCache<string, Stored>;
+
+  constructor(options: { maxEntries: number }) {
+    this.#cache = new LRUCache({ max: options.maxEntries });
+  }
+
+  remember(key: string, value: unknown, staleForMs: number): void {
+    this.#cache.set(key, { value, storedAt: performance.now() }, { ttl: staleForMs });
+  }
+
+  /** The stored value and how old it is, or undefined when there is none (or it expired). */
+  recall(key: string): { value: unknown; ageMs: number } | undefined {
+    const stored = this.#cache.get(key);
+    return stored && { value: stored.value, ageMs: Math.round(performance.now() - stored.storedAt) };
+  }
+}
