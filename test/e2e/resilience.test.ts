@@ -108,6 +108,21 @@ describe('circuit breaker', () => {
   });
 });
 
+describe('circuit breaker, failed probe', () => {
+  test('a probe that fails opens the breaker again', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }\ncircuitBreaker: { minRequests: 2, resetTimeoutMs: 200 }' });
+    upstream.setFault('/profiles', { kind: 'status', status: 500 });
+    for (let i = 0; i < 2; i++) await gw.query(PROFILE_QUERY(String(i)));
+    expect(codesOf((await gw.query(PROFILE_QUERY('x'))).body)).toEqual(['CIRCUIT_OPEN']);
+    await waitFor(() => gw.logs.some((l) => l.state === 'halfOpen'));
+    // The probe reaches the still-failing upstream; the breaker opens again at once.
+    expect(codesOf((await gw.query(PROFILE_QUERY('probe'))).body)).toEqual(['UPSTREAM_HTTP_ERROR']);
+    expect(codesOf((await gw.query(PROFILE_QUERY('y'))).body)).toEqual(['CIRCUIT_OPEN']);
+    expect(upstream.callsTo('/profiles')).toBe(3);
+    expect(gw.logs.filter((l) => l.connector === 'profiles' && typeof l.state === 'string').map((l) => l.state)).toEqual(['open', 'halfOpen', 'open']);
+  });
+});
+
 describe('retries', () => {
   test('retries stay within the retry budget: 10 failing calls make 12 upstream requests, not 30', async () => {
     const { gw } = await start({
@@ -154,6 +169,20 @@ describe('concurrency limit', () => {
     expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(codesOf((await second).body)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a', 'b']);
+  });
+  test('a queued call gives up at its request deadline without ever being sent', async () => {
+    const { gw } = await start({ timeoutMs: 2_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 5 }' });
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const first = gw.query(PROFILE_QUERY('a'));
+    await waitFor(() => upstream.callsTo('/profiles') === 1);
+    const [queued, queuedMs] = await timed(() => gw.query(PROFILE_QUERY('b'), undefined, { 'x-tessera-timeout-ms': '300' }));
+    expect(queued.body).toEqual({
+      data: { profile: null },
+      errors: [{ message: 'Upstream profiles.getProfiles was not called: the request deadline was reached', path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
+    });
+    expect(queuedMs).toBeLessThan(1_500); // the call in flight holds its slot for 2 s
+    expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a']);
   });
 });
 
