@@ -1,4 +1,6 @@
 import { writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
@@ -109,3 +111,21 @@ export async function startRig(profiles: ProfilesSettings, options: Partial<Gate
 }
 
 export const USERS_WITH_PROFILES = '{ users(ids: ["1", "2"]) { id name profile { id bio } } }';
+
+/** The extensions every profiles error carries. */
+export const PROFILE_IDS = { connector: 'profiles', operation: 'getProfiles' };
+export const PROFILE_QUERY = (id: string) => `{ profile(id: "${id}") { id bio } }`;
+export const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
+
+/** Runs `fn` and returns its result with the elapsed milliseconds. */
+export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+/** Polls a condition every 10 ms, for at most 5 s. */
+export async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
+  if (!condition()) throw new Error('condition not met within 5 s');
+}

@@ -1,0 +1,116 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
+import { codesOf, profilesBody, PROFILE_IDS, PROFILE_QUERY, startRig, timed, usersBody, waitFor, type ProfilesSettings, type ResilienceRig } from './resilience-fixtures.ts';
+import type { GatewayOptions } from '../../src/index.ts';
+
+let upstream: FaultUpstream;
+let rig: ResilienceRig | undefined;
+beforeAll(async () => {
+  upstream = await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody });
+});
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+  upstream.reset();
+});
+afterAll(() => upstream.close());
+
+async function start(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}): Promise<ResilienceRig> {
+  rig = await startRig(profiles, options, upstream);
+  return rig;
+}
+
+const ids = PROFILE_IDS;
+
+
+describe('concurrency limit', () => {
+  test('a full queue rejects at once with OVERLOADED; queued calls still run', async () => {
+    const { gw } = await start({ timeoutMs: 1_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 1 }' });
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const first = gw.query(PROFILE_QUERY('a'));
+    await waitFor(() => upstream.callsTo('/profiles') === 1);
+    const second = gw.query(PROFILE_QUERY('b'));
+    await sleep(50);
+    const [third, thirdMs] = await timed(() => gw.query(PROFILE_QUERY('c')));
+    expect(third.body).toEqual({
+      data: { profile: null },
+      errors: [{ message: 'Connector profiles is at its limit of 1 calls in flight and 1 queued', path: ['profile'], extensions: { code: 'OVERLOADED', ...ids } }],
+    });
+    expect(thirdMs).toBeLessThan(900); // answered before the call in flight could time out
+    expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(codesOf((await second).body)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a', 'b']);
+  });
+  test('a queued call gives up at its request deadline without ever being sent', async () => {
+    const { gw } = await start({ timeoutMs: 2_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 5 }' });
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const first = gw.query(PROFILE_QUERY('a'));
+    await waitFor(() => upstream.callsTo('/profiles') === 1);
+    const [queued, queuedMs] = await timed(() => gw.query(PROFILE_QUERY('b'), undefined, { 'x-tessera-timeout-ms': '300' }));
+    expect(queued.body).toEqual({
+      data: { profile: null },
+      errors: [{ message: 'Upstream profiles.getProfiles was not called: the request deadline was reached', path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
+    });
+    expect(queuedMs).toBeLessThan(1_500); // the call in flight holds its slot for 2 s
+    expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
+    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a']);
+  });
+});
+
+describe('isolation', () => {
+  test('while one connector hangs, queries that do not touch it keep their latency', async () => {
+    const { gw } = await start({ timeoutMs: 1_500, connector: 'retry: { maxRetries: 0 }' });
+    const usersOnly = '{ users(ids: ["1", "2"]) { id name } }';
+    const medianLatency = async () => {
+      const samples: number[] = [];
+      for (let i = 0; i < 30; i++) samples.push((await timed(() => gw.query(usersOnly)))[1]);
+      return samples.sort((a, b) => a - b)[15]!;
+    };
+    await medianLatency(); // warm up: connections, plan cache
+    const baseline = await medianLatency();
+
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const hung = Array.from({ length: 40 }, (_, i) => gw.query(PROFILE_QUERY(`h${i}`)));
+    await waitFor(() => upstream.callsTo('/profiles') >= 1);
+    const during = await medianLatency();
+    const hungResults = await Promise.all(hung);
+
+    expect(new Set(hungResults.map((r) => `${r.status} ${codesOf(r.body).join()}`))).toEqual(new Set(['200 UPSTREAM_TIMEOUT']));
+    // Generous on purpose (2 shared cores): a blocked gateway would be ~1000× slower, not 10×.
+    expect(during).toBeLessThan(Math.max(baseline * 10, 50));
+  });
+});
+
+
+describe('per-field fallbacks', () => {
+  test('a failing field serves its last good value, marked stale; without one it is null with its error', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
+    const q = (id: string) => `{ users(ids: ["${id}"]) { id staleProfile { bio } } }`;
+    expect((await gw.query(q('1'))).body).toEqual({ data: { users: [{ id: '1', staleProfile: { bio: 'Bio of 1' } }] } });
+
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    const stale = await gw.query(q('1'));
+    expect(stale.body.data).toEqual({ users: [{ id: '1', staleProfile: { bio: 'Bio of 1' } }] });
+    expect(stale.body.errors).toBeUndefined();
+    const notes = stale.body.extensions?.fallbacks as { ageMs: number }[];
+    expect(notes).toEqual([{ path: ['users', 0, 'staleProfile'], kind: 'stale', code: 'UPSTREAM_HTTP_ERROR', ageMs: notes[0]!.ageMs }]);
+    expect(notes[0]!.ageMs).toBeGreaterThanOrEqual(0);
+
+    // User 2 was never fetched while healthy: nothing to fall back on.
+    expect((await gw.query(q('2'))).body).toEqual({
+      data: { users: [{ id: '2', staleProfile: null }] },
+      errors: [{ message: 'Upstream profiles.getProfiles answered HTTP 503', path: ['users', 0, 'staleProfile'], extensions: { code: 'UPSTREAM_HTTP_ERROR', ...ids, status: 503 } }],
+    });
+  });
+
+  test('with no stale value the static default is served, marked as a default', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
+    upstream.setFault('/profiles', { kind: 'hang' });
+    const { body } = await gw.query('{ users(ids: ["7"]) { name profileOrDefault { id bio } } }');
+    expect(body).toEqual({
+      data: { users: [{ name: 'User 7', profileOrDefault: { id: '?', bio: 'unavailable' } }] },
+      extensions: { fallbacks: [{ path: ['users', 0, 'profileOrDefault'], kind: 'default', code: 'UPSTREAM_TIMEOUT' }] },
+    });
+  });
+});
