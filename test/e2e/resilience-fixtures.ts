@@ -25,6 +25,9 @@ type User {
   staleProfile: Profile @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}") @fallback(staleForMs: 60000)
   profileOrDefault: Profile @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}")
     @fallback(staleForMs: 60000, value: { id: "?", bio: "unavailable" })
+  "Only ever answered by its fallback in the tests: shows that a fallback is masked like a fetched value."
+  phoneOrDefault: String @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}")
+    @fallback(value: "5551234567") @mask(keepLast: 4)
 }
 
 type Profile {

@@ -208,6 +208,16 @@ describe('per-field fallbacks', () => {
     });
   });
 
+  test('a fallback value goes through the field\'s post-processing: a masked field stays masked', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    const { body } = await gw.query('{ users(ids: ["3"]) { phoneOrDefault } }');
+    expect(body).toEqual({
+      data: { users: [{ phoneOrDefault: '******4567' }] },
+      extensions: { fallbacks: [{ path: ['users', 0, 'phoneOrDefault'], kind: 'default', code: 'UPSTREAM_HTTP_ERROR' }] },
+    });
+  });
+
   test('with no stale value the static default is served, marked as a default', async () => {
     const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
     upstream.setFault('/profiles', { kind: 'hang' });
