@@ -14,9 +14,12 @@ export class RetryBudget {
   readonly #bucketMs: number;
   readonly #attempts = new Array<number>(BUCKETS).fill(0);
   readonly #retries = new Array<number>(BUCKETS).fill(0);
+  readonly #now: () => number;
   #slice = 0;
 
-  constructor(options: { percent: number; minRetriesPerWindow: number; windowMs: number }) {
+  /** `now` is injectable so tests can slide the window without waiting. */
+  constructor(options: { percent: number; minRetriesPerWindow: number; windowMs: number }, now: () => number = () => performance.now()) {
+    this.#now = now;
     this.#ratio = options.percent / 100;
     this.#minRetries = options.minRetriesPerWindow;
     this.#bucketMs = Math.max(1, options.windowMs / BUCKETS);
@@ -43,7 +46,7 @@ export class RetryBudget {
 
   /** Clears the buckets that slid out of the window since the last call; returns the current one. */
   #rotate(): number {
-    const slice = Math.floor(performance.now() / this.#bucketMs);
+    const slice = Math.floor(this.#now() / this.#bucketMs);
     const passed = slice - this.#slice;
     if (passed > 0) {
       for (let i = 1; i <= Math.min(passed, BUCKETS); i++) {

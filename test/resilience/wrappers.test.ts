@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { compose } from '../../src/resilience/index.ts';
+import { backoffMs, isRetryable } from '../../src/resilience/retry.ts';
+import { RetryBudget } from '../../src/resilience/retry-budget.ts';
+import { withResponseCache } from '../../src/resilience/response-cache.ts';
+import { UpstreamError } from '../../src/errors/gateway-error.ts';
+import type { SendFn, UpstreamRequest } from '../../src/transports/transport.ts';
+
+const policy = { connectTimeoutMs: 1_000, idempotent: true, retry: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 300 }, cacheTtlMs: 60_000, cacheKeyHeaders: [] };
+const request = (path: string): UpstreamRequest => ({ connector: 'c', operation: 'op', method: 'GET', origin: 'http://127.0.0.1:1', path, headers: {}, body: undefined, timeoutMs: 1_000, policy });
+
+describe('backoff: full jitter, capped', () => {
+  test.for([
+    { retryIndex: 0, random: 0.5, expected: 50 }, // 0.5 × min(300, 100)
+    { retryIndex: 1, random: 0.5, expected: 100 }, // 0.5 × min(300, 200)
+    { retryIndex: 2, random: 0.5, expected: 150 }, // 0.5 × min(300, 400): capped at 300
+    { retryIndex: 5, random: 0.999, expected: 299 },
+    { retryIndex: 3, random: 0, expected: 0 },
+  ])('retry $retryIndex with random $random waits $expected ms', (c) => {
+    expect(backoffMs(policy.retry, c.retryIndex, () => c.random)).toBe(c.expected);
+  });
+});
+
+describe('what is retried: decided on codes', () => {
+  const upstream = (code: ConstructorParameters<typeof UpstreamError>[0], details: Record<string, unknown> = {}) => new UpstreamError(code, 'x', { details });
+  test.for([
+    { name: 'timeout', error: upstream('UPSTREAM_TIMEOUT'), retryable: true },
+    { name: 'refused or reset', error: upstream('UPSTREAM_UNAVAILABLE'), retryable: true },
+    { name: 'HTTP 503', error: upstream('UPSTREAM_HTTP_ERROR', { status: 503 }), retryable: true },
+    { name: 'HTTP 429 (slow down, not again)', error: upstream('UPSTREAM_HTTP_ERROR', { status: 429 }), retryable: false },
+    { name: 'HTTP 400', error: upstream('UPSTREAM_HTTP_ERROR', { status: 400 }), retryable: false },
+    { name: 'bad JSON', error: upstream('UPSTREAM_BAD_RESPONSE'), retryable: false },
+    { name: 'breaker open', error: upstream('CIRCUIT_OPEN'), retryable: false },
+    { name: 'queue full', error: upstream('OVERLOADED'), retryable: false },
+    { name: 'never sent (deadline)', error: upstream('UPSTREAM_TIMEOUT', { notSent: true }), retryable: false },
+    { name: 'not ours', error: new Error('boom'), retryable: false },
+  ])('$name → $retryable', (c) => {
+    expect(isRetryable(c.error)).toBe(c.retryable);
+  });
+});
+
+describe('retry budget', () => {
+  test('allows retries below minRetries + percent × first attempts, and refills as the window slides', () => {
+    let now = 1_000_000;
+    const budget = new RetryBudget({ percent: 50, minRetriesPerWindow: 1, windowMs: 200 }, () => now);
+    for (let i = 0; i < 4; i++) budget.recordAttempt();
+    // 1 + 50 % × 4 = 3 retries.
+    expect([budget.tryRetry(), budget.tryRetry(), budget.tryRetry(), budget.tryRetry()]).toEqual([true, true, true, false]);
+    now += 100; // half the window later: the attempts and retries still count
+    expect(budget.tryRetry()).toBe(false);
+    now += 150; // the first buckets have slid out: only the floor is left
+    expect([budget.tryRetry(), budget.tryRetry()]).toEqual([true, false]);
+  });
+});
+
+describe('response cache', () => {
+  test('bounded in bytes: entries beyond maxBytes are evicted least-recently-used first', async () => {
+    const calls: string[] = [];
+    const send: SendFn = async (r) => {
+      calls.push(r.path);
+      return { status: 200, body: { path: r.path }, bytes: 400 };
+    };
+    const cached = compose(send, [withResponseCache({ maxEntries: 100, maxBytes: 1_000 })]);
+    for (const path of ['/a', '/b', '/a', '/c', '/a', '/b']) await cached(request(path), {});
+    // /a, /b fit (800 bytes); /c evicts /b (the least recently used); /b is fetched again.
+    expect(calls).toEqual(['/a', '/b', '/c', '/b']);
+  });
+
+  test('compose refuses a wrapper that does not return a send function', () => {
+    const send: SendFn = async () => ({ status: 200, body: null, bytes: 0 });
+    expect(() => compose(send, [() => (() => undefined) as unknown as SendFn])).toThrow(
+      'Tessera invariant failed: resilience wrapper #0 must return a (request, options) => Promise function',
+    );
+  });
+});
