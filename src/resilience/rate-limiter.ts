@@ -15,6 +15,8 @@ export interface RateLimitOptions {
   callers: Readonly<Record<string, RateLimitConfig>>;
   /** Most callers tracked at once; the least recently seen are forgotten (= start with a full bucket). */
   maxCallers?: number;
+  /** Clock in ms; injectable so tests can refill buckets without waiting. */
+  now?: () => number;
 }
 
 /**
@@ -25,9 +27,11 @@ export interface RateLimitOptions {
 export class RateLimiter {
   readonly #options: RateLimitOptions;
   readonly #buckets: LRUCache<string, Bucket>;
+  readonly #now: () => number;
 
   constructor(options: RateLimitOptions) {
     this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
     this.#buckets = new LRUCache({ max: options.maxCallers ?? 10_000 });
   }
 
@@ -41,7 +45,7 @@ export class RateLimiter {
     const key = callerId ?? '';
     const limit = (callerId !== undefined ? this.#options.callers[callerId] : undefined) ?? this.#options.default;
     if (!limit) return 0;
-    const now = performance.now();
+    const now = this.#now();
     let bucket = this.#buckets.get(key);
     if (!bucket || bucket.limit !== limit) {
       bucket = { tokens: limit.burst, updatedAt: now, limit };

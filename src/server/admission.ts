@@ -8,6 +8,15 @@ export interface AdmissionOptions {
   /** Shed while the event loop's recent delay exceeds this (ms); undefined = off. */
   maxEventLoopDelayMs: number | undefined;
   rateLimiter: RateLimiter;
+  /** Where the event loop's delay is read from; tests inject one. Default: perf_hooks' histogram. */
+  loopDelayProbe?: LoopDelayProbe | undefined;
+}
+
+/** Reads the event loop's recent p99 delay and starts a new sample period. */
+export interface LoopDelayProbe {
+  p99Ms(): number;
+  reset(): void;
+  close(): void;
 }
 
 /** A refusal: the status, headers and body the server answers with, at once. */
@@ -28,23 +37,23 @@ export class Admission {
   readonly #options: AdmissionOptions;
   #inFlight = 0;
   #loopSaturated = false;
-  readonly #histogram: ELDHistogram | undefined;
+  readonly #probe: LoopDelayProbe | undefined;
   readonly #timer: NodeJS.Timeout | undefined;
 
   constructor(options: AdmissionOptions) {
     this.#options = options;
-    const maxDelayMs = options.maxEventLoopDelayMs;
-    if (maxDelayMs !== undefined) {
-      const histogram = monitorEventLoopDelay({ resolution: 10 });
-      histogram.enable();
-      this.#histogram = histogram;
-      this.#timer = setInterval(() => {
-        // The histogram is in nanoseconds; p99 of the last sample period.
-        this.#loopSaturated = histogram.percentile(99) / 1e6 > maxDelayMs;
-        histogram.reset();
-      }, EVENT_LOOP_SAMPLE_MS);
+    if (options.maxEventLoopDelayMs !== undefined) {
+      this.#probe = options.loopDelayProbe ?? histogramProbe();
+      this.#timer = setInterval(() => this.sampleEventLoop(), EVENT_LOOP_SAMPLE_MS);
       this.#timer.unref();
     }
+  }
+
+  /** Reads the delay of the period just ended; runs every 0.5 s (tests call it directly). */
+  sampleEventLoop(): void {
+    if (!this.#probe) return;
+    this.#loopSaturated = this.#probe.p99Ms() > this.#options.maxEventLoopDelayMs!;
+    this.#probe.reset();
   }
 
   get inFlight(): number {
@@ -70,8 +79,19 @@ export class Admission {
 
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
-    this.#histogram?.disable();
+    this.#probe?.close();
   }
+}
+
+/** The real probe: perf_hooks' event-loop delay histogram (nanoseconds), 10 ms resolution. */
+function histogramProbe(): LoopDelayProbe {
+  const histogram: ELDHistogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return {
+    p99Ms: () => histogram.percentile(99) / 1e6,
+    reset: () => histogram.reset(),
+    close: () => histogram.disable(),
+  };
 }
 
 function refusal(status: number, retryAfterSeconds: number, code: string, message: string): Refusal {
