@@ -1,6 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import type { UpstreamRequest, UpstreamResponse } from '../transports/transport.ts';
 import type { SendWrapper } from './compose.ts';
+import { deadlineExceeded } from './deadline.ts';
 
 /**
  * Caches the answers of operations that opt in (`cache: { ttlMs }`), keyed by operation and the
@@ -17,15 +19,22 @@ export function withResponseCache(bounds: { maxEntries: number; maxBytes: number
       // lru-cache needs a positive size; an empty body still costs its entry.
       sizeCalculation: (response) => Math.max(1, response.bytes),
     });
-    const inFlight = new Map<string, Promise<UpstreamResponse>>();
+    const inFlight = new Map<string, { call: Promise<UpstreamResponse>; deadlineAt: number }>();
     return (request, options) => {
       const ttl = request.policy.cacheTtlMs;
       if (ttl === undefined) return next(request, options);
       const key = cacheKey(request);
-      const cached = cache.get(key) ?? inFlight.get(key);
+      const cached = cache.get(key);
       if (cached) {
         if (options.observer) options.observer.cacheHits += 1;
-        return cached instanceof Promise ? cached : Promise.resolve(cached);
+        return Promise.resolve(cached);
+      }
+      const deadlineAt = options.deadlineAt ?? Infinity;
+      const shared = inFlight.get(key);
+      if (shared) {
+        if (options.observer) options.observer.cacheHits += 1;
+        // Joining a call that may outlive this request: wait no longer than this request may.
+        return deadlineAt < shared.deadlineAt ? raceDeadline(shared.call, deadlineAt, request) : shared.call;
       }
       const call = next(request, options).then(
         (response) => {
@@ -39,10 +48,28 @@ export function withResponseCache(bounds: { maxEntries: number; maxBytes: number
           throw error;
         },
       );
-      inFlight.set(key, call);
+      inFlight.set(key, { call, deadlineAt });
       return call;
     };
   };
+}
+
+/** The shared call's answer, or UPSTREAM_TIMEOUT when this request's deadline comes first. */
+function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number, request: UpstreamRequest): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(deadlineExceeded(request.connector, request.operation)), Math.max(0, deadlineAt - performance.now()));
+    timer.unref();
+    call.then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
 }
 
 function cacheKey(request: UpstreamRequest): string {

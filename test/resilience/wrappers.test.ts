@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, test } from 'vitest';
 import { compose } from '../../src/resilience/index.ts';
 import { backoffMs, isRetryable } from '../../src/resilience/retry.ts';
@@ -64,6 +65,24 @@ describe('response cache', () => {
     for (const path of ['/a', '/b', '/a', '/c', '/a', '/b']) await cached(request(path), {});
     // /a, /b fit (800 bytes); /c evicts /b (the least recently used); /b is fetched again.
     expect(calls).toEqual(['/a', '/b', '/c', '/b']);
+  });
+
+  test('a caller joining an identical call in flight still gets its answer within its own deadline', async () => {
+    let answer!: (response: { status: number; body: unknown; bytes: number }) => void;
+    let calls = 0;
+    const send: SendFn = () => {
+      calls += 1;
+      return new Promise((resolve) => (answer = resolve));
+    };
+    const cached = compose(send, [withResponseCache({ maxEntries: 10, maxBytes: 1_000 })]);
+    const leader = cached(request('/slow'), {});
+    const hurried = cached(request('/slow'), { deadlineAt: performance.now() + 20 });
+    await expect(hurried).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', message: 'Upstream c.op was not called: the request deadline was reached' });
+    const patient = cached(request('/slow'), {});
+    answer({ status: 200, body: { ok: true }, bytes: 11 });
+    expect(await leader).toEqual({ status: 200, body: { ok: true }, bytes: 11 });
+    expect(await patient).toEqual({ status: 200, body: { ok: true }, bytes: 11 });
+    expect(calls).toBe(1);
   });
 
   test('compose refuses a wrapper that does not return a send function', () => {
