@@ -5,7 +5,7 @@ import { loadConfig } from './config/index.ts';
 import { compileBlueprint, type Blueprint } from './blueprint/index.ts';
 import { Executor } from './execute/index.ts';
 import { createTransports } from './transports/index.ts';
-import { createConnectorPipeline, RateLimiter, type ConnectorPipeline } from './resilience/index.ts';
+import { createConnectorPipeline, RateLimiter, type ConnectorPipeline, type ConnectorState } from './resilience/index.ts';
 import type { GatewayConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
 import { Admission, createHttpServer, resolveServerSettings, type GatewayHttpServer, type ServerSettings } from './server/index.ts';
@@ -79,6 +79,8 @@ export interface Gateway {
   readonly warnings: readonly ConfigError[];
   /** Starts serving HTTP; resolves with the URL once listening. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; http: GatewayHttpServer }>;
+  /** Per connector: circuit breaker state, calls in flight and queued (for operators and health pages). */
+  connectorStates(): Record<string, ConnectorState>;
   /** Stops accepting, lets in-flight requests finish, closes upstream pools. */
   close(): Promise<void>;
 }
@@ -125,6 +127,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const address = http.server.address() as AddressInfo;
       return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, http };
     },
+    connectorStates: () => Object.fromEntries([...pipelines].map(([name, pipeline]) => [name, pipeline.state()])),
     async close() {
       if (http) {
         const server = http.server;

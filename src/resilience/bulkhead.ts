@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { SendWrapper } from './compose.ts';
@@ -11,10 +11,14 @@ import { deadlineExceeded } from './deadline.ts';
  * gateway's memory. A queued call gives up when its request's deadline passes; its slot, when it
  * comes, is skipped.
  */
-export function withBulkhead(connector: string, limits: { maxConcurrent: number; maxQueue: number }): SendWrapper {
-  return (next) => {
+export class ConnectorBulkhead {
+  readonly #limit: LimitFunction;
+  readonly wrap: SendWrapper;
+
+  constructor(connector: string, limits: { maxConcurrent: number; maxQueue: number }) {
     const limit = pLimit(limits.maxConcurrent);
-    return (request, options) => {
+    this.#limit = limit;
+    this.wrap = (next) => (request, options) => {
       const busy = limit.activeCount + limit.pendingCount >= limits.maxConcurrent;
       if (!busy) return limit(next, request, options);
       if (limit.pendingCount >= limits.maxQueue) {
@@ -42,5 +46,15 @@ export function withBulkhead(connector: string, limits: { maxConcurrent: number;
         }).catch(reject);
       });
     };
-  };
+  }
+
+  /** Calls of this connector in flight now. */
+  get active(): number {
+    return this.#limit.activeCount;
+  }
+
+  /** Calls waiting for a slot now. */
+  get queued(): number {
+    return this.#limit.pendingCount;
+  }
 }

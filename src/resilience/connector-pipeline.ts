@@ -4,7 +4,7 @@ import { compose } from './compose.ts';
 import { withDeadline } from './deadline.ts';
 import { withRetry } from './retry.ts';
 import { RetryBudget } from './retry-budget.ts';
-import { withBulkhead } from './bulkhead.ts';
+import { ConnectorBulkhead } from './bulkhead.ts';
 import { ConnectorCircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { withResponseCache } from './response-cache.ts';
 import { resolveConnectorPolicy, type ConnectorPolicy } from './policy.ts';
@@ -13,8 +13,15 @@ import { resolveConnectorPolicy, type ConnectorPolicy } from './policy.ts';
 export interface ConnectorPipeline {
   readonly policy: ConnectorPolicy;
   readonly send: SendFn;
-  breakerState(): BreakerState;
+  /** What an operator wants to see: breaker state, calls in flight and waiting. */
+  state(): ConnectorState;
   close(): void;
+}
+
+export interface ConnectorState {
+  breaker: BreakerState;
+  inFlight: number;
+  queued: number;
 }
 
 /**
@@ -32,18 +39,19 @@ export function createConnectorPipeline(
   onBreakerStateChange: (connector: string, state: BreakerState) => void,
 ): ConnectorPipeline {
   const policy = resolveConnectorPolicy(connector);
+  const bulkhead = new ConnectorBulkhead(connector.name, policy.concurrency);
   const breaker = new ConnectorCircuitBreaker(connector.name, policy.circuitBreaker, (state) => onBreakerStateChange(connector.name, state));
   const send = compose((request, options) => transport.send(request, options), [
     withResponseCache(policy.cache),
     withRetry(new RetryBudget(policy.retryBudget)),
-    withBulkhead(connector.name, policy.concurrency),
+    bulkhead.wrap,
     breaker.wrap,
     withDeadline(),
   ]);
   return {
     policy,
     send,
-    breakerState: () => breaker.state,
+    state: () => ({ breaker: breaker.state, inFlight: bulkhead.active, queued: bulkhead.queued }),
     close: () => breaker.shutdown(),
   };
 }

@@ -32,6 +32,10 @@ describe('concurrency limit', () => {
     await waitFor(() => upstream.callsTo('/profiles') === 1);
     const second = gw.query(PROFILE_QUERY('b'));
     await sleep(50);
+    expect(rig!.gw.gateway.connectorStates()).toEqual({
+      accounts: { breaker: 'closed', inFlight: 0, queued: 0 },
+      profiles: { breaker: 'closed', inFlight: 1, queued: 1 },
+    });
     const [third, thirdMs] = await timed(() => gw.query(PROFILE_QUERY('c')));
     expect(third.body).toEqual({
       data: { profile: null },

@@ -90,6 +90,7 @@ describe('circuit breaker', () => {
     });
     expect(upstream.callsTo('/profiles')).toBe(4);
     expect(openMs).toBeLessThan(1_000);
+    expect(gw.gateway.connectorStates().profiles!.breaker).toBe('open');
     // Other connectors are untouched.
     expect((await gw.query('{ users(ids: ["1"]) { name } }')).body).toEqual({ data: { users: [{ name: 'User 1' }] } });
 
@@ -106,6 +107,7 @@ describe('circuit breaker', () => {
     expect(recovered).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });
     // Exactly one probe reached the upstream after the four failures.
     expect(upstream.callsTo('/profiles')).toBe(5);
+    expect(gw.gateway.connectorStates().profiles!.breaker).toBe('closed');
     const states = gw.logs.filter((l) => l.connector === 'profiles' && typeof l.state === 'string').map((l) => [l.state, l.msg]);
     expect(states).toEqual([
       ['open', 'circuit breaker open'],
@@ -144,6 +146,7 @@ describe('retries', () => {
     }
     // Retries are at most 20 % of the 10 first attempts.
     expect(upstream.callsTo('/profiles')).toBe(12);
+    expect(gw.gateway.connectorStates().profiles!.breaker).toBe('disabled');
     expect(retries).toBe(2);
   });
 
