@@ -16,12 +16,13 @@ export interface FallbackNote {
 }
 
 /**
- * Identifies "the same field value": the field, its arguments and the parent fields its binding
- * reads. Two requests asking for user 1's profile share a key; user 2's does not.
+ * Identifies "the same field value": the field, its arguments, the parent fields its binding
+ * reads and, for upstreams that trim their answer (`{fields}`), the upstream fields asked for, so
+ * a value fetched with fewer fields never stands in for a request that needs more.
  */
 export function staleKey(blueprint: Blueprint, field: PlanField, args: Readonly<Record<string, unknown>>, parent: object): string {
   const ir = field.ir!;
-  let key = `${ir.fallback!.coordinate}\u0000${JSON.stringify(args)}`;
+  let key = `${ir.fallback!.coordinate}\u0000${JSON.stringify(args)}\u0000${field.fetch?.fields?.join(',') ?? '*'}`;
   const parentIRs = blueprint.fields.get(field.parentType);
   for (const name of ir.binding?.parentFields ?? []) key += `\u0000${JSON.stringify(readPath(parent, parentIRs?.get(name)?.from ?? [name]) ?? null)}`;
   return key;

@@ -63,7 +63,7 @@ ${settings.connector ?? ''}
 operations:
   getProfiles:
     path: /profiles
-    query: { ids: "{keys}" }
+    query: { ids: "{keys}", fields: "{fields}" }
     batch: { maxSize: 50, keyField: id }
     result: items
 ${settings.getProfiles ?? ''}
@@ -84,7 +84,12 @@ ${settings.getProfiles ?? ''}
 }
 
 export const usersBody = (url: URL) => ({ items: ids(url).map((id) => ({ id, name: `User ${id}` })) });
-export const profilesBody = (url: URL) => ({ items: ids(url).map((id) => ({ id, bio: `Bio of ${id}` })) });
+/** Profiles trim their answer to `fields` when asked, as real field-selecting upstreams do. */
+export const profilesBody = (url: URL) => {
+  const fields = url.searchParams.get('fields')?.split(',');
+  return { items: ids(url).map((id) => trim({ id, bio: `Bio of ${id}` }, fields)) };
+};
+const trim = (item: Record<string, unknown>, fields: string[] | undefined) => (fields ? Object.fromEntries(Object.entries(item).filter(([k]) => fields.includes(k))) : item);
 const ids = (url: URL) => (url.searchParams.get('ids') ?? '').split(',').filter(Boolean);
 
 export interface ResilienceRig {

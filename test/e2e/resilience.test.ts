@@ -221,6 +221,18 @@ describe('per-field fallbacks', () => {
     });
   });
 
+  test('a stale value fetched with fewer upstream fields never stands in for a request that needs more', async () => {
+    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
+    expect((await gw.query('{ users(ids: ["4"]) { staleProfile { id } } }')).body).toEqual({ data: { users: [{ staleProfile: { id: '4' } }] } });
+    upstream.setFault('/profiles', { kind: 'status', status: 503 });
+    const { body } = await gw.query('{ users(ids: ["4"]) { staleProfile { id bio } } }');
+    expect(body.data).toEqual({ users: [{ staleProfile: null }] });
+    expect(codesOf(body)).toEqual(['UPSTREAM_HTTP_ERROR']);
+    // The same selection as before is served from the stale value.
+    expect((await gw.query('{ users(ids: ["4"]) { staleProfile { id } } }')).body.data).toEqual({ users: [{ staleProfile: { id: '4' } }] });
+    expect(upstream.calls.filter((c) => c.route === '/profiles').map((c) => c.url.searchParams.get('fields'))).toEqual(['id', 'bio,id', 'id']);
+  });
+
   test('with no stale value the static default is served, marked as a default', async () => {
     const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
     upstream.setFault('/profiles', { kind: 'hang' });
