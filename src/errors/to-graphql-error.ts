@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ASTNode } from 'graphql';
 import { GatewayError } from './gateway-error.ts';
 import { ErrorCodes } from './codes.ts';
 
@@ -14,15 +14,17 @@ export function toGraphQLError(
   error: unknown,
   path: readonly (string | number)[] | undefined,
   onUnexpected: (error: unknown) => void,
+  /** The field's nodes in the document: they give the error its `locations` (spec §7.1.2). */
+  nodes?: readonly ASTNode[],
 ): GraphQLError {
   if (error instanceof GatewayError) {
     const extensions: Record<string, unknown> = { code: error.code };
     for (const key of PUBLIC_DETAILS) {
       if (error.details[key] !== undefined) extensions[key] = error.details[key];
     }
-    return new GraphQLError(error.message, { path, extensions });
+    return new GraphQLError(error.message, { nodes, path, extensions });
   }
   if (error instanceof GraphQLError && error.extensions?.code) return error;
   onUnexpected(error);
-  return new GraphQLError('Unexpected error.', { path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } });
+  return new GraphQLError('Unexpected error.', { nodes, path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } });
 }

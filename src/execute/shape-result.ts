@@ -73,13 +73,14 @@ function shapeObject(
 function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, path: Path): unknown {
   if (c.kind === 'direct') return value;
   if (value instanceof FetchFailure) {
-    ctx.errors.push(toGraphQLError(value.error, pathToArray(path), ctx.onUnexpectedError));
+    ctx.errors.push(toGraphQLError(value.error, pathToArray(path), ctx.onUnexpectedError, field.fieldNodes));
     return c.nonNull ? BUBBLE : null;
   }
   if (value === null || value === undefined) {
     if (!c.nonNull) return null;
     ctx.errors.push(
       new GraphQLError(`Cannot return null for non-nullable field ${field.parentType}.${field.fieldName}.`, {
+        nodes: field.fieldNodes,
         path: pathToArray(path),
         extensions: { code: ErrorCodes.RESULT_NON_NULL_VIOLATION },
       }),
@@ -93,7 +94,7 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
         result = c.type.serialize(value);
       } catch (error) {
         const message = error instanceof GraphQLError ? error.message : `${c.type.name} cannot represent the upstream value.`;
-        ctx.errors.push(new GraphQLError(message, { path: pathToArray(path), extensions: { code: ErrorCodes.RESULT_INVALID_VALUE } }));
+        ctx.errors.push(new GraphQLError(message, { nodes: field.fieldNodes, path: pathToArray(path), extensions: { code: ErrorCodes.RESULT_INVALID_VALUE } }));
         result = BUBBLE;
       }
       if (result === undefined) result = null;
@@ -102,6 +103,7 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
       if (!Array.isArray(value)) {
         ctx.errors.push(
           new GraphQLError(`Expected Iterable, but did not find one for field "${field.parentType}.${field.fieldName}".`, {
+            nodes: field.fieldNodes,
             path: pathToArray(path),
             extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
           }),
@@ -125,6 +127,7 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
       if (typeof value !== 'object' || Array.isArray(value)) {
         ctx.errors.push(
           new GraphQLError(`Expected an object for field "${field.parentType}.${field.fieldName}" of type ${c.typeName}.`, {
+            nodes: field.fieldNodes,
             path: pathToArray(path),
             extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
           }),

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { POSTS_YAML, USERS_SCHEMA, USERS_YAML, userRecord } from './fixtures.ts';
+import { locationOf } from '../support/location-of.ts';
 
 let users: FakeUpstream;
 let posts: FakeUpstream;
@@ -84,10 +85,11 @@ describe('batching', () => {
   });
 
   test('a key the upstream does not return is null with an error at its own position, never a shifted answer', async () => {
-    const { body } = await gw.query('{ users(ids: ["1", "404", "3"]) { id } }');
+    const query = '{ users(ids: ["1", "404", "3"]) { id } }';
+    const { body } = await gw.query(query);
     expect(body.data).toEqual({ users: [{ id: '1' }, null, { id: '3' }] });
     expect(body.errors).toEqual([
-      { message: 'Upstream users.getUsers returned no item for key "404".', path: ['users', 1], extensions: { code: 'UPSTREAM_ENTITY_NOT_FOUND', connector: 'users', operation: 'getUsers' } },
+      { message: 'Upstream users.getUsers returned no item for key "404".', locations: locationOf(query, 'users'), path: ['users', 1], extensions: { code: 'UPSTREAM_ENTITY_NOT_FOUND', connector: 'users', operation: 'getUsers' } },
     ]);
   });
 });
@@ -121,21 +123,23 @@ describe('encoding of caller values', () => {
 describe('partial failure', () => {
   test('a failing upstream nulls only the fields that depend on it', async () => {
     postsMode = 'fail';
-    const { status, body } = await gw.query('{ users(ids: ["1", "2"]) { id name posts { id } } }');
+    const query = '{ users(ids: ["1", "2"]) { id name posts { id } } }';
+    const { status, body } = await gw.query(query);
     expect(status).toBe(200);
     expect(body.data).toEqual({ users: [{ id: '1', name: 'User 1', posts: null }, { id: '2', name: 'User 2', posts: null }] });
     const extensions = { code: 'UPSTREAM_HTTP_ERROR', connector: 'posts', operation: 'postsByUser', status: 500 };
     expect(body.errors).toEqual([
-      { message: 'Upstream posts.postsByUser answered HTTP 500', path: ['users', 0, 'posts'], extensions },
-      { message: 'Upstream posts.postsByUser answered HTTP 500', path: ['users', 1, 'posts'], extensions },
+      { message: 'Upstream posts.postsByUser answered HTTP 500', locations: locationOf(query, 'posts'), path: ['users', 0, 'posts'], extensions },
+      { message: 'Upstream posts.postsByUser answered HTTP 500', locations: locationOf(query, 'posts'), path: ['users', 1, 'posts'], extensions },
     ]);
     expect(JSON.stringify(body)).not.toContain('secret internals');
   });
 
   test('null in a non-null field propagates to the nearest nullable parent', async () => {
-    const { body } = await gw.query('{ users(ids: ["4", "5"]) { id name } }');
+    const query = '{ users(ids: ["4", "5"]) { id name } }';
+    const { body } = await gw.query(query);
     expect(body.data).toEqual({ users: [{ id: '4', name: 'User 4' }, null] });
-    expect(body.errors).toEqual([{ message: 'Cannot return null for non-nullable field User.name.', path: ['users', 1, 'name'], extensions: { code: 'RESULT_NON_NULL_VIOLATION' } }]);
+    expect(body.errors).toEqual([{ message: 'Cannot return null for non-nullable field User.name.', locations: locationOf(query, 'name'), path: ['users', 1, 'name'], extensions: { code: 'RESULT_NON_NULL_VIOLATION' } }]);
   });
 
   test('an unknown single entity (404) is null with UPSTREAM_ENTITY_NOT_FOUND', async () => {

@@ -135,9 +135,9 @@ beforeAll(async () => {
 });
 afterAll(() => demo.close());
 
-/** Error paths, sorted: messages and codes differ by design (the naive side has none). */
-function errorPaths(errors: readonly { path?: readonly (string | number)[] }[] | undefined): string[] {
-  return (errors ?? []).map((e) => JSON.stringify(e.path ?? null)).sort();
+/** Error paths and locations, sorted: messages and codes differ by design (the naive side has none). */
+function errorPaths(errors: readonly { path?: readonly (string | number)[]; locations?: readonly unknown[] }[] | undefined): string[] {
+  return (errors ?? []).map((e) => JSON.stringify([e.path ?? null, e.locations ?? null])).sort();
 }
 
 describe('differential: gateway vs naive graphql-js resolvers over the same data', () => {
@@ -147,7 +147,7 @@ describe('differential: gateway vs naive graphql-js resolvers over the same data
     expect(actual.status).toBe(200);
     // Compare serialised JSON so that field order counts too.
     expect(JSON.stringify(actual.body.data)).toBe(JSON.stringify(expected.data));
-    expect(errorPaths(actual.body.errors)).toEqual(errorPaths(expected.errors));
+    expect(errorPaths(actual.body.errors)).toEqual(errorPaths(expected.errors?.map((e) => e.toJSON())));
     for (const error of actual.body.errors ?? []) expect(error.extensions?.code).toMatch(/^UPSTREAM_/);
   });
 });

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFaultUpstream, type Fault, type FaultUpstream } from '../support/fault-upstream.ts';
 import { profilesBody, startRig, usersBody, USERS_WITH_PROFILES } from './resilience-fixtures.ts';
+import { locationOf } from '../support/location-of.ts';
 
 // Retries fast and a breaker that never opens here: this table is about what each fault yields.
 const PROFILES_SETTINGS = `
@@ -22,9 +23,10 @@ const USERS = [
 const withProfiles = (p1: unknown, p2: unknown) => ({ users: [{ ...USERS[0], profile: p1 }, { ...USERS[1], profile: p2 }] });
 const PROFILE_1 = { id: '1', bio: 'Bio of 1' };
 const PROFILE_2 = { id: '2', bio: 'Bio of 2' };
+const AT_PROFILE = locationOf(USERS_WITH_PROFILES, 'profile');
 const onBoth = (message: string, extensions: Record<string, unknown>) => [
-  { message, path: ['users', 0, 'profile'], extensions },
-  { message, path: ['users', 1, 'profile'], extensions },
+  { message, locations: AT_PROFILE, path: ['users', 0, 'profile'], extensions },
+  { message, locations: AT_PROFILE, path: ['users', 1, 'profile'], extensions },
 ];
 const ids = { connector: 'profiles', operation: 'getProfiles' };
 
@@ -115,6 +117,7 @@ const cases: FaultCase[] = [
     errors: [
       {
         message: 'Upstream profiles.getProfiles returned no item for key "2".',
+        locations: AT_PROFILE,
         path: ['users', 1, 'profile'],
         extensions: { code: 'UPSTREAM_ENTITY_NOT_FOUND', ...ids },
       },

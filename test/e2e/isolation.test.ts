@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
 import { codesOf, profilesBody, PROFILE_IDS, PROFILE_QUERY, startRig, timed, usersBody, waitFor, type ProfilesSettings, type ResilienceRig } from './resilience-fixtures.ts';
 import type { GatewayOptions } from '../../src/index.ts';
+import { locationOf } from '../support/location-of.ts';
 
 let upstream: FaultUpstream;
 let rig: ResilienceRig | undefined;
@@ -39,7 +40,7 @@ describe('concurrency limit', () => {
     const [third, thirdMs] = await timed(() => gw.query(PROFILE_QUERY('c')));
     expect(third.body).toEqual({
       data: { profile: null },
-      errors: [{ message: 'Connector profiles is at its limit of 1 calls in flight and 1 queued', path: ['profile'], extensions: { code: 'OVERLOADED', ...ids } }],
+      errors: [{ message: 'Connector profiles is at its limit of 1 calls in flight and 1 queued', locations: locationOf(PROFILE_QUERY('x'), 'profile'), path: ['profile'], extensions: { code: 'OVERLOADED', ...ids } }],
     });
     expect(thirdMs).toBeLessThan(900); // answered before the call in flight could time out
     expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
@@ -54,7 +55,7 @@ describe('concurrency limit', () => {
     const [queued, queuedMs] = await timed(() => gw.query(PROFILE_QUERY('b'), undefined, { 'x-tessera-timeout-ms': '300' }));
     expect(queued.body).toEqual({
       data: { profile: null },
-      errors: [{ message: 'Upstream profiles.getProfiles was not called: the request deadline was reached', path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
+      errors: [{ message: 'Upstream profiles.getProfiles was not called: the request deadline was reached', locations: locationOf(PROFILE_QUERY('x'), 'profile'), path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
     });
     expect(queuedMs).toBeLessThan(1_500); // the call in flight holds its slot for 2 s
     expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
@@ -83,38 +84,5 @@ describe('isolation', () => {
     expect(new Set(hungResults.map((r) => `${r.status} ${codesOf(r.body).join()}`))).toEqual(new Set(['200 UPSTREAM_TIMEOUT']));
     // Generous on purpose (2 shared cores): a blocked gateway would be ~1000× slower, not 10×.
     expect(during).toBeLessThan(Math.max(baseline * 10, 50));
-  });
-});
-
-
-describe('per-field fallbacks', () => {
-  test('a failing field serves its last good value, marked stale; without one it is null with its error', async () => {
-    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
-    const q = (id: string) => `{ users(ids: ["${id}"]) { id staleProfile { bio } } }`;
-    expect((await gw.query(q('1'))).body).toEqual({ data: { users: [{ id: '1', staleProfile: { bio: 'Bio of 1' } }] } });
-
-    upstream.setFault('/profiles', { kind: 'status', status: 503 });
-    const stale = await gw.query(q('1'));
-    expect(stale.body.data).toEqual({ users: [{ id: '1', staleProfile: { bio: 'Bio of 1' } }] });
-    expect(stale.body.errors).toBeUndefined();
-    const notes = stale.body.extensions?.fallbacks as { ageMs: number }[];
-    expect(notes).toEqual([{ path: ['users', 0, 'staleProfile'], kind: 'stale', code: 'UPSTREAM_HTTP_ERROR', ageMs: notes[0]!.ageMs }]);
-    expect(notes[0]!.ageMs).toBeGreaterThanOrEqual(0);
-
-    // User 2 was never fetched while healthy: nothing to fall back on.
-    expect((await gw.query(q('2'))).body).toEqual({
-      data: { users: [{ id: '2', staleProfile: null }] },
-      errors: [{ message: 'Upstream profiles.getProfiles answered HTTP 503', path: ['users', 0, 'staleProfile'], extensions: { code: 'UPSTREAM_HTTP_ERROR', ...ids, status: 503 } }],
-    });
-  });
-
-  test('with no stale value the static default is served, marked as a default', async () => {
-    const { gw } = await start({ connector: 'retry: { maxRetries: 0 }' });
-    upstream.setFault('/profiles', { kind: 'hang' });
-    const { body } = await gw.query('{ users(ids: ["7"]) { name profileOrDefault { id bio } } }');
-    expect(body).toEqual({
-      data: { users: [{ name: 'User 7', profileOrDefault: { id: '?', bio: 'unavailable' } }] },
-      extensions: { fallbacks: [{ path: ['users', 0, 'profileOrDefault'], kind: 'default', code: 'UPSTREAM_TIMEOUT' }] },
-    });
   });
 });

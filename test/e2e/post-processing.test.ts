@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { PEOPLE, PEOPLE_SCHEMA, PEOPLE_YAML, TICKETS } from './post-fixtures.ts';
+import { locationOf } from '../support/location-of.ts';
 
 let upstream: FakeUpstream;
 let gw: TestGateway;
@@ -200,11 +201,13 @@ describe('caller expressions: BAD_EXPRESSION with the position in the expression
   });
 
   test('a filter that fails on the data nulls only its field, with the error at its path', async () => {
-    const { body } = await gw.query('{ person(id: "1") { name tickets @transform(filter: "item.priority > 3") { id } } }');
+    const query = '{ person(id: "1") { name tickets @transform(filter: "item.priority > 3") { id } } }';
+    const { body } = await gw.query(query);
     expect(body.data).toEqual({ person: null });
     expect(body.errors).toEqual([
       {
         message: "filter: found no matching overload for '_>_' applied to '(string, int)'",
+        locations: locationOf(query, 'tickets'),
         path: ['person', 'tickets'],
         extensions: { code: 'BAD_EXPRESSION', reason: 'EXPR_EVALUATION_FAILED', argument: 'filter', position: { line: 1, column: 15 } },
       },

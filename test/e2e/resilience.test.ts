@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
 import { codesOf, profilesBody, PROFILE_IDS, PROFILE_QUERY, startRig, timed, usersBody, waitFor, type ProfilesSettings, type ResilienceRig } from './resilience-fixtures.ts';
 import type { GatewayOptions } from '../../src/index.ts';
+import { locationOf } from '../support/location-of.ts';
 
 let upstream: FaultUpstream;
 let rig: ResilienceRig | undefined;
@@ -36,7 +37,7 @@ describe('request deadline', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       data: { profile: null },
-      errors: [{ message: `Upstream profiles.getProfiles timed out after ${upstream.calls[0]!.headers['x-tessera-deadline-ms']} ms`, path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
+      errors: [{ message: `Upstream profiles.getProfiles timed out after ${upstream.calls[0]!.headers['x-tessera-deadline-ms']} ms`, locations: locationOf(PROFILE_QUERY('x'), 'profile'), path: ['profile'], extensions: { code: 'UPSTREAM_TIMEOUT', ...ids } }],
     });
     // The upstream was told how long it had: no more than the deadline.
     const forwarded = Number(upstream.calls[0]!.headers['x-tessera-deadline-ms']);
@@ -86,7 +87,7 @@ describe('circuit breaker', () => {
     const [open, openMs] = await timed(() => gw.query(PROFILE_QUERY('9')));
     expect(open.body).toEqual({
       data: { profile: null },
-      errors: [{ message: 'Connector profiles is failing; its circuit breaker is open', path: ['profile'], extensions: { code: 'CIRCUIT_OPEN', ...ids } }],
+      errors: [{ message: 'Connector profiles is failing; its circuit breaker is open', locations: locationOf(PROFILE_QUERY('x'), 'profile'), path: ['profile'], extensions: { code: 'CIRCUIT_OPEN', ...ids } }],
     });
     expect(upstream.callsTo('/profiles')).toBe(4);
     expect(openMs).toBeLessThan(1_000);
@@ -207,7 +208,7 @@ describe('per-field fallbacks', () => {
     // User 2 was never fetched while healthy: nothing to fall back on.
     expect((await gw.query(q('2'))).body).toEqual({
       data: { users: [{ id: '2', staleProfile: null }] },
-      errors: [{ message: 'Upstream profiles.getProfiles answered HTTP 503', path: ['users', 0, 'staleProfile'], extensions: { code: 'UPSTREAM_HTTP_ERROR', ...ids, status: 503 } }],
+      errors: [{ message: 'Upstream profiles.getProfiles answered HTTP 503', locations: locationOf(q('2'), 'staleProfile'), path: ['users', 0, 'staleProfile'], extensions: { code: 'UPSTREAM_HTTP_ERROR', ...ids, status: 503 } }],
     });
   });
 
