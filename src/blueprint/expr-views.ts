@@ -2,6 +2,7 @@ import { getNamedType, isEnumType, isListType, isNonNullType, isObjectType, isSc
 import type { ShapeField, ValueShape } from '../expr/index.ts';
 import { applyValuePipeline } from '../postprocess/index.ts';
 import type { ExprViews, FieldIR } from './ir.ts';
+import { readPath } from '../util/read-path.ts';
 
 /**
  * Builds the views expressions see of our values: public field names, Int as CEL int, Float
@@ -24,7 +25,7 @@ export function createExprViews(fields: ReadonlyMap<string, ReadonlyMap<string, 
           return {
             name: ir.fieldName,
             shape: views.shapeOf(ir.definition.type, masked),
-            read: pipeline ? (raw) => applyValuePipeline(readFrom(raw, from), pipeline) : (raw) => readFrom(raw, from),
+            read: pipeline ? (raw) => applyValuePipeline(readPath(raw, from), pipeline) : (raw) => readPath(raw, from),
           };
         });
       memo.set(key, list);
@@ -72,11 +73,3 @@ export function namedTypeName(type: GraphQLOutputType): string {
   return getNamedType(type).name;
 }
 
-function readFrom(raw: object, path: readonly string[]): unknown {
-  let current: unknown = raw;
-  for (let i = 0; i < path.length; i++) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[path[i]!];
-  }
-  return current;
-}

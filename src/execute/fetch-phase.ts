@@ -3,7 +3,7 @@ import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type Tem
 import type { Completion, FetchTransform, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { RequestLoaders } from './loaders.ts';
-import { readPath } from './read-path.ts';
+import { readPath } from '../util/read-path.ts';
 import type { StaleStore } from '../resilience/index.ts';
 import { chooseFallback, rememberGood, staleKey } from './field-fallback.ts';
 

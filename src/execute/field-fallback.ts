@@ -4,7 +4,7 @@ import type { StaleStore } from '../resilience/index.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { FetchFailure, type FallbackUse } from './fetch-failure.ts';
-import { readPath } from './read-path.ts';
+import { readPath } from '../util/read-path.ts';
 
 /** What `extensions.fallbacks` says about one field that was answered by its `@fallback`. */
 export interface FallbackNote {

@@ -5,7 +5,7 @@ import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
-import { readPath } from './read-path.ts';
+import { readPath } from '../util/read-path.ts';
 
 /** What one request learnt about its upstream calls: shown by the explain header and the access log. */
 export interface UpstreamCallStats {

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
-import { readPath } from './read-path.ts';
+import { readPath } from '../util/read-path.ts';
 import { fallbackNote, type FallbackNote } from './field-fallback.ts';
 import { toGraphQLError } from '../errors/to-graphql-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';

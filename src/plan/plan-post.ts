@@ -5,6 +5,7 @@ import { objectView, OPERATOR_LIMITS, toCel, type ShapeField } from '../expr/ind
 import { applyListTransform, applyValuePipeline, type ListTransform } from '../postprocess/index.ts';
 import { compileCallerTransform } from './compile-caller-transform.ts';
 import type { FetchTransform, PlanField, PostContext, PostProcess, TransformStep } from './plan.ts';
+import { readPath } from '../util/read-path.ts';
 
 /** The two closures of a planned field; either may be absent. */
 export interface PlannedPost {
@@ -72,7 +73,7 @@ export function planPost(
     if (computed) {
       const parentView = new Map<string, CelInput>();
       for (const input of inputs) {
-        const raw = input.dependency ? ctx.readDependency(input.dependency, parent) : readFrom(parent, input.from);
+        const raw = input.dependency ? ctx.readDependency(input.dependency, parent) : readPath(parent, input.from);
         parentView.set(input.name, toCel(raw, input.shape, OPERATOR_LIMITS, 1));
       }
       const request = new Map<string, CelInput>();
@@ -103,14 +104,6 @@ function readsOf(t: ListTransform, variable: string): string[] {
   return [t.filter, t.map, t.sortBy].flatMap((e) => e?.reads.get(variable) ?? []);
 }
 
-function readFrom(raw: object, path: readonly string[]): unknown {
-  let current: unknown = raw;
-  for (let i = 0; i < path.length; i++) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[path[i]!];
-  }
-  return current;
-}
 
 /** A synthetic selection of a field with no arguments (its defaults apply): how dependencies are planned. */
 export function dependencyNode(name: string): FieldNode {

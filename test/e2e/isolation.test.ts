@@ -1,39 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
-import { codesOf, profilesBody, PROFILE_IDS, PROFILE_QUERY, startRig, timed, usersBody, waitFor, type ProfilesSettings, type ResilienceRig } from './resilience-fixtures.ts';
-import type { GatewayOptions } from '../../src/index.ts';
+import { describe, expect, test } from 'vitest';
+import { codesOf, PROFILE_IDS, PROFILE_QUERY, timed, useRigs, waitFor } from './resilience-fixtures.ts';
 import { locationOf } from '../support/location-of.ts';
 
-let upstream: FaultUpstream;
-let rig: ResilienceRig | undefined;
-beforeAll(async () => {
-  upstream = await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody });
-});
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-  upstream.reset();
-});
-afterAll(() => upstream.close());
+const rigs = useRigs();
 
-async function start(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}): Promise<ResilienceRig> {
-  rig = await startRig(profiles, options, upstream);
-  return rig;
-}
+const start = rigs.start;
 
 const ids = PROFILE_IDS;
 
 
 describe('concurrency limit', () => {
   test('a full queue rejects at once with OVERLOADED; queued calls still run', async () => {
-    const { gw } = await start({ timeoutMs: 1_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 1 }' });
-    upstream.setFault('/profiles', { kind: 'hang' });
+    const { gw, gw: { gateway } } = await start({ timeoutMs: 1_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 1 }' });
+    rigs.upstream.setFault('/profiles', { kind: 'hang' });
     const first = gw.query(PROFILE_QUERY('a'));
-    await waitFor(() => upstream.callsTo('/profiles') === 1);
+    await waitFor(() => rigs.upstream.callsTo('/profiles') === 1);
     const second = gw.query(PROFILE_QUERY('b'));
     await sleep(50);
-    expect(rig!.gw.gateway.connectorStates()).toEqual({
+    expect(gateway.connectorStates()).toEqual({
       accounts: { breaker: 'closed', inFlight: 0, queued: 0 },
       profiles: { breaker: 'closed', inFlight: 1, queued: 1 },
     });
@@ -45,13 +30,13 @@ describe('concurrency limit', () => {
     expect(thirdMs).toBeLessThan(900); // answered before the call in flight could time out
     expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
     expect(codesOf((await second).body)).toEqual(['UPSTREAM_TIMEOUT']);
-    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a', 'b']);
+    expect(rigs.upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a', 'b']);
   });
   test('a queued call gives up at its request deadline without ever being sent', async () => {
     const { gw } = await start({ timeoutMs: 2_000, connector: 'retry: { maxRetries: 0 }\nconcurrency: { maxConcurrent: 1, maxQueue: 5 }' });
-    upstream.setFault('/profiles', { kind: 'hang' });
+    rigs.upstream.setFault('/profiles', { kind: 'hang' });
     const first = gw.query(PROFILE_QUERY('a'));
-    await waitFor(() => upstream.callsTo('/profiles') === 1);
+    await waitFor(() => rigs.upstream.callsTo('/profiles') === 1);
     const [queued, queuedMs] = await timed(() => gw.query(PROFILE_QUERY('b'), undefined, { 'x-tessera-timeout-ms': '300' }));
     expect(queued.body).toEqual({
       data: { profile: null },
@@ -59,7 +44,7 @@ describe('concurrency limit', () => {
     });
     expect(queuedMs).toBeLessThan(1_500); // the call in flight holds its slot for 2 s
     expect(codesOf((await first).body)).toEqual(['UPSTREAM_TIMEOUT']);
-    expect(upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a']);
+    expect(rigs.upstream.calls.map((c) => c.url.searchParams.get('ids'))).toEqual(['a']);
   });
 });
 
@@ -75,9 +60,9 @@ describe('isolation', () => {
     await medianLatency(); // warm up: connections, plan cache
     const baseline = await medianLatency();
 
-    upstream.setFault('/profiles', { kind: 'hang' });
+    rigs.upstream.setFault('/profiles', { kind: 'hang' });
     const hung = Array.from({ length: 40 }, (_, i) => gw.query(PROFILE_QUERY(`h${i}`)));
-    await waitFor(() => upstream.callsTo('/profiles') >= 1);
+    await waitFor(() => rigs.upstream.callsTo('/profiles') >= 1);
     const during = await medianLatency();
     const hungResults = await Promise.all(hung);
 

@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
-import { profilesBody, startRig, usersBody, type ResilienceRig } from './resilience-fixtures.ts';
+import { describe, expect, test } from 'vitest';
+import { useRigs } from './resilience-fixtures.ts';
 
-let upstream: FaultUpstream;
-let rig: ResilienceRig | undefined;
-beforeAll(async () => {
-  upstream = await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody });
-});
-afterEach(async () => {
-  await rig?.close();
-  rig = undefined;
-  upstream.reset();
-});
-afterAll(() => upstream.close());
+const rigs = useRigs();
 
 const USERS_ONLY = '{ users(ids: ["1"]) { name } }';
 const OVERLOADED = { errors: [{ message: 'The gateway is overloaded; retry shortly.', extensions: { code: 'OVERLOADED' } }] };
 
 describe('load shedding', () => {
   test('past its in-flight cap the gateway sheds with a fast 503 OVERLOADED, then recovers', async () => {
-    rig = await startRig({ connector: 'retry: { maxRetries: 0 }' }, { maxInFlight: 5 }, upstream);
-    upstream.setFault('/profiles', { kind: 'delay', ms: 400 });
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => rig!.gw.query(`{ profile(id: "${i}") { id } }`)));
+    const rig = await rigs.start({ connector: 'retry: { maxRetries: 0 }' }, { maxInFlight: 5 });
+    rigs.upstream.setFault('/profiles', { kind: 'delay', ms: 400 });
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => rig.gw.query(`{ profile(id: "${i}") { id } }`)));
 
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(5).fill(200), ...Array(15).fill(503)]);
@@ -30,7 +19,7 @@ describe('load shedding', () => {
       expect(shed.headers.get('retry-after')).toBe('1');
     }
     // Only admitted requests reached the upstream; health checks are never shed.
-    expect(upstream.callsTo('/profiles')).toBe(5);
+    expect(rigs.upstream.callsTo('/profiles')).toBe(5);
     const health = await fetch(`${rig.gw.url}/healthz`);
     expect(health.status).toBe(200);
     // The admitted requests are done: the gateway serves again.
@@ -47,8 +36,8 @@ rateLimits:
 `;
 
   test('a caller over its limit gets 429 with Retry-After; other callers are not affected', async () => {
-    rig = await startRig({}, {}, upstream, GATEWAY_YAML);
-    const as = (caller: string) => rig!.gw.query(USERS_ONLY, undefined, { 'x-caller-id': caller });
+    const rig = await rigs.start({}, {}, GATEWAY_YAML);
+    const as = (caller: string) => rig.gw.query(USERS_ONLY, undefined, { 'x-caller-id': caller });
     expect((await as('reports')).status).toBe(200);
     expect((await as('reports')).status).toBe(200);
     const limited = await as('reports');
@@ -58,6 +47,6 @@ rateLimits:
     // Another caller, and a caller with no id, use the default limit.
     expect((await as('checkout')).status).toBe(200);
     expect((await rig.gw.query(USERS_ONLY)).status).toBe(200);
-    expect(upstream.callsTo('/users')).toBe(4);
+    expect(rigs.upstream.callsTo('/users')).toBe(4);
   });
 });

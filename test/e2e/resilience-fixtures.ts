@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
 import type { GatewayOptions } from '../../src/index.ts';
@@ -136,4 +137,36 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 export async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
   if (!condition()) throw new Error('condition not met within 5 s');
+}
+
+/** What a resilience test file works with: one fault upstream for the file, one gateway per test. */
+export interface RigHarness {
+  /** The file's fault upstream (reset after every test). */
+  readonly upstream: FaultUpstream;
+  /** Starts this test's gateway; it is closed after the test. */
+  start(profiles: ProfilesSettings, options?: Partial<GatewayOptions>, gatewayYaml?: string): Promise<ResilienceRig>;
+}
+
+/** Registers the hooks every resilience test file needs and returns the harness they share. */
+export function useRigs(): RigHarness {
+  let upstream: FaultUpstream | undefined;
+  let rig: ResilienceRig | undefined;
+  beforeAll(async () => {
+    upstream = await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody });
+  });
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+    upstream!.reset();
+  });
+  afterAll(() => upstream!.close());
+  return {
+    get upstream() {
+      return upstream!;
+    },
+    async start(profiles, options = {}, gatewayYaml) {
+      rig = await startRig(profiles, options, upstream!, gatewayYaml);
+      return rig;
+    },
+  };
 }
