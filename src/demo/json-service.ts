@@ -37,8 +37,10 @@ export interface JsonServiceOptions {
   host: string;
   /** Added before every response, including 404s. */
   delayMs: number;
-  /** Receives every request on arrival. */
-  record(request: RecordedRequest): void;
+  /** Receives every request on arrival; when absent, requests are only counted (benchmarks). */
+  record: ((request: RecordedRequest) => void) | undefined;
+  /** Called once per request on arrival. */
+  count(): void;
 }
 
 /** A running demo upstream. */
@@ -66,7 +68,8 @@ export async function startJsonService(options: JsonServiceOptions): Promise<Jso
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
     const method = req.method ?? 'GET';
-    options.record({ method, service: options.service, path, query: flattenQuery(query), headers: pickHeaders(req), time: Date.now() });
+    options.count();
+    options.record?.({ method, service: options.service, path, query: flattenQuery(query), headers: pickHeaders(req), time: Date.now() });
     const reply = method === 'GET' ? route(routes, path, query) : NOT_FOUND;
     if (options.delayMs <= 0) return sendJson(res, reply);
     const timer = setTimeout(() => {

@@ -8,6 +8,8 @@ export interface DemoUpstreamsOptions {
   delayMs?: number;
   /** Interface to listen on; default 127.0.0.1 (loopback only). */
   host?: string;
+  /** Keep every request in `requests` (tests assert on them); false only counts them, for long benchmark runs. Default true. */
+  recordRequests?: boolean;
 }
 
 /** The four running demo upstreams (CRM, Orders, Tickets, Agents). */
@@ -17,8 +19,10 @@ export interface DemoUpstreams {
   env: { CRM_URL: string; ORDERS_URL: string; TICKETS_URL: string; AGENTS_URL: string };
   /** Every request any of the four received, in arrival order. The array is reused by resetRequests(). */
   requests: RecordedRequest[];
-  /** Empties `requests` in place. */
+  /** Empties `requests` in place and sets the count back to 0. */
   resetRequests(): void;
+  /** How many requests the four received since start or the last resetRequests(), recorded or not. */
+  requestCount(): number;
   /** Closes all four servers and their keep-alive connections. */
   close(): Promise<void>;
 }
@@ -30,9 +34,11 @@ export async function startDemoUpstreams(options: DemoUpstreamsOptions = {}): Pr
   const requests: RecordedRequest[] = [];
   const host = options.host ?? '127.0.0.1';
   const delayMs = options.delayMs ?? 0;
+  let requestCount = 0;
+  const record = options.recordRequests === false ? undefined : (r: RecordedRequest) => requests.push(r);
   const names = Object.keys(ROUTES) as DemoServiceName[];
   const started = await Promise.allSettled(
-    names.map((service) => startJsonService({ service, routes: ROUTES[service], host, delayMs, record: (r) => requests.push(r) })),
+    names.map((service) => startJsonService({ service, routes: ROUTES[service], host, delayMs, record, count: () => (requestCount += 1) })),
   );
   const services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const closeAll = async (): Promise<void> => {
@@ -51,7 +57,9 @@ export async function startDemoUpstreams(options: DemoUpstreamsOptions = {}): Pr
     requests,
     resetRequests: () => {
       requests.length = 0;
+      requestCount = 0;
     },
+    requestCount: () => requestCount,
     close: closeAll,
   };
 }

@@ -1,0 +1,48 @@
+export type Target = 'gateway' | 'baseline' | 'direct';
+
+/** One measured row of the table. */
+export interface Row {
+  scenario: string;
+  target: Target;
+  delayMs: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** Upstream requests per answered request (0 for the direct row, which is the upstream). */
+  callsPerRequest: number;
+  peakRssMb: number;
+}
+
+/** The baseline row a row is compared with: same scenario and delay. */
+export function baselineOf(rows: readonly Row[], row: Row): Row | undefined {
+  return rows.find((r) => r.target === 'baseline' && r.scenario === row.scenario && r.delayMs === row.delayMs);
+}
+
+/** The table the runner prints (also used in the README): one line per row, ratios against the baseline. */
+export function formatTable(rows: readonly Row[]): string {
+  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'RPS ×base', 'p99 ×base'];
+  const lines = rows.map((row) => {
+    const base = baselineOf(rows, row);
+    return [
+      row.scenario,
+      `${row.delayMs} ms`,
+      row.target,
+      row.rps.toFixed(0),
+      row.p50.toFixed(1),
+      row.p90.toFixed(1),
+      row.p99.toFixed(1),
+      String(row.errors),
+      String(row.non2xx),
+      row.target === 'direct' ? '—' : row.callsPerRequest.toFixed(2),
+      row.peakRssMb.toFixed(0),
+      base ? (row.rps / base.rps).toFixed(2) : '—',
+      base && base.p99 > 0 ? (row.p99 / base.p99).toFixed(2) : '—',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: readonly string[]) => `| ${cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [format(header), `|${widths.map((w, i) => (i < 3 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...lines.map(format)].join('\n');
+}

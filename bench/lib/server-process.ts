@@ -1,0 +1,71 @@
+/**
+ * Entry point of a benchmark child process: the demo upstreams, the gateway or the baseline.
+ * The runner starts it pinned to a core and talks to it over IPC: it reports when it is ready,
+ * samples its own peak RSS, counts upstream requests, and closes on request.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDemoUpstreams } from '../../src/demo/upstreams.ts';
+import { createGateway } from '../../src/index.ts';
+import { createLogger } from '../../src/observability/index.ts';
+import { startBaselineServer } from '../baseline/server.ts';
+import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const role = process.env.BENCH_ROLE as ServerRole;
+const settings = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as { delayMs?: number; urls?: Record<string, string>; logLevel?: string };
+
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peakRss) peakRss = rss;
+}, 50);
+sampler.unref();
+
+const send = (reply: ChildReply): void => void process.send!(reply);
+
+async function main(): Promise<void> {
+  let close: () => Promise<void>;
+  let requestCount = (): number => 0;
+  let resetCount = (): void => undefined;
+  if (role === 'upstreams') {
+    const upstreams = await startDemoUpstreams({ delayMs: settings.delayMs ?? 0, recordRequests: false });
+    close = upstreams.close;
+    requestCount = upstreams.requestCount;
+    resetCount = upstreams.resetRequests;
+    send({ type: 'ready', url: '', urls: upstreams.urls });
+  } else if (role === 'gateway') {
+    const urls = settings.urls!;
+    const gateway = await createGateway({
+      configDir: REPO_ROOT,
+      env: { CRM_URL: urls.crm, ORDERS_URL: urls.orders, TICKETS_URL: urls.tickets, AGENTS_URL: urls.agents },
+      // Production-like: the access log is on and written to stdout, which the runner discards.
+      logger: createLogger({ level: settings.logLevel ?? 'info' }),
+    });
+    const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
+    close = () => gateway.close();
+    send({ type: 'ready', url });
+  } else {
+    const baseline = await startBaselineServer(settings.urls as Parameters<typeof startBaselineServer>[0]);
+    close = baseline.close;
+    send({ type: 'ready', url: baseline.url });
+  }
+
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'sample') {
+      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount() });
+    } else if (message.type === 'reset') {
+      peakRss = process.memoryUsage.rss();
+      resetCount();
+      send({ type: 'reset' });
+    } else if (message.type === 'close') {
+      void close().finally(() => process.exit(0));
+    }
+  });
+}
+
+process.on('disconnect', () => process.exit(0)); // the runner is gone: never linger
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

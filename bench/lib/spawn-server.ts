@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts';
+
+const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-process.ts');
+
+export interface ServerChild {
+  role: ServerRole;
+  pid: number;
+  url: string;
+  urls: Record<string, string> | undefined;
+  /** Peak RSS since the last reset, current RSS, and upstream requests counted (upstreams only). */
+  sample(): Promise<{ peakRss: number; rss: number; requests: number }>;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  role: ServerRole;
+  /** Command prefix that pins the process (`taskset -c 0`), or empty. */
+  pin: string[];
+  settings: Record<string, unknown>;
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+}
+
+/** Starts a child server and resolves once it listens. Its stdout (the access log) is discarded. */
+export async function spawnServer(options: SpawnOptions): Promise<ServerChild> {
+  const command = [...options.pin, process.execPath, ...(options.nodeFlags ?? []), ENTRY];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, BENCH_ROLE: options.role, BENCH_SETTINGS: JSON.stringify(options.settings) },
+  });
+  const replies: ((reply: ChildReply) => void)[] = [];
+  child.on('message', (reply: ChildReply) => replies.shift()?.(reply));
+  const next = (): Promise<ChildReply> => new Promise((resolve) => replies.push(resolve));
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`${options.role} process exited early with code ${String(code)}`);
+  });
+  exited.catch(() => undefined);
+  const ready = (await Promise.race([next(), exited])) as Extract<ChildReply, { type: 'ready' }>;
+  const ask = async (message: ParentMessage): Promise<ChildReply> => {
+    const reply = next();
+    child.send(message);
+    return reply;
+  };
+  return {
+    role: options.role,
+    pid: child.pid!,
+    url: ready.url,
+    urls: ready.urls,
+    async sample() {
+      const reply = (await ask({ type: 'sample' })) as Extract<ChildReply, { type: 'sample' }>;
+      return { peakRss: reply.peakRss, rss: reply.rss, requests: reply.requests };
+    },
+    async reset() {
+      await ask({ type: 'reset' });
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const gone = once(child, 'exit');
+      child.send({ type: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}

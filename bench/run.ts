@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: the gateway, the hand-written baseline and the upstream itself, side by side.
+ *
+ * For each upstream delay (default 0 and 20 ms) it starts the demo upstreams, the gateway on the
+ * demo config and the baseline, each in its own process; checks that gateway and baseline give
+ * equal answers for every scenario; then drives autocannon at each server in turn (warm-up first,
+ * not counted) and prints one table. Results go to bench/results/<timestamp>.json and .svg.
+ *
+ * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --connections=50
+ * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,direct
+ * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SCENARIOS, requestBody, type Scenario } from './scenarios/index.ts';
+import { positiveNumber, readFlags } from './lib/args.ts';
+import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
+import { runLoad } from './lib/load.ts';
+import { formatTable, type Row, type Target } from './lib/report.ts';
+import { renderChart } from './lib/chart.ts';
+import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
+
+const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const flag = readFlags();
+const settings = {
+  duration: positiveNumber('duration', flag('duration', '5')),
+  warmup: positiveNumber('warmup', flag('warmup', '2')),
+  connections: positiveNumber('connections', flag('connections', '50')),
+  delays: flag('delays', '0,20').split(',').map((d) => positiveNumber('delays', d)),
+  scenarios: pick(SCENARIOS, flag('scenarios', SCENARIOS.map((s) => s.name).join(','))),
+  targets: flag('targets', 'gateway,baseline,direct').split(',') as Target[],
+  cpuProf: flag('cpu-prof', 'false') === 'true',
+};
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  const cpus = planCpus();
+  console.log(`Node ${machine.node} on ${machine.cpu} (${machine.cores} cores), ${machine.platform}`);
+  console.log(
+    cpus.available
+      ? `Pinned with taskset: server under test on core ${cpus.serverCpu}; autocannon and the demo upstreams on core ${cpus.loadCpu}.`
+      : `Not pinned: ${cpus.reason}.`,
+  );
+  console.log(`${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row.\n`);
+  cpus.move(process.pid, cpus.loadCpu);
+
+  const rows: Row[] = [];
+  for (const delayMs of settings.delays) {
+    const upstreams = await spawnServer({ role: 'upstreams', pin: cpus.prefix(cpus.loadCpu), settings: { delayMs } });
+    const servers: Partial<Record<'gateway' | 'baseline', ServerChild>> = {};
+    try {
+      const profileDir = path.join(RESULTS_DIR, 'profiles');
+      if (settings.cpuProf) await mkdir(profileDir, { recursive: true });
+      for (const role of ['gateway', 'baseline'] as const) {
+        if (!settings.targets.includes(role)) continue;
+        servers[role] = await spawnServer({
+          role,
+          pin: cpus.prefix(cpus.serverCpu),
+          settings: { urls: upstreams.urls },
+          nodeFlags: settings.cpuProf && role === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+        });
+      }
+      for (const scenario of settings.scenarios) {
+        await verify(scenario, servers, upstreams);
+        for (const target of settings.targets) {
+          if (target === 'direct' && delayMs > 0) continue; // the upstream alone: its delay is all there is to see
+          const row = await measure(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus);
+          rows.push(row);
+          console.log(formatTable([row]).split('\n')[2]);
+        }
+      }
+    } finally {
+      await Promise.all(Object.values(servers).map((s) => s.close()));
+      await upstreams.close();
+    }
+  }
+
+  console.log(`\nNode ${machine.node}, ${machine.cpu}, ${cpus.available ? 'server pinned to one core' : 'not pinned'}; ${settings.connections} connections, ${settings.duration} s per row.`);
+  console.log(formatTable(rows));
+  const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..*$/, '');
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
+  const svgFile = path.join(RESULTS_DIR, `${stamp}.svg`);
+  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, scenarios: settings.scenarios.map((s) => s.name) }, rows }, null, 2));
+  await writeFile(svgFile, renderChart(rows, `Tessera bench, Node ${machine.node}, ${machine.cpu}`));
+  console.log(`\nWrote ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), svgFile)}`);
+}
+
+/** Both servers must give the same answer, with the ideal number of upstream calls, before anything is timed. */
+async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'baseline', ServerChild>>, upstreams: ServerChild): Promise<void> {
+  const answers: Record<string, unknown> = {};
+  for (const [role, server] of Object.entries(servers)) {
+    await upstreams.reset();
+    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(scenario) });
+    const body = (await response.json()) as { data?: unknown; errors?: unknown };
+    const calls = (await upstreams.sample()).requests;
+    if (response.status !== 200 || body.errors) throw new Error(`${role} failed scenario ${scenario.name}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
+    if (calls !== scenario.idealUpstreamCalls) console.warn(`! ${role} made ${calls} upstream calls for ${scenario.name}; ideal is ${scenario.idealUpstreamCalls}.`);
+    answers[role] = body;
+  }
+  if (answers.gateway && answers.baseline && !isDeepStrictEqual(answers.gateway, answers.baseline)) {
+    throw new Error(`gateway and baseline disagree on ${scenario.name}:\n${JSON.stringify(answers.gateway)}\n${JSON.stringify(answers.baseline)}`);
+  }
+}
+
+async function measure(scenario: Scenario, target: Target, delayMs: number, server: ServerChild, upstreams: ServerChild, cpus: ReturnType<typeof planCpus>): Promise<Row> {
+  const direct = target === 'direct';
+  const load = direct
+    ? { url: `${upstreams.urls![scenario.direct.service]}${scenario.direct.path}`, method: 'GET' as const }
+    : { url: `${server.url}/graphql`, method: 'POST' as const, body: requestBody(scenario) };
+  // The upstream measured alone gets the server core, like the servers under test do.
+  if (direct) cpus.move(upstreams.pid, cpus.serverCpu);
+  try {
+    if (settings.warmup > 0) await runLoad({ ...load, connections: settings.connections, duration: settings.warmup });
+    await server.reset();
+    await upstreams.reset();
+    const result = await runLoad({ ...load, connections: settings.connections, duration: settings.duration });
+    const memory = await server.sample();
+    const upstreamRequests = (await upstreams.sample()).requests;
+    return {
+      scenario: scenario.name,
+      target,
+      delayMs,
+      rps: result.rps,
+      p50: result.p50,
+      p90: result.p90,
+      p99: result.p99,
+      errors: result.errors,
+      non2xx: result.non2xx,
+      callsPerRequest: direct ? 0 : upstreamRequests / Math.max(1, result.requests),
+      peakRssMb: memory.peakRss / 1_048_576,
+    };
+  } finally {
+    if (direct) cpus.move(upstreams.pid, cpus.loadCpu);
+  }
+}
+
+function pick(all: readonly Scenario[], names: string): Scenario[] {
+  return names.split(',').map((name) => {
+    const scenario = all.find((s) => s.name === name);
+    if (!scenario) throw new Error(`Unknown scenario "${name}"; known: ${all.map((s) => s.name).join(', ')}.`);
+    return scenario;
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,11 @@
+import { aliases } from './aliases.ts';
+import { customers50 } from './customers-50.ts';
+import { panel } from './panel.ts';
+import { profile } from './profile.ts';
+import type { Scenario } from './scenario.ts';
+import { wide } from './wide.ts';
+
+export { requestBody, type Scenario } from './scenario.ts';
+
+/** Every scenario, in the order the table prints them. */
+export const SCENARIOS: readonly Scenario[] = [profile, panel, customers50, wide, aliases];

@@ -1,0 +1,21 @@
+import type { Scenario } from './scenario.ts';
+
+/**
+ * The agent-console panel: a customer, their last 10 orders, their open tickets and each
+ * ticket's agent. Four calls over three dependent levels (CRM → Orders + Tickets → Agents).
+ * Customer 52 has 10 orders and 2 open tickets in the demo data.
+ */
+export const panel: Scenario = {
+  name: 'panel',
+  title: 'agent panel (4 calls, 3 levels)',
+  query: `query Panel($id: ID!) {
+  customer(id: $id) {
+    id name tier points vip status
+    orders(limit: 10) { id createdAt totalCents currency status }
+    tickets(status: "open") { id subject priority status agent { id name team } }
+  }
+}`,
+  variables: { id: '52' },
+  idealUpstreamCalls: 4,
+  direct: { service: 'crm', path: '/customers?ids=52' },
+};

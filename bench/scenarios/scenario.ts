@@ -1,0 +1,21 @@
+/**
+ * One benchmark scenario: the same GraphQL request is sent to the gateway and to the
+ * hand-written baseline, and `directPath` to the upstream itself (the physical limit).
+ */
+export interface Scenario {
+  /** Short id used on the command line (`--scenarios=profile,panel`) and in results. */
+  name: string;
+  /** What the scenario stands for, printed above its rows. */
+  title: string;
+  query: string;
+  variables: Record<string, unknown>;
+  /** Upstream calls one request should make when batched ideally; checked against what the upstreams count. */
+  idealUpstreamCalls: number;
+  /** The scenario's first upstream request, for the "upstream direct" row: service and path with query. */
+  direct: { service: 'crm' | 'orders' | 'tickets' | 'agents'; path: string };
+}
+
+/** The JSON body autocannon posts. */
+export function requestBody(scenario: Scenario): string {
+  return JSON.stringify({ query: scenario.query, variables: scenario.variables });
+}
