@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { validateConfig } from '../../src/index.ts';
+import { Executor } from '../../src/execute/index.ts';
+import type { Blueprint } from '../../src/blueprint/index.ts';
+import { inMemoryDemoTransport } from './in-memory-upstreams.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The demo config compiled, and an executor over in-memory demo upstreams (no sockets). */
+export async function demoExecutor(): Promise<{ blueprint: Blueprint; executor: Executor }> {
+  const report = await validateConfig({ configDir: REPO_ROOT, env: {} });
+  if (!report.blueprint) throw new Error(report.text);
+  const transport = inMemoryDemoTransport();
+  const executor = new Executor({ blueprint: report.blueprint, transportFor: () => transport, logger: pino({ level: 'silent' }) });
+  return { blueprint: report.blueprint, executor };
+}

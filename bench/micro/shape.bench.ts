@@ -1,0 +1,37 @@
+/** Result shaping and serialisation per scenario, on values fetched once from in-memory demo upstreams. */
+import { pino } from 'pino';
+import pLimit from 'p-limit';
+import { getVariableValues } from 'graphql';
+import type { PreparedDocument } from '../../src/plan/index.ts';
+import { fetchFields, type FetchResults } from '../../src/execute/fetch-phase.ts';
+import { RequestLoaders } from '../../src/execute/loaders.ts';
+import { shapeRoot } from '../../src/execute/shape-result.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
+import { demoExecutor } from './demo-executor.ts';
+import { inMemoryDemoTransport } from './in-memory-upstreams.ts';
+import { measure, measureAsync, printTable, type MicroResult } from './harness.ts';
+
+const { blueprint, executor } = await demoExecutor();
+const transport = inMemoryDemoTransport();
+const logger = pino({ level: 'silent' });
+const results: MicroResult[] = [];
+for (const scenario of SCENARIOS) {
+  const prepared = executor.planCache.prepareText(scenario.query) as PreparedDocument;
+  const operation = executor.planCache.selectOperation(prepared, undefined) as never;
+  const variables = getVariableValues(blueprint.schema, (operation as { variableDefinitions?: never[] }).variableDefinitions ?? [], scenario.variables).coerced!;
+  const plan = executor.planCache.plan(prepared, operation, variables);
+  const fetched: FetchResults = new Map();
+  const root = {};
+  const loaders = new RequestLoaders({ transportFor: () => transport, headers: {}, limit: pLimit(64), stats: new Map(), onUpstreamError: () => undefined });
+  await fetchFields({ blueprint, variables, loaders, results: fetched }, plan.rootFields, [root]);
+  const shape = () => shapeRoot({ results: fetched, errors: [], introspection: undefined, onUnexpectedError: (e) => logger.error(e) }, plan.rootFields, root, plan.rootType);
+  const data = shape();
+  results.push(measure(`${scenario.name}: shape result`, shape));
+  results.push(measure(`${scenario.name}: JSON.stringify result`, () => JSON.stringify({ data })));
+  results.push(
+    await measureAsync(`${scenario.name}: whole executor, in-memory upstreams`, () =>
+      executor.execute({ prepared, operationName: undefined, variables: scenario.variables, requestId: 'bench', explain: false }),
+    ),
+  );
+}
+printTable('Result shaping and execution, demo config', results);
