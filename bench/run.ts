@@ -8,7 +8,8 @@
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --connections=50
  * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,direct
- * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/).
+ * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
+ * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
@@ -32,6 +33,8 @@ const settings = {
   scenarios: pick(SCENARIOS, flag('scenarios', SCENARIOS.map((s) => s.name).join(','))),
   targets: flag('targets', 'gateway,baseline,direct').split(',') as Target[],
   cpuProf: flag('cpu-prof', 'false') === 'true',
+  /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
+  logLevel: flag('log-level', 'info'),
 };
 
 async function main(): Promise<void> {
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
         servers[role] = await spawnServer({
           role,
           pin: cpus.prefix(cpus.serverCpu),
-          settings: { urls: upstreams.urls },
+          settings: { urls: upstreams.urls, logLevel: settings.logLevel },
           nodeFlags: settings.cpuProf && role === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
         });
       }
@@ -131,6 +134,7 @@ async function measure(scenario: Scenario, target: Target, delayMs: number, serv
       non2xx: result.non2xx,
       callsPerRequest: direct ? 0 : upstreamRequests / Math.max(1, result.requests),
       peakRssMb: memory.peakRss / 1_048_576,
+      cpuUsPerRequest: memory.cpuMicros / Math.max(1, result.requests),
     };
   } finally {
     if (direct) cpus.move(upstreams.pid, cpus.loadCpu);

@@ -14,6 +14,11 @@ export interface Row {
   /** Upstream requests per answered request (0 for the direct row, which is the upstream). */
   callsPerRequest: number;
   peakRssMb: number;
+  /**
+   * CPU time the server process used per answered request (user + system). Unlike RPS it hardly
+   * moves when other processes compete for the core, so it is the steadier figure on a shared machine.
+   */
+  cpuUsPerRequest: number;
 }
 
 /** The baseline row a row is compared with: same scenario and delay. */
@@ -23,7 +28,7 @@ export function baselineOf(rows: readonly Row[], row: Row): Row | undefined {
 
 /** The table the runner prints (also used in the README): one line per row, ratios against the baseline. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'RPS ×base', 'p99 ×base'];
+  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'CPU µs/req', 'RPS ×base', 'p99 ×base', 'CPU ×base'];
   const lines = rows.map((row) => {
     const base = baselineOf(rows, row);
     return [
@@ -38,8 +43,10 @@ export function formatTable(rows: readonly Row[]): string {
       String(row.non2xx),
       row.target === 'direct' ? '—' : row.callsPerRequest.toFixed(2),
       row.peakRssMb.toFixed(0),
+      row.cpuUsPerRequest.toFixed(0),
       base ? (row.rps / base.rps).toFixed(2) : '—',
       base && base.p99 > 0 ? (row.p99 / base.p99).toFixed(2) : '—',
+      base && base.cpuUsPerRequest > 0 ? (row.cpuUsPerRequest / base.cpuUsPerRequest).toFixed(2) : '—',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

@@ -16,6 +16,7 @@ const role = process.env.BENCH_ROLE as ServerRole;
 const settings = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as { delayMs?: number; urls?: Record<string, string>; logLevel?: string };
 
 let peakRss = process.memoryUsage.rss();
+let cpuAtReset = process.cpuUsage();
 const sampler = setInterval(() => {
   const rss = process.memoryUsage.rss();
   if (rss > peakRss) peakRss = rss;
@@ -53,9 +54,11 @@ async function main(): Promise<void> {
 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'sample') {
-      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount() });
+      const cpu = process.cpuUsage(cpuAtReset);
+      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount(), cpuMicros: cpu.user + cpu.system });
     } else if (message.type === 'reset') {
       peakRss = process.memoryUsage.rss();
+      cpuAtReset = process.cpuUsage();
       resetCount();
       send({ type: 'reset' });
     } else if (message.type === 'close') {

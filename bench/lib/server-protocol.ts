@@ -5,6 +5,9 @@ export type ParentMessage = { type: 'sample' } | { type: 'reset' } | { type: 'cl
 
 export type ChildReply =
   | { type: 'ready'; url: string; urls?: Record<string, string> }
-  /** Peak and current RSS in bytes; `requests`: upstream requests counted since the last reset (upstreams only). */
-  | { type: 'sample'; peakRss: number; rss: number; requests: number }
+  /**
+   * Since the last reset: peak RSS (bytes), CPU time used (user + system, µs) and upstream
+   * requests counted (upstreams only); plus the current RSS.
+   */
+  | { type: 'sample'; peakRss: number; rss: number; requests: number; cpuMicros: number }
   | { type: 'reset' };

@@ -11,8 +11,8 @@ export interface ServerChild {
   pid: number;
   url: string;
   urls: Record<string, string> | undefined;
-  /** Peak RSS since the last reset, current RSS, and upstream requests counted (upstreams only). */
-  sample(): Promise<{ peakRss: number; rss: number; requests: number }>;
+  /** Since the last reset: peak RSS, CPU µs used, upstream requests counted (upstreams only); and current RSS. */
+  sample(): Promise<{ peakRss: number; rss: number; requests: number; cpuMicros: number }>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -53,7 +53,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerChild> {
     urls: ready.urls,
     async sample() {
       const reply = (await ask({ type: 'sample' })) as Extract<ChildReply, { type: 'sample' }>;
-      return { peakRss: reply.peakRss, rss: reply.rss, requests: reply.requests };
+      return { peakRss: reply.peakRss, rss: reply.rss, requests: reply.requests, cpuMicros: reply.cpuMicros };
     },
     async reset() {
       await ask({ type: 'reset' });
