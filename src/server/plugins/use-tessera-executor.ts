@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { ExecutionArgs } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Executor } from '../../execute/index.ts';
 import { currentRequestContext } from '../../observability/index.ts';
 import { EXPLAIN_HEADER } from '../explain-header.ts';
@@ -11,6 +11,20 @@ import { EXPLAIN_HEADER } from '../explain-header.ts';
  */
 export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Request }> {
   return {
+    // yoga resolves the operation itself, before validation, with its own message and code
+    // (OPERATION_RESOLUTION_FAILURE, HTTP 400). Resolve it first, the way the fast path does, so
+    // both doors answer an unknown or missing operation name with the same REQUEST_UNKNOWN_OPERATION.
+    onParams({ params }) {
+      if (typeof params.query !== 'string') return;
+      let document: DocumentNode;
+      try {
+        document = parse(params.query);
+      } catch {
+        return; // yoga reports syntax errors itself
+      }
+      const selected = executor.planCache.selectOperation(executor.planCache.prepareDocument(document), params.operationName);
+      if (selected instanceof GraphQLError) throw selected;
+    },
     onExecute({ setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
         const context = currentRequestContext();

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/upstreams.ts';
+import { REPO_ROOT, startGateway, type TestGateway } from '../support/gateway.ts';
+
+/**
+ * The fast path (plain node:http, one JSON.stringify) must be indistinguishable from graphql-yoga
+ * serving the same request: byte-identical body, same status, same content type. The same POST is
+ * sent twice: once as is (fast path) and once with `"extensions": {}`, which the fast path leaves to
+ * yoga. Covers data, aliases, fragments, variables, introspection and every kind of error the
+ * executor produces.
+ */
+const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean }[] = [
+  { name: 'profile', query: 'query Profile($id: ID!) { customer(id: $id) { id name email tier points status } }', variables: { id: '42' } },
+  {
+    name: 'agent panel, three levels',
+    query: `query Panel($id: ID!) { customer(id: $id) { id name tier points vip orders(limit: 10) { id createdAt totalCents currency status }
+              tickets(status: "open") { id subject priority agent { id name team } } } }`,
+    variables: { id: '52' },
+  },
+  { name: 'fifty customers', query: 'query ($ids: [ID!]!) { customers(ids: $ids) { id name orders(limit: 3) { id totalCents } } }', variables: { ids: Array.from({ length: 50 }, (_, i) => String(i + 1)) } },
+  { name: 'aliases, fragments and __typename', query: '{ a: customer(id: "11") { ...C } b: customer(id: "12") { ...C __typename } } fragment C on Customer { id name address { city } }' },
+  { name: 'non-ASCII data', query: '{ customers(ids: ["1", "2", "3", "4", "5", "6", "7", "8"]) { name address { street city } } }' },
+  { name: 'introspection beside data', query: '{ __typename __type(name: "Agent") { name } agent(id: "a7") { id name } }' },
+  { name: 'operation chosen by name', query: 'query A { agent(id: "a1") { id } } query B { agent(id: "a2") { name } }', operationName: 'B' },
+  { name: 'error: unknown ids are null with errors at their positions', query: '{ customers(ids: ["3", "nope", "99999"]) { id name } customer(id: "0") { id } }' },
+  { name: 'error: a non-null field of an unknown entity bubbles up', query: '{ agent(id: "zz") { id } }' },
+  { name: 'error: an upstream that is down', query: '{ customer(id: "42") { id tickets { id } } }', unavailableTickets: true },
+  { name: 'error: unknown operation name', query: 'query A { agent(id: "a1") { id } }', operationName: 'Nope' },
+  { name: 'error: several operations and no name', query: 'query A { agent(id: "a1") { id } } query B { agent(id: "a2") { id } }' },
+  { name: 'error: a variable of the wrong type', query: 'query ($id: ID!) { customer(id: $id) { id } }', variables: { id: { not: 'an id' } } },
+  { name: 'error: a required variable missing', query: 'query ($id: ID!) { customer(id: $id) { id } }' },
+];
+
+let upstreams: DemoUpstreams;
+let gateway: TestGateway;
+let ticketsDown: TestGateway;
+beforeAll(async () => {
+  upstreams = await startDemoUpstreams();
+  gateway = await startGateway({ configDir: REPO_ROOT, env: upstreams.env });
+  ticketsDown = await startGateway({ configDir: REPO_ROOT, env: { ...upstreams.env, TICKETS_URL: 'http://127.0.0.1:9' } });
+});
+afterAll(async () => {
+  await gateway?.close();
+  await ticketsDown?.close();
+  await upstreams?.close();
+});
+
+async function post(gw: TestGateway, body: unknown): Promise<{ status: number; contentType: string | null; requestId: string | null; text: string }> {
+  const response = await fetch(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': 'differential-1' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), requestId: response.headers.get('x-request-id'), text: await response.text() };
+}
+
+describe('differential: fast path vs graphql-yoga for the same POST', () => {
+  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets }) => {
+    const gw = unavailableTickets ? ticketsDown : gateway;
+    const stats = gw.gateway.executor.planCache.stats;
+    const body = { query, variables, operationName };
+
+    const before = stats.documentHits + stats.documentMisses;
+    const fast = await post(gw, body);
+    // The fast path looks the document text up in the plan cache; yoga hands over a parsed document.
+    expect(stats.documentHits + stats.documentMisses).toBe(before + 1);
+    const viaYoga = await post(gw, { ...body, extensions: {} });
+    expect(stats.documentHits + stats.documentMisses).toBe(before + 1);
+
+    expect(fast.text).toBe(viaYoga.text);
+    expect(fast.status).toBe(viaYoga.status);
+    expect(fast.contentType).toBe(viaYoga.contentType);
+    expect(fast.requestId).toBe(viaYoga.requestId);
+    expect(fast.status).toBe(200);
+    expect(JSON.parse(fast.text)).toHaveProperty(name.startsWith('error:') ? 'errors' : 'data');
+  });
+});
