@@ -12,6 +12,7 @@
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
         });
       }
       for (const scenario of settings.scenarios) {
-        await verify(scenario, servers, upstreams);
+        await verify(scenario, servers, upstreams, delayMs);
         for (const target of settings.targets) {
           if (target === 'direct' && delayMs > 0) continue; // the upstream alone: its delay is all there is to see
           const row = await measure(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus);
@@ -92,9 +93,11 @@ async function main(): Promise<void> {
 }
 
 /** Both servers must give the same answer, with the ideal number of upstream calls, before anything is timed. */
-async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'baseline', ServerChild>>, upstreams: ServerChild): Promise<void> {
+async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'baseline', ServerChild>>, upstreams: ServerChild, delayMs: number): Promise<void> {
   const answers: Record<string, unknown> = {};
   for (const [role, server] of Object.entries(servers)) {
+    // Let calls still in flight from the previous load run land before counting this request's calls.
+    await setTimeout(100 + 5 * delayMs);
     await upstreams.reset();
     const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(scenario) });
     const body = (await response.json()) as { data?: unknown; errors?: unknown };
