@@ -47,7 +47,7 @@ export class RequestLoaders {
 
   /** Loads the value of a batched operation for one key. */
   loadKey(op: CompiledOperation, params: ParamValues, key: unknown): Promise<unknown> {
-    const id = `${op.id}\u0000${stableJson(params)}`;
+    const id = loaderId(op.id, params);
     let loader = this.#loaders.get(id);
     if (!loader) {
       loader = new DataLoader((keys) => this.#batch(op, params, keys), {
@@ -134,6 +134,34 @@ export class RequestLoaders {
       throw error;
     }
   }
+}
+
+/**
+ * Names the loader of (operation, non-key params) for every key loaded, so it must be cheap:
+ * strings are used as they are and objects (the plan's field list, list arguments) are
+ * serialised once per object, not once per key. Params are never mutated after they are built.
+ */
+function loaderId(opId: string, params: ParamValues): string {
+  const names = Object.keys(params);
+  if (names.length > 1) names.sort();
+  let id = opId;
+  for (const name of names) {
+    const value = params[name];
+    if (value === undefined) continue;
+    id += `\u0000${name}=${typeof value === 'string' ? `s${value}` : typeof value === 'object' && value !== null ? objectKey(value) : String(value)}`;
+  }
+  return id;
+}
+
+const objectKeys = new WeakMap<object, string>();
+
+function objectKey(value: object): string {
+  let key = objectKeys.get(value);
+  if (key === undefined) {
+    key = `j${stableJson(value)}`;
+    objectKeys.set(value, key);
+  }
+  return key;
 }
 
 /** JSON with sorted keys, so `{a, b}` and `{b, a}` name the same loader. */
