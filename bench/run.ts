@@ -9,7 +9,8 @@
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --connections=50
  * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
- * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost).
+ * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
+ * --node-flags="--max-semi-space-size=16" (for both servers under test; default none).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout } from 'node:timers/promises';
@@ -36,6 +37,8 @@ const settings = {
   cpuProf: flag('cpu-prof', 'false') === 'true',
   /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
   logLevel: flag('log-level', 'info'),
+  /** Node/V8 flags for both servers under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
+  nodeFlags: flag('node-flags', '').split(' ').filter(Boolean),
 };
 
 async function main(): Promise<void> {
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
           role,
           pin: cpus.prefix(cpus.serverCpu),
           settings: { urls: upstreams.urls, logLevel: settings.logLevel },
-          nodeFlags: settings.cpuProf && role === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+          nodeFlags: [...settings.nodeFlags, ...(settings.cpuProf && role === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });
       }
       for (const scenario of settings.scenarios) {
