@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSchema, createYoga } from 'graphql-yoga';
+// The demo schema carries the gateway's directives; the baseline only needs them declared.
+import { BINDING_DIRECTIVES_SDL } from '../../src/blueprint/compile-schema.ts';
 import { Loaders, type Upstreams } from './loaders.ts';
 import { createUpstreamClient } from './upstream-client.ts';
 
@@ -22,12 +24,6 @@ interface Context {
 }
 
 const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas/demo.graphql');
-// The demo schema carries the gateway's binding directives; the baseline only needs them declared.
-const DIRECTIVES = `
-directive @source(connector: String!, operation: String!, key: String, keys: String, params: _Params) on FIELD_DEFINITION
-directive @map(from: String!) on FIELD_DEFINITION
-scalar _Params
-`;
 
 const fromField = (name: string) => (parent: Row) => parent[name];
 
@@ -39,7 +35,20 @@ const resolvers = {
   },
   Customer: {
     name: fromField('full_name'),
-    tier: fromField('tier_code'),
+    // What the demo schema computes, masks and formats with directives, written out by hand.
+    tier: (c: Row) => {
+      const points = c.points as number | null;
+      if (points == null) return null;
+      return points >= 40_000 ? 'platinum' : points >= 25_000 ? 'gold' : points >= 10_000 ? 'silver' : 'bronze';
+    },
+    phone: (c: Row) => (typeof c.phone === 'string' ? maskKeepLast(c.phone, 4) : null),
+    balance: (c: Row) => (typeof c.balance_cents === 'number' ? c.balance_cents / 100 : null),
+    // Asia/Shanghai has no daylight saving time: UTC+8 all year.
+    memberSince: (c: Row) => (typeof c.created_at === 'string' ? new Date(Date.parse(c.created_at) + 8 * 3_600_000).toISOString().slice(0, 10) : null),
+    largestOrders: async (c: Row, args: { among: number }, ctx: Context) =>
+      [...(await ctx.loaders.ordersOf(args.among).load(String(c.id)))].sort((a, b) => (b.total_cents as number) - (a.total_cents as number)).slice(0, 3),
+    openTicketCount: async (c: Row, _: unknown, ctx: Context) =>
+      (await ctx.loaders.ticketsOf(undefined).load(String(c.id))).filter((t) => t.status === 'open').length,
     createdAt: fromField('created_at'),
     balanceCents: fromField('balance_cents'),
     lastLoginAt: fromField('last_login_at'),
@@ -62,9 +71,15 @@ const resolvers = {
   },
 };
 
+function maskKeepLast(text: string, keepLast: number): string {
+  const chars = [...text];
+  const keep = Math.min(keepLast, chars.length);
+  return '*'.repeat(chars.length - keep) + chars.slice(chars.length - keep).join('');
+}
+
 /** Starts the baseline on 127.0.0.1:`port` against the four upstream base URLs. */
 export async function startBaselineServer(urls: Record<keyof Upstreams, string>, port = 0): Promise<BaselineServer & { url: string }> {
-  const typeDefs = DIRECTIVES + (await readFile(SCHEMA_FILE, 'utf8'));
+  const typeDefs = BINDING_DIRECTIVES_SDL + (await readFile(SCHEMA_FILE, 'utf8'));
   const upstreams: Upstreams = {
     crm: createUpstreamClient(urls.crm),
     orders: createUpstreamClient(urls.orders),

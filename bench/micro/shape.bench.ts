@@ -24,7 +24,21 @@ for (const scenario of SCENARIOS) {
   const root = {};
   const loaders = new RequestLoaders({ transportFor: () => transport, headers: {}, limit: pLimit(64), stats: new Map(), onUpstreamError: () => undefined });
   await fetchFields({ blueprint, variables, loaders, results: fetched }, plan.rootFields, [root]);
-  const shape = () => shapeRoot({ results: fetched, errors: [], introspection: undefined, onUnexpectedError: (e) => logger.error(e) }, plan.rootFields, root, plan.rootType);
+  const shape = () =>
+    shapeRoot(
+      {
+        results: fetched,
+        errors: [],
+        introspection: undefined,
+        onUnexpectedError: (e) => logger.error(e),
+        variables,
+        request: { id: 'bench', nowMs: Date.now() },
+        readDependency: (field, parent) => fetched.get(field)?.get(parent),
+      },
+      plan.rootFields,
+      root,
+      plan.rootType,
+    );
   const data = shape();
   results.push(measure(`${scenario.name}: shape result`, shape));
   results.push(measure(`${scenario.name}: JSON.stringify result`, () => JSON.stringify({ data })));
