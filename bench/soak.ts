@@ -1,10 +1,11 @@
 /**
  * `npm run bench:soak`: holds the gateway at ~70% of its saturated RPS and watches RSS and p99.
  *
- * Finds saturation with a short unthrottled run, then drives autocannon at 70% of it in
- * consecutive windows, sampling the gateway's RSS after each. The first window is warm-up; the
- * report compares RSS and p99 after warm-up with the end of the run (targets: RSS growth ≤ 10%,
- * no rise in p99).
+ * Warms up, finds saturation with a short unthrottled run, then drives autocannon at 70% of it
+ * in consecutive windows, sampling the gateway's RSS after each and its live heap (heap in use
+ * right after a forced full GC: growth there is a leak, growth in RSS alone may be V8 keeping
+ * freed pages). The first window is warm-up; the report compares it with the end of the run
+ * (targets: RSS growth ≤ 10%, no rise in p99).
  *
  * Flags (or BENCH_* env): --duration=60 (s; the issue's soak is --duration=600) --window=10
  * --scenario=panel --connections=50 --rate=<req/s, default 70% of saturation> --delay=0
@@ -28,21 +29,24 @@ const cpus = planCpus();
 console.log(`Node ${machine.node} on ${machine.cpu} (${machine.cores} cores); ${cpus.available ? 'gateway pinned to core 0, load on core 1' : `not pinned: ${cpus.reason}`}.`);
 cpus.move(process.pid, cpus.loadCpu);
 const upstreams = await spawnServer({ role: 'upstreams', pin: cpus.prefix(cpus.loadCpu), settings: { delayMs } });
-const gateway = await spawnServer({ role: 'gateway', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls } });
+const gateway = await spawnServer({ role: 'gateway', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls }, nodeFlags: ['--expose-gc'] });
 try {
   const load = { url: `${gateway.url}/graphql`, method: 'POST' as const, body: requestBody(scenario), connections };
+  await runLoad({ ...load, duration: 3 }); // JIT warm-up, so saturation is not underestimated
   const saturated = await runLoad({ ...load, duration: 5 });
   const rate = Math.round(Number(flag('rate', String(saturated.rps * 0.7))));
   console.log(`Scenario ${scenario.name}: saturated at ${saturated.rps.toFixed(0)} req/s; soaking at ${rate} req/s for ${duration} s in ${windowSeconds} s windows.\n`);
-  console.log('| window | elapsed s | RPS | p50 ms | p99 ms | errors+non2xx | RSS MB |');
-  console.log('|-------:|----------:|----:|-------:|-------:|--------------:|-------:|');
-  const windows: { rps: number; p99: number; rssMb: number }[] = [];
+  console.log('| window | elapsed s | RPS | p50 ms | p99 ms | errors+non2xx | RSS MB | live heap MB |');
+  console.log('|-------:|----------:|----:|-------:|-------:|--------------:|-------:|-------------:|');
+  const windows: { rps: number; p99: number; rssMb: number; liveHeapMb: number }[] = [];
   const count = Math.max(2, Math.round(duration / windowSeconds));
   for (let i = 0; i < count; i++) {
     const result = await runLoad({ ...load, duration: windowSeconds, overallRate: rate });
-    const rssMb = (await gateway.sample()).rss / 1_048_576;
-    windows.push({ rps: result.rps, p99: result.p99, rssMb });
-    console.log(`| ${i + 1} | ${((i + 1) * windowSeconds).toFixed(0)} | ${result.rps.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.errors + result.non2xx} | ${rssMb.toFixed(1)} |`);
+    const memory = await gateway.sample();
+    const rssMb = memory.rss / 1_048_576;
+    const liveHeapMb = (memory.liveHeap ?? Number.NaN) / 1_048_576;
+    windows.push({ rps: result.rps, p99: result.p99, rssMb, liveHeapMb });
+    console.log(`| ${i + 1} | ${((i + 1) * windowSeconds).toFixed(0)} | ${result.rps.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.errors + result.non2xx} | ${rssMb.toFixed(1)} | ${liveHeapMb.toFixed(1)} |`);
   }
   const afterWarmUp = windows[0]!;
   const rest = windows.slice(1);
@@ -51,6 +55,7 @@ try {
   const firstHalfP99 = median(rest.slice(0, Math.ceil(rest.length / 2)).map((w) => w.p99));
   const secondHalfP99 = median(rest.slice(Math.ceil(rest.length / 2)).map((w) => w.p99));
   console.log(`\nRSS after warm-up ${afterWarmUp.rssMb.toFixed(1)} MB → end ${last.rssMb.toFixed(1)} MB: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target ≤ 10%).`);
+  console.log(`Live heap after warm-up ${afterWarmUp.liveHeapMb.toFixed(1)} MB → end ${last.liveHeapMb.toFixed(1)} MB.`);
   console.log(`p99 median, first half ${firstHalfP99.toFixed(1)} ms → second half ${secondHalfP99.toFixed(1)} ms (target: no rise).`);
 } finally {
   await gateway.close();

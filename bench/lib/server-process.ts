@@ -55,7 +55,11 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'sample') {
       const cpu = process.cpuUsage(cpuAtReset);
-      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount(), cpuMicros: cpu.user + cpu.system });
+      // With --expose-gc (the soak), a full collection first: what survives it is what the process really holds.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const liveHeap = gc ? process.memoryUsage().heapUsed : undefined;
+      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount(), cpuMicros: cpu.user + cpu.system, liveHeap });
     } else if (message.type === 'reset') {
       peakRss = process.memoryUsage.rss();
       cpuAtReset = process.cpuUsage();

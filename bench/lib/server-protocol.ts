@@ -7,7 +7,8 @@ export type ChildReply =
   | { type: 'ready'; url: string; urls?: Record<string, string> }
   /**
    * Since the last reset: peak RSS (bytes), CPU time used (user + system, µs) and upstream
-   * requests counted (upstreams only); plus the current RSS.
+   * requests counted (upstreams only); plus the current RSS, and with --expose-gc the heap in
+   * use right after a full collection (`liveHeap`).
    */
-  | { type: 'sample'; peakRss: number; rss: number; requests: number; cpuMicros: number }
+  | { type: 'sample'; peakRss: number; rss: number; requests: number; cpuMicros: number; liveHeap?: number | undefined }
   | { type: 'reset' };
