@@ -7,7 +7,7 @@
  * not counted) and prints one table. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --node-flags="--max-semi-space-size=16" (for both servers under test; default none).
@@ -33,7 +33,7 @@ const settings = {
   connections: positiveNumber('connections', flag('connections', '50')),
   delays: flag('delays', '0,20').split(',').map((d) => positiveNumber('delays', d)),
   scenarios: pick(SCENARIOS, flag('scenarios', SCENARIOS.map((s) => s.name).join(','))),
-  targets: flag('targets', 'gateway,baseline,direct').split(',') as Target[],
+  targets: flag('targets', 'gateway,baseline,floor,direct').split(',') as Target[],
   cpuProf: flag('cpu-prof', 'false') === 'true',
   /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
   logLevel: flag('log-level', 'info'),
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const delayMs of settings.delays) {
     const upstreams = await spawnServer({ role: 'upstreams', pin: cpus.prefix(cpus.loadCpu), settings: { delayMs } });
-    const servers: Partial<Record<'gateway' | 'baseline', ServerChild>> = {};
+    const servers: Partial<Record<'gateway' | 'baseline' | 'floor', ServerChild>> = {};
     try {
       const profileDir = path.join(RESULTS_DIR, 'profiles');
       if (settings.cpuProf) await mkdir(profileDir, { recursive: true });
@@ -69,8 +69,13 @@ async function main(): Promise<void> {
           nodeFlags: [...settings.nodeFlags, ...(settings.cpuProf && role === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });
       }
+      const answers = new Map<Scenario, string>();
+      for (const scenario of settings.scenarios) answers.set(scenario, await verify(scenario, servers, upstreams, delayMs));
+      if (settings.targets.includes('floor')) {
+        const floor = Object.fromEntries(settings.scenarios.map((s) => [s.name, { levels: s.floor, answer: answers.get(s)! }]));
+        servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls, floor }, nodeFlags: settings.nodeFlags });
+      }
       for (const scenario of settings.scenarios) {
-        await verify(scenario, servers, upstreams, delayMs);
         for (const target of settings.targets) {
           if (target === 'direct' && delayMs > 0) continue; // the upstream alone: its delay is all there is to see
           const row = await measure(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus);
@@ -95,15 +100,22 @@ async function main(): Promise<void> {
   console.log(`\nWrote ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), svgFile)}`);
 }
 
-/** Both servers must give the same answer, with the ideal number of upstream calls, before anything is timed. */
-async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'baseline', ServerChild>>, upstreams: ServerChild, delayMs: number): Promise<void> {
+/**
+ * Both servers must give the same answer, with the ideal number of upstream calls, before
+ * anything is timed. Returns the gateway's answer, which the floor server replays.
+ */
+async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'baseline' | 'floor', ServerChild>>, upstreams: ServerChild, delayMs: number): Promise<string> {
   const answers: Record<string, unknown> = {};
+  let gatewayText = '';
   for (const [role, server] of Object.entries(servers)) {
+    if (role === 'floor') continue;
     // Let calls still in flight from the previous load run land before counting this request's calls.
     await setTimeout(100 + 5 * delayMs);
     await upstreams.reset();
     const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(scenario) });
-    const body = (await response.json()) as { data?: unknown; errors?: unknown };
+    const text = await response.text();
+    if (role === 'gateway') gatewayText = text;
+    const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
     const calls = (await upstreams.sample()).requests;
     if (response.status !== 200 || body.errors) throw new Error(`${role} failed scenario ${scenario.name}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
     if (calls !== scenario.idealUpstreamCalls) console.warn(`! ${role} made ${calls} upstream calls for ${scenario.name}; ideal is ${scenario.idealUpstreamCalls}.`);
@@ -112,13 +124,14 @@ async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'b
   if (answers.gateway && answers.baseline && !isDeepStrictEqual(answers.gateway, answers.baseline)) {
     throw new Error(`gateway and baseline disagree on ${scenario.name}:\n${JSON.stringify(answers.gateway)}\n${JSON.stringify(answers.baseline)}`);
   }
+  return gatewayText || JSON.stringify(answers.baseline);
 }
 
 async function measure(scenario: Scenario, target: Target, delayMs: number, server: ServerChild, upstreams: ServerChild, cpus: ReturnType<typeof planCpus>): Promise<Row> {
   const direct = target === 'direct';
   const load = direct
     ? { url: `${upstreams.urls![scenario.direct.service]}${scenario.direct.path}`, method: 'GET' as const }
-    : { url: `${server.url}/graphql`, method: 'POST' as const, body: requestBody(scenario) };
+    : { url: `${server.url}/${target === 'floor' ? scenario.name : 'graphql'}`, method: 'POST' as const, body: requestBody(scenario) };
   // The upstream measured alone gets the server core, like the servers under test do.
   if (direct) cpus.move(upstreams.pid, cpus.serverCpu);
   try {

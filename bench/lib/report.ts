@@ -1,4 +1,4 @@
-export type Target = 'gateway' | 'baseline' | 'direct';
+export type Target = 'gateway' | 'baseline' | 'floor' | 'direct';
 
 /** One measured row of the table. */
 export interface Row {

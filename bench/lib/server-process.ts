@@ -1,5 +1,5 @@
 /**
- * Entry point of a benchmark child process: the demo upstreams, the gateway or the baseline.
+ * Entry point of a benchmark child process: the demo upstreams, the gateway, the baseline or the floor.
  * The runner starts it pinned to a core and talks to it over IPC: it reports when it is ready,
  * samples its own peak RSS, counts upstream requests, and closes on request.
  */
@@ -9,11 +9,18 @@ import { startDemoUpstreams } from '../../src/demo/upstreams.ts';
 import { createGateway } from '../../src/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
 import { startBaselineServer } from '../baseline/server.ts';
+import { startFloorServer } from '../floor/server.ts';
 import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const role = process.env.BENCH_ROLE as ServerRole;
-const settings = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as { delayMs?: number; urls?: Record<string, string>; logLevel?: string };
+const settings = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as {
+  delayMs?: number;
+  urls?: Record<string, string>;
+  logLevel?: string;
+  /** For the floor: per scenario, its ideal upstream calls and the answer to send. */
+  floor?: Parameters<typeof startFloorServer>[1];
+};
 
 let peakRss = process.memoryUsage.rss();
 let cpuAtReset = process.cpuUsage();
@@ -46,6 +53,10 @@ async function main(): Promise<void> {
     const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
     close = () => gateway.close();
     send({ type: 'ready', url });
+  } else if (role === 'floor') {
+    const floor = await startFloorServer(settings.urls as Parameters<typeof startFloorServer>[0], settings.floor ?? {});
+    close = floor.close;
+    send({ type: 'ready', url: floor.url });
   } else {
     const baseline = await startBaselineServer(settings.urls as Parameters<typeof startBaselineServer>[0]);
     close = baseline.close;

@@ -14,4 +14,5 @@ export const aliases: Scenario = {
   variables: {},
   idealUpstreamCalls: 1,
   direct: { service: 'crm', path: '/customers?ids=11,12,13,14,15' },
+  floor: [[{ service: 'crm', path: '/customers?ids=11,12,13,14,15' }]],
 };

@@ -10,4 +10,5 @@ export const customers50: Scenario = {
   variables: { ids: IDS },
   idealUpstreamCalls: 2,
   direct: { service: 'crm', path: `/customers?ids=${IDS.join(',')}` },
+  floor: [[{ service: 'crm', path: `/customers?ids=${IDS.join(',')}` }], [{ service: 'orders', path: `/orders?customerIds=${IDS.join(',')}&limit=3` }]],
 };

@@ -1,4 +1,5 @@
-import type { Scenario } from './scenario.ts';
+import { ticketsOfCustomer } from '../../src/demo/data.ts';
+import { agentIds, type Scenario } from './scenario.ts';
 
 /**
  * The agent-console panel: a customer, their last 10 orders, their open tickets and each
@@ -21,4 +22,12 @@ export const panel: Scenario = {
   variables: { id: '52' },
   idealUpstreamCalls: 4,
   direct: { service: 'crm', path: '/customers?ids=52' },
+  floor: [
+    [{ service: 'crm', path: '/customers?ids=52' }],
+    [
+      { service: 'orders', path: '/orders?customerIds=52&limit=10' },
+      { service: 'tickets', path: '/tickets?customerIds=52&status=open' },
+    ],
+    [{ service: 'agents', path: `/agents?ids=${agentIds(ticketsOfCustomer('52', 'open'))}` }],
+  ],
 };

@@ -8,4 +8,5 @@ export const profile: Scenario = {
   variables: { id: '42' },
   idealUpstreamCalls: 1,
   direct: { service: 'crm', path: '/customers?ids=42' },
+  floor: [[{ service: 'crm', path: '/customers?ids=42' }]],
 };

@@ -12,7 +12,23 @@ export interface Scenario {
   /** Upstream calls one request should make when batched ideally; checked against what the upstreams count. */
   idealUpstreamCalls: number;
   /** The scenario's first upstream request, for the "upstream direct" row: service and path with query. */
-  direct: { service: 'crm' | 'orders' | 'tickets' | 'agents'; path: string };
+  direct: UpstreamGet;
+  /**
+   * The ideal upstream calls, level by level (each level in parallel, after the previous one),
+   * for the "floor" row: a plain node:http server that makes exactly these calls and answers
+   * the known response, with no GraphQL at all.
+   */
+  floor: readonly (readonly UpstreamGet[])[];
+}
+
+export interface UpstreamGet {
+  service: 'crm' | 'orders' | 'tickets' | 'agents';
+  path: string;
+}
+
+/** `ids=a,b` for agent lookups, in the order the demo tickets name them. */
+export function agentIds(tickets: readonly { agent_id: string }[]): string {
+  return [...new Set(tickets.map((t) => t.agent_id))].join(',');
 }
 
 /** The JSON body autocannon posts. */

@@ -1,4 +1,5 @@
-import type { Scenario } from './scenario.ts';
+import { ticketsOfCustomer } from '../../src/demo/data.ts';
+import { agentIds, type Scenario } from './scenario.ts';
 
 /**
  * A wide query: every customer field, the address, orders, tickets and their agents, plus a
@@ -22,4 +23,12 @@ export const wide: Scenario = {
   variables: { id: '52' },
   idealUpstreamCalls: 4,
   direct: { service: 'crm', path: '/customers?ids=52' },
+  floor: [
+    [{ service: 'crm', path: '/customers?ids=52' }],
+    [
+      { service: 'orders', path: '/orders?customerIds=52&limit=10' },
+      { service: 'tickets', path: '/tickets?customerIds=52' },
+    ],
+    [{ service: 'agents', path: `/agents?ids=${agentIds(ticketsOfCustomer('52'))}` }],
+  ],
 };
