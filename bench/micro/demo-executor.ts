@@ -13,6 +13,6 @@ export async function demoExecutor(): Promise<{ blueprint: Blueprint; executor: 
   const report = await validateConfig({ configDir: REPO_ROOT, env: {} });
   if (!report.blueprint) throw new Error(report.text);
   const transport = inMemoryDemoTransport();
-  const executor = new Executor({ blueprint: report.blueprint, transportFor: () => transport, logger: pino({ level: 'silent' }) });
+  const executor = new Executor({ blueprint: report.blueprint, sendFor: () => (request, options) => transport.send(request, options), logger: pino({ level: 'silent' }) });
   return { blueprint: report.blueprint, executor };
 }

@@ -23,9 +23,10 @@ export function inMemoryDemoTransport(): Transport {
         const params: Record<string, string> = {};
         if (!pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(segments[i]!)), true) : p === segments[i]))) continue;
         const reply = route.handle(params, query);
-        return { status: reply.status, body: JSON.parse(JSON.stringify(reply.body)) as unknown };
+        const text = JSON.stringify(reply.body);
+        return { status: reply.status, body: JSON.parse(text) as unknown, bytes: text.length };
       }
-      return { status: 404, body: null };
+      return { status: 404, body: null, bytes: 0 };
     },
     close: async () => undefined,
   };

@@ -5,6 +5,7 @@ import { getVariableValues } from 'graphql';
 import type { PreparedDocument } from '../../src/plan/index.ts';
 import { fetchFields, type FetchResults } from '../../src/execute/fetch-phase.ts';
 import { RequestLoaders } from '../../src/execute/loaders.ts';
+import { StaleStore } from '../../src/resilience/index.ts';
 import { shapeRoot } from '../../src/execute/shape-result.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { demoExecutor } from './demo-executor.ts';
@@ -22,8 +23,15 @@ for (const scenario of SCENARIOS) {
   const plan = executor.planCache.plan(prepared, operation, variables);
   const fetched: FetchResults = new Map();
   const root = {};
-  const loaders = new RequestLoaders({ transportFor: () => transport, headers: {}, limit: pLimit(64), stats: new Map(), onUpstreamError: () => undefined });
-  await fetchFields({ blueprint, variables, loaders, results: fetched }, plan.rootFields, [root]);
+  const loaders = new RequestLoaders({
+    sendFor: () => (request, options) => transport.send(request, options),
+    deadlineAt: undefined,
+    headers: {},
+    limit: pLimit(64),
+    stats: new Map(),
+    onUpstreamError: () => undefined,
+  });
+  await fetchFields({ blueprint, variables, loaders, results: fetched, staleStore: new StaleStore({ maxEntries: 10 }) }, plan.rootFields, [root]);
   const shape = () =>
     shapeRoot(
       {
