@@ -25,21 +25,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         return context.callerId ? { reqId: context.requestId, callerId: context.callerId } : { reqId: context.requestId };
       },
     },
-    options.destination ?? bufferedStdout(),
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
-}
-
-/** How long a log line may wait in the buffer when traffic is too low to fill it. */
-const FLUSH_EVERY_MS = 1_000; // 1 s
-
-/**
- * stdout through pino's asynchronous destination, written in chunks of at least 4 KiB: one write
- * system call per ~20 access-log lines instead of one per line or two (the per-line writes were
- * ~5% of the gateway's CPU under load). pino flushes it on exit; a timer flushes it when quiet.
- */
-function bufferedStdout(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  // With a callback, flush() reports a destroyed stream instead of throwing; nothing to do then.
-  setInterval(() => destination.flush(() => undefined), FLUSH_EVERY_MS).unref();
-  return destination;
 }
