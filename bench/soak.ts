@@ -39,7 +39,8 @@ try {
   console.log('| window | elapsed s | RPS | p50 ms | p99 ms | errors+non2xx | RSS MB | live heap MB |');
   console.log('|-------:|----------:|----:|-------:|-------:|--------------:|-------:|-------------:|');
   const windows: { rps: number; p99: number; rssMb: number; liveHeapMb: number }[] = [];
-  const count = Math.max(2, Math.round(duration / windowSeconds));
+  // At least three: one warm-up window, then two to compare p99 across halves.
+  const count = Math.max(3, Math.round(duration / windowSeconds));
   for (let i = 0; i < count; i++) {
     const result = await runLoad({ ...load, duration: windowSeconds, overallRate: rate });
     const memory = await gateway.sample();
