@@ -26,7 +26,17 @@ import { renderChart } from './lib/chart.ts';
 import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
-const flag = readFlags();
+const flag = readFlags({
+  duration: 'seconds measured per row (default 5)',
+  warmup: 'seconds of warm-up per row, not measured (default 2)',
+  connections: 'autocannon connections (default 50)',
+  delays: 'upstream delays in ms, comma-separated (default 0,20)',
+  scenarios: `comma-separated subset of ${SCENARIOS.map((s) => s.name).join(', ')}`,
+  targets: 'comma-separated subset of gateway, baseline, floor, direct',
+  'cpu-prof': 'true: write .cpuprofile files of the servers under test',
+  'log-level': "the gateway's log level (default info: one access-log line per request)",
+  'node-flags': 'Node/V8 flags for both servers under test, space-separated',
+});
 const settings = {
   duration: positiveNumber('duration', flag('duration', '5')),
   warmup: positiveNumber('warmup', flag('warmup', '2')),

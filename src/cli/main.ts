@@ -4,6 +4,7 @@ import { runServe } from './commands/serve.ts';
 import { runDemo } from './commands/demo.ts';
 import { runValidate } from './commands/validate.ts';
 import { runExplain } from './commands/explain.ts';
+import { runBench } from './commands/bench.ts';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -13,6 +14,8 @@ Commands:
   validate [--config-dir DIR]  check schemas/ and connectors/; exit 1 on any error
   explain FILE.graphql [--variables JSON] [--operation NAME] [--json] [--config-dir DIR]
                                print the plan of an operation
+  bench [load|micro|soak] [--flags]
+                               run a benchmark suite of bench/ (load: npm run bench); --help lists flags
 
 Environment: PORT (default 4000), HOST (default 127.0.0.1), LOG_LEVEL (default info),
              TESSERA_DEV=1 (serve only: GraphiQL and the x-tessera-explain header)`;
@@ -22,6 +25,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   serve: runServe,
   validate: runValidate,
   explain: runExplain,
+  bench: runBench,
 };
 
 const [name, ...rest] = process.argv.slice(2);

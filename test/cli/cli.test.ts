@@ -112,6 +112,15 @@ describe('tessera explain', () => {
     );
   });
 
+  test.for([
+    { args: ['bench', 'nope'], stderr: 'Unknown bench suite "nope": expected one of load, micro, soak.\n' },
+    { args: ['bench', '--duraton=1'], stderr: 'Unknown flag --duraton. Did you mean "duration"? (--help lists the flags)\n' },
+    { args: ['bench', 'soak', '--scenrio=panel'], stderr: 'Unknown flag --scenrio. Did you mean "scenario"? (--help lists the flags)\n' },
+  ])('tessera $args.0 $args.1: a mistake in the arguments exits 2 before any load starts', async ({ args, stderr }) => {
+    const result = await tessera(args);
+    expect(result).toEqual({ code: 2, stdout: '', stderr });
+  });
+
   test('unknown commands print usage and exit 2', async () => {
     const result = await tessera(['frobnicate']);
     expect(result.code).toBe(2);
