@@ -37,6 +37,10 @@ export class ConnectorCircuitBreaker {
       rollingCountBuckets: 10,
       resetTimeout: this.#policy.resetTimeoutMs,
       errorFilter: isHealthyFailure,
+      // Only the failure rate decides; latency percentiles and periodic snapshots are never read,
+      // and cost every call an array push and every bucket a sort of the window's latencies.
+      rollingPercentilesEnabled: false,
+      enableSnapshots: false,
     });
     breaker.on('open', () => this.#onStateChange('open'));
     breaker.on('halfOpen', () => this.#onStateChange('halfOpen'));
