@@ -1,4 +1,4 @@
-import { execute as graphqlExecute, getVariableValues, GraphQLError, type ExecutionResult } from 'graphql';
+import { execute as graphqlExecute, GraphQLError, type ExecutionResult } from 'graphql';
 import pLimit from 'p-limit';
 import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
@@ -9,6 +9,7 @@ import type { Logger } from '../observability/index.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
 import { StaleStore } from '../resilience/index.ts';
+import { VariableCoercion } from './coerce-variables.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -48,11 +49,13 @@ export class Executor {
   readonly planCache: PlanCache;
   readonly #options: ExecutorOptions;
   readonly #staleStore: StaleStore;
+  readonly #variables: VariableCoercion;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
     this.#staleStore = new StaleStore({ maxEntries: options.maxStaleEntries ?? 10_000 });
     this.planCache = new PlanCache(options.blueprint, options.planCache);
+    this.#variables = new VariableCoercion(options.blueprint.schema);
   }
 
   /** Runs one operation. Never throws for anything a caller or an upstream did. */
@@ -60,9 +63,7 @@ export class Executor {
     const { blueprint, logger } = this.#options;
     const operation = this.planCache.selectOperation(request.prepared, request.operationName);
     if (operation instanceof GraphQLError) return { errors: [operation] };
-    const coerced = getVariableValues(blueprint.schema, operation.variableDefinitions ?? [], (request.variables ?? {}) as Record<string, unknown>, {
-      maxErrors: 50,
-    });
+    const coerced = this.#variables.coerce(operation, request.variables ?? {});
     if (coerced.errors) return { errors: coerced.errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES)) };
     const variables = coerced.coerced;
     const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');

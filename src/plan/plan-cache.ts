@@ -49,6 +49,11 @@ export class PlanCache {
   readonly #documents: LRUCache<string, PreparedDocument | { errors: readonly GraphQLError[] }>;
   readonly #byNode = new WeakMap<DocumentNode, PreparedDocument>();
   readonly #plans: LRUCache<string, Plan>;
+  /**
+   * Each operation's plan key without its @skip/@include values, kept as one string object: V8
+   * remembers a string's hash, so looking up the same string again does not rehash the document.
+   */
+  readonly #baseKeys = new WeakMap<OperationDefinitionNode, string>();
 
   constructor(blueprint: Blueprint, options: PlanCacheOptions = {}) {
     this.#blueprint = blueprint;
@@ -107,7 +112,11 @@ export class PlanCache {
       this.stats.planMisses += 1;
       return buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables });
     }
-    let key = `${operation.name?.value ?? ''}\u0000${prepared.text}`;
+    let key = this.#baseKeys.get(operation);
+    if (key === undefined) {
+      key = `${operation.name?.value ?? ''}\u0000${prepared.text}`;
+      this.#baseKeys.set(operation, key);
+    }
     for (const name of prepared.conditionVariables) key += `\u0000${variables[name] === true ? 1 : 0}`;
     const cached = this.#plans.get(key);
     if (cached) {

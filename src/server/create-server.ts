@@ -51,34 +51,36 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
-    if (pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (pathname === '/readyz') return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
-    if (pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    const requestId = context.requestId;
+    if (pathname === '/healthz') return sendJson(res, requestId, 200, { status: 'ok' });
+    if (pathname === '/readyz') return sendJson(res, requestId, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
     if (admission) {
       const refused = admission.admit(context.callerId);
-      if (refused) return sendJson(res, refused.status, refused.body, refused.headers);
+      if (refused) return sendJson(res, requestId, refused.status, refused.body, refused.headers);
       res.once('close', () => admission.release());
     }
 
     const deadline = requestDeadline(req.headers[TIMEOUT_HEADER], context.startedAt, requestTimeoutMs);
-    if (typeof deadline === 'string') return sendJson(res, 400, { errors: [{ message: deadline, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+    if (typeof deadline === 'string') return sendJson(res, requestId, 400, { errors: [{ message: deadline, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
     context.deadlineAt = deadline;
     const explain = req.headers[EXPLAIN_HEADER] === '1';
     if (explain && !options.dev) {
-      return sendJson(res, 403, {
+      return sendJson(res, requestId, 403, {
         errors: [{ message: `The ${EXPLAIN_HEADER} header is only honoured in dev/demo mode.`, extensions: { code: ErrorCodes.REQUEST_EXPLAIN_FORBIDDEN } }],
       });
     }
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
+      res.setHeader('x-request-id', requestId); // yoga writes the head itself
       await yoga.requestListener(req, res);
       return;
     }
     const body = await readBody(req, maxBodyBytes);
     if (body === undefined) {
-      return sendJson(res, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+      return sendJson(res, requestId, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
     }
     const fast = matchFastPath(options.executor, req.headers, body);
-    if (!fast) return forwardToYoga(yoga, req, res, body);
+    if (!fast) return forwardToYoga(yoga, req, res, body, requestId);
     const result = await options.executor.execute({
       prepared: fast.prepared,
       operationName: fast.params.operationName,
@@ -90,7 +92,9 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     context.operationName = fast.params.operationName;
     context.upstreamCalls = result.upstreamCalls;
     const text = serializeResult(result);
-    res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
+    // One writeHead with a flat header list and no setHeader before it: Node then builds the head
+    // without merging header maps, and end() sends head and body in one write.
+    res.writeHead(200, ['x-request-id', requestId, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text))]);
     res.end(text);
   };
 
@@ -101,12 +105,11 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       callerId: typeof callerHeader === 'string' ? requestIdFrom(callerHeader) === callerHeader ? callerHeader : undefined : undefined,
       startedAt: performance.now(),
     };
-    res.setHeader('x-request-id', context.requestId);
     res.once('finish', () => logAccess(options.logger, req, res, context));
     runWithRequestContext(context, () => {
       handle(req, res, context).catch((error: unknown) => {
         options.logger.error({ err: error }, 'request failed unexpectedly');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } }] });
+        if (!res.headersSent) sendJson(res, context.requestId, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } }] });
         else res.destroy();
       });
     });
@@ -119,6 +122,7 @@ async function forwardToYoga(
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
+  requestId: string,
 ): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -128,7 +132,7 @@ async function forwardToYoga(
   }
   const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { method: req.method, headers, body }, {});
   const payload = Buffer.from(await response.arrayBuffer());
-  const outHeaders: Record<string, string> = {};
+  const outHeaders: Record<string, string> = { 'x-request-id': requestId };
   response.headers.forEach((value, name) => (outHeaders[name] = value));
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
@@ -139,8 +143,8 @@ function isJsonContentType(value: string | undefined): boolean {
   return value !== undefined && value.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+function sendJson(res: ServerResponse, requestId: string, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'x-request-id': requestId, ...headers, 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

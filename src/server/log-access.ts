@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../observability/index.ts';
+import { logInfo, type Logger } from '../observability/index.ts';
 import type { RequestContext } from '../observability/index.ts';
 
 /** Writes the one access-log line of a request: who, what, how it ended, and its upstream calls. */
 export function logAccess(logger: Logger, req: IncomingMessage, res: ServerResponse, context: RequestContext): void {
   let upstreamCallCount = 0;
   for (const stats of Object.values(context.upstreamCalls ?? {})) upstreamCallCount += stats.calls;
-  logger.info(
+  logInfo(
+    logger,
     {
       reqId: context.requestId,
       callerId: context.callerId,

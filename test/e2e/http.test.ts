@@ -30,6 +30,22 @@ const post = (gw: TestGateway, body: string, headers: Record<string, string> = {
   fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 describe('HTTP endpoint', () => {
+  test.for([
+    { name: 'health', path: '/healthz', init: {}, status: 200 },
+    { name: 'readiness', path: '/readyz', init: {}, status: 200 },
+    { name: 'unknown path', path: '/nope', init: {}, status: 404 },
+    { name: 'GET through yoga', path: '/graphql?query=%7B__typename%7D', init: {}, status: 200 },
+    { name: 'fast path', path: '/graphql', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }, status: 200 },
+    { name: 'bad timeout header', path: '/graphql', init: { method: 'POST', headers: { 'content-type': 'application/json', 'x-tessera-timeout-ms': 'soon' }, body: '{}' }, status: 400 },
+    { name: 'explain refused', path: '/graphql', init: { method: 'POST', headers: { 'content-type': 'application/json', 'x-tessera-explain': '1' }, body: '{}' }, status: 403 },
+    { name: 'invalid document via yoga', path: '/graphql', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ nope }"}' }, status: 200 },
+  ])('every answer carries the request id: $name', async ({ path, init, status }) => {
+    const headers = { ...(init as { headers?: Record<string, string> }).headers, 'x-request-id': 'echo-me-1' };
+    const response = await fetch(`${prod.url}${path}`, { ...init, headers });
+    await response.text();
+    expect([response.status, response.headers.get('x-request-id')]).toEqual([status, 'echo-me-1']);
+  });
+
   test('health and readiness', async () => {
     for (const [path, body] of [['/healthz', { status: 'ok' }], ['/readyz', { status: 'ready' }]] as const) {
       const response = await fetch(`${prod.url}${path}`);
