@@ -1,11 +1,10 @@
 /** Result shaping and serialisation per scenario, on values fetched once from in-memory demo upstreams. */
 import { pino } from 'pino';
-import pLimit from 'p-limit';
 import { getVariableValues } from 'graphql';
 import type { PreparedDocument } from '../../src/plan/index.ts';
 import { fetchFields, type FetchResults } from '../../src/execute/fetch-phase.ts';
 import { RequestLoaders } from '../../src/execute/loaders.ts';
-import { StaleStore } from '../../src/resilience/index.ts';
+import { ConcurrencyLimit, StaleStore } from '../../src/resilience/index.ts';
 import { shapeRoot } from '../../src/execute/shape-result.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { demoExecutor } from './demo-executor.ts';
@@ -27,7 +26,7 @@ for (const scenario of SCENARIOS) {
     sendFor: () => (request, options) => transport.send(request, options),
     deadlineAt: undefined,
     headers: {},
-    limit: pLimit(64),
+    limit: new ConcurrencyLimit(64),
     stats: new Map(),
     onUpstreamError: () => undefined,
   });

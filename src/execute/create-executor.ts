@@ -1,5 +1,4 @@
 import { execute as graphqlExecute, GraphQLError, type ExecutionResult } from 'graphql';
-import pLimit from 'p-limit';
 import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
 import { toGraphQLError } from '../errors/to-graphql-error.ts';
@@ -8,7 +7,7 @@ import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
-import { StaleStore } from '../resilience/index.ts';
+import { ConcurrencyLimit, StaleStore } from '../resilience/index.ts';
 import { VariableCoercion } from './coerce-variables.ts';
 
 export interface ExecutorOptions {
@@ -81,7 +80,7 @@ export class Executor {
       sendFor: (op) => this.#options.sendFor(op.connector),
       deadlineAt: request.deadlineAt,
       headers: { 'x-request-id': request.requestId },
-      limit: pLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
+      limit: new ConcurrencyLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
       stats,
       onUpstreamError: (error, upstream) =>
         logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
-import type { LimitFunction } from 'p-limit';
 import type { CompiledOperation } from '../blueprint/index.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
+import type { ConcurrencyLimit } from '../resilience/index.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
 import { readPath } from '../util/read-path.ts';
 
@@ -27,7 +27,7 @@ export interface LoaderRuntime {
   /** Headers forwarded on every upstream call of this request (request id, …). */
   headers: Readonly<Record<string, string>>;
   /** Bounds this request's concurrent upstream calls (its fan-out budget). */
-  limit: LimitFunction;
+  limit: ConcurrencyLimit;
   stats: Map<string, UpstreamCallStats>;
   onUpstreamError(error: UpstreamError, request: UpstreamRequest): void;
 }
@@ -126,7 +126,7 @@ export class RequestLoaders {
     stats.calls += 1;
     if (op.batch) stats.batchSizes.push(batchSize);
     try {
-      const response = await runtime.limit(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats }));
+      const response = await runtime.limit.run(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats }));
       return response.body;
     } catch (error) {
       stats.failures += 1;

@@ -1,27 +1,27 @@
 import { performance } from 'node:perf_hooks';
-import pLimit, { type LimitFunction } from 'p-limit';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { SendWrapper } from './compose.ts';
 import { deadlineExceeded } from './deadline.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
 
 /**
- * Caps one connector's calls in flight, with a bounded wait queue (p-limit). When the queue is
- * full the call fails at once with OVERLOADED: a slow upstream then costs its own fields, not the
- * gateway's memory. A queued call gives up when its request's deadline passes; its slot, when it
+ * Caps one connector's calls in flight, with a bounded wait queue (p-limit, through
+ * ConcurrencyLimit). When the queue is full the call fails at once with OVERLOADED: a slow
+ * upstream then costs its own fields, not the gateway's memory. A queued call gives up when its request's deadline passes; its slot, when it
  * comes, is skipped.
  */
 export class ConnectorBulkhead {
-  readonly #limit: LimitFunction;
+  readonly #limit: ConcurrencyLimit;
   readonly wrap: SendWrapper;
 
   constructor(connector: string, limits: { maxConcurrent: number; maxQueue: number }) {
-    const limit = pLimit(limits.maxConcurrent);
+    const limit = new ConcurrencyLimit(limits.maxConcurrent);
     this.#limit = limit;
     this.wrap = (next) => (request, options) => {
-      const busy = limit.activeCount + limit.pendingCount >= limits.maxConcurrent;
-      if (!busy) return limit(next, request, options);
-      if (limit.pendingCount >= limits.maxQueue) {
+      const busy = limit.active + limit.pending >= limits.maxConcurrent;
+      if (!busy) return limit.run(() => next(request, options));
+      if (limit.pending >= limits.maxQueue) {
         return Promise.reject(
           new UpstreamError(ErrorCodes.OVERLOADED, `Connector ${connector} is at its limit of ${limits.maxConcurrent} calls in flight and ${limits.maxQueue} queued`, {
             details: { connector, operation: request.operation },
@@ -30,7 +30,7 @@ export class ConnectorBulkhead {
         );
       }
       const deadlineAt = options.deadlineAt;
-      if (deadlineAt === undefined) return limit(next, request, options);
+      if (deadlineAt === undefined) return limit.run(() => next(request, options));
       // Queued: race the wait against the deadline. Only queued calls pay for a timer.
       let gaveUp = false;
       return new Promise((resolve, reject) => {
@@ -39,22 +39,24 @@ export class ConnectorBulkhead {
           reject(deadlineExceeded(connector, request.operation));
         }, Math.max(0, deadlineAt - performance.now()));
         timer.unref();
-        limit(() => {
-          if (gaveUp) return undefined;
-          clearTimeout(timer);
-          return next(request, options).then(resolve, reject);
-        }).catch(reject);
+        limit
+          .run(() => {
+            if (gaveUp) return Promise.resolve();
+            clearTimeout(timer);
+            return next(request, options).then(resolve, reject);
+          })
+          .catch(reject);
       });
     };
   }
 
   /** Calls of this connector in flight now. */
   get active(): number {
-    return this.#limit.activeCount;
+    return this.#limit.active;
   }
 
   /** Calls waiting for a slot now. */
   get queued(): number {
-    return this.#limit.pendingCount;
+    return this.#limit.pending;
   }
 }

@@ -5,3 +5,4 @@ export type { BreakerState } from './circuit-breaker.ts';
 export { RESILIENCE_DEFAULTS, resolveCallPolicy, resolveConnectorPolicy, type CallPolicy, type ConnectorPolicy, type RetryPolicy } from './policy.ts';
 export { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
 export { StaleStore } from './stale-store.ts';
+export { ConcurrencyLimit } from './concurrency-limit.ts';
