@@ -56,6 +56,15 @@ export class ConnectorCircuitBreaker {
             httpStatus: 503,
           });
         }
+        // The gateway closed this breaker on shutdown while a request whose caller already hung
+        // up was still running: the call is never sent, and that is an upstream field error like
+        // any other, not an unexpected one (and not worth a retry).
+        if (!(error instanceof GatewayError) && (error as { code?: unknown }).code === 'ESHUTDOWN') {
+          throw new UpstreamError(ErrorCodes.UPSTREAM_UNAVAILABLE, `Connector ${connector} is closed: the gateway is shutting down`, {
+            details: { connector, operation: request.operation, [NOT_SENT]: true },
+            httpStatus: 503,
+          });
+        }
         throw error;
       });
   };

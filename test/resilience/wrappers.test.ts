@@ -4,6 +4,7 @@ import { compose } from '../../src/resilience/index.ts';
 import { backoffMs, isRetryable } from '../../src/resilience/retry.ts';
 import { RetryBudget } from '../../src/resilience/retry-budget.ts';
 import { withResponseCache } from '../../src/resilience/response-cache.ts';
+import { ConnectorCircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
 import { UpstreamError } from '../../src/errors/gateway-error.ts';
 import type { SendFn, UpstreamRequest } from '../../src/transports/transport.ts';
 
@@ -90,5 +91,23 @@ describe('response cache', () => {
     expect(() => compose(send, [() => (() => undefined) as unknown as SendFn])).toThrow(
       'Tessera invariant failed: resilience wrapper #0 must return a (request, options) => Promise function',
     );
+  });
+});
+
+describe('circuit breaker after shutdown', () => {
+  test('a call that reaches a closed breaker fails as a typed, unsent, not-retried upstream error', async () => {
+    const breakerPolicy = { enabled: true, errorThresholdPercent: 50, minRequests: 20, windowMs: 10_000, resetTimeoutMs: 5_000 };
+    const breaker = new ConnectorCircuitBreaker('crm', breakerPolicy, () => undefined);
+    let sent = 0;
+    const send = breaker.wrap(async () => {
+      sent += 1;
+      return { status: 200, body: {}, bytes: 2 };
+    });
+    breaker.shutdown();
+    const error = await send(request('/customers/1'), {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'Connector crm is closed: the gateway is shutting down' });
+    expect(isRetryable(error)).toBe(false);
+    expect(sent).toBe(0);
   });
 });
