@@ -1,2 +1,2 @@
-export { createLogger, logInfo, type Logger, type LoggerOptions } from './logger.ts';
+export { bufferedDestination, createLogger, logInfo, type Logger, type LoggerOptions } from './logger.ts';
 export { currentRequestContext, isSafeIdentifier, newRequestId, requestIdFrom, runWithRequestContext, type RequestContext } from './request-context.ts';

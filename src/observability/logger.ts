@@ -5,8 +5,29 @@ export type { Logger };
 
 export interface LoggerOptions {
   level?: string;
-  /** Where JSON lines go; defaults to stdout. Tests pass an in-memory stream. */
+  /** Where JSON lines go; defaults to stdout, buffered (see bufferedDestination). Tests pass an in-memory stream. */
   destination?: DestinationStream;
+}
+
+/** Buffered lines are written once this many bytes are waiting (~15 access-log lines). */
+const BUFFER_BYTES = 4096;
+/** How long a buffered line may wait when traffic is too low to fill the buffer. */
+const FLUSH_EVERY_MS = 250;
+const WARN = 40;
+
+/**
+ * A file descriptor (stdout by default) or file written through pino's destination in chunks of
+ * at least 4 KiB: under load the access log costs one write system call per ~15 requests instead
+ * of one per line. The writes are synchronous, pino's own default: an asynchronous write hands
+ * each chunk to a libuv worker thread, and waking it cost more CPU than the write itself (the
+ * `fs.write` binding was 5.6% of the gateway's busy time on the profile scenario when
+ * asynchronous, 0.3% synchronous; 8.7% unbuffered). Lines wait at most 250 ms; pino writes the
+ * rest on exit. createLogger writes warnings, errors and every line logged outside a request
+ * (start-up, shutdown) at once, so an operator never waits for them and they keep their place
+ * beside anything the process prints itself.
+ */
+export function bufferedDestination(dest: number | string = 1, flushEveryMs = FLUSH_EVERY_MS): DestinationStream {
+  return pino.destination({ dest, sync: true, minLength: BUFFER_BYTES, periodicFlush: flushEveryMs });
 }
 
 /** Secrets never written: redacted by pino on every line, and checked for by `logInfo`'s quick path. */
@@ -27,11 +48,34 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { service: 'tessera' },
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       mixin: requestContextFields,
+      hooks: {
+        logMethod(args, method, level) {
+          method.apply(this, args);
+          if (level >= WARN) writeBufferedLines(this, false);
+          else if (!currentRequestContext()) writeBufferedLines(this, true);
+        },
+      },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? bufferedDestination(),
   );
   ownLoggers.add(logger);
   return logger;
+}
+
+/**
+ * Sends what a buffered destination holds: synchronously for lines outside any request (rare, and
+ * expected in order with the process's own output), asynchronously otherwise. Streams that do not
+ * buffer (in-memory ones in tests) have nothing to flush.
+ */
+function writeBufferedLines(logger: Logger, now: boolean): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[streamSym] as Partial<{ flush(cb?: (err?: Error) => void): void; flushSync(): void; minLength: number }>;
+  if (!stream.minLength) return;
+  try {
+    if (now) stream.flushSync!();
+    else stream.flush!(() => undefined);
+  } catch {
+    // Not open yet, or already closed: pino's own exit handler writes what is left.
+  }
 }
 
 function requestContextFields(): Record<string, unknown> {
