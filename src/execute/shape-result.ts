@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString, type GraphQLLeafType } from 'graphql';
 import type { Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
@@ -55,25 +55,29 @@ function shapeObject(
       continue;
     }
     if (field.kind === 'dependency') continue;
-    const fieldPath: Path = { prev: path, key: field.responseKey };
     let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
     // A fallback stands in for the fetched value before post-processing, so masking still applies.
     if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
-      ctx.fallbacks.push(fallbackNote(value, pathToArray(fieldPath)));
+      ctx.fallbacks.push(fallbackNote(value, pathToArray({ prev: path, key: field.responseKey })));
       value = value.fallback.value;
     }
     if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
-    const completed = complete(ctx, field, field.completion, value, fieldPath);
+    const completed = complete(ctx, field, field.completion, value, path, field.responseKey);
     if (completed === BUBBLE) return BUBBLE;
     out[field.responseKey] = completed;
   }
   return out;
 }
 
-function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, path: Path): unknown {
+/**
+ * Completes one value at position `key` below `parentPath`. The position's own Path node is
+ * built only when needed (an error, or an object or list to descend into): leaves, most of a
+ * response, allocate nothing.
+ */
+function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, parentPath: Path | undefined, key: string | number): unknown {
   if (c.kind === 'direct') return value;
   if (value instanceof FetchFailure) {
-    ctx.errors.push(toGraphQLError(value.error, pathToArray(path), ctx.onUnexpectedError, field.fieldNodes));
+    ctx.errors.push(toGraphQLError(value.error, pathTo(parentPath, key), ctx.onUnexpectedError, field.fieldNodes));
     return c.nonNull ? BUBBLE : null;
   }
   if (value === null || value === undefined) {
@@ -81,7 +85,7 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
     ctx.errors.push(
       new GraphQLError(`Cannot return null for non-nullable field ${field.parentType}.${field.fieldName}.`, {
         nodes: field.fieldNodes,
-        path: pathToArray(path),
+        path: pathTo(parentPath, key),
         extensions: { code: ErrorCodes.RESULT_NON_NULL_VIOLATION },
       }),
     );
@@ -91,10 +95,10 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
   switch (c.kind) {
     case 'leaf':
       try {
-        result = c.type.serialize(value);
+        result = serializeLeaf(c.type, value);
       } catch (error) {
         const message = error instanceof GraphQLError ? error.message : `${c.type.name} cannot represent the upstream value.`;
-        ctx.errors.push(new GraphQLError(message, { nodes: field.fieldNodes, path: pathToArray(path), extensions: { code: ErrorCodes.RESULT_INVALID_VALUE } }));
+        ctx.errors.push(new GraphQLError(message, { nodes: field.fieldNodes, path: pathTo(parentPath, key), extensions: { code: ErrorCodes.RESULT_INVALID_VALUE } }));
         result = BUBBLE;
       }
       if (result === undefined) result = null;
@@ -104,17 +108,19 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
         ctx.errors.push(
           new GraphQLError(`Expected Iterable, but did not find one for field "${field.parentType}.${field.fieldName}".`, {
             nodes: field.fieldNodes,
-            path: pathToArray(path),
+            path: pathTo(parentPath, key),
             extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
           }),
         );
         result = BUBBLE;
         break;
       }
+      const path: Path = { prev: parentPath, key };
+      const of = c.of;
       const items = new Array<unknown>(value.length);
       result = items;
       for (let i = 0; i < value.length; i++) {
-        const item = complete(ctx, field, c.of, value[i], { prev: path, key: i });
+        const item = complete(ctx, field, of, value[i], path, i);
         if (item === BUBBLE) {
           result = BUBBLE;
           break;
@@ -128,19 +134,42 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
         ctx.errors.push(
           new GraphQLError(`Expected an object for field "${field.parentType}.${field.fieldName}" of type ${c.typeName}.`, {
             nodes: field.fieldNodes,
-            path: pathToArray(path),
+            path: pathTo(parentPath, key),
             extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
           }),
         );
         result = BUBBLE;
         break;
       }
-      result = shapeObject(ctx, c.fields, value, c.typeName, path);
+      result = shapeObject(ctx, c.fields, value, c.typeName, { prev: parentPath, key });
       break;
   }
   if (result === BUBBLE) return c.nonNull ? BUBBLE : null;
   return result;
 }
+
+/**
+ * Serialises a leaf. The built-in scalars return values of their own JS type unchanged
+ * (graphql-js `serializeString`, `serializeInt`, …), so those are answered without the call;
+ * everything else goes to the type's own `serialize`.
+ */
+function serializeLeaf(type: GraphQLLeafType, value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (type === GraphQLString || type === GraphQLID) return value;
+      break;
+    case 'number':
+      if (type === GraphQLFloat ? Number.isFinite(value) : type === GraphQLInt && Number.isInteger(value) && value <= INT32_MAX && value >= INT32_MIN) return value;
+      break;
+    case 'boolean':
+      if (type === GraphQLBoolean) return value;
+      break;
+  }
+  return type.serialize(value);
+}
+
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
 
 /** Post-processing failures become the field's error, exactly like a failed fetch. */
 function runPost(ctx: ShapeContext, post: NonNullable<PlanField['post']>, value: unknown, raw: object): unknown {
@@ -149,6 +178,10 @@ function runPost(ctx: ShapeContext, post: NonNullable<PlanField['post']>, value:
   } catch (error) {
     return new FetchFailure(error);
   }
+}
+
+function pathTo(parentPath: Path | undefined, key: string | number): (string | number)[] {
+  return pathToArray({ prev: parentPath, key });
 }
 
 function pathToArray(path: Path | undefined): (string | number)[] {
