@@ -43,30 +43,69 @@ function shapeObject(
   typeName: string,
   path: Path | undefined,
 ): Record<string, unknown> | typeof BUBBLE {
+  const compiled = compiledShaper(fields);
+  if (compiled) return compiled(ctx, raw, typeName, path);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
-    if (field.kind === 'typename') {
-      out[field.responseKey] = typeName;
-      continue;
-    }
-    if (field.kind === 'introspection') {
-      out[field.responseKey] = ctx.introspection?.[field.responseKey] ?? null;
-      continue;
-    }
     if (field.kind === 'dependency') continue;
-    let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
-    // A fallback stands in for the fetched value before post-processing, so masking still applies.
-    if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
-      ctx.fallbacks.push(fallbackNote(value, pathToArray({ prev: path, key: field.responseKey })));
-      value = value.fallback.value;
-    }
-    if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
-    const completed = complete(ctx, field, field.completion, value, path, field.responseKey);
-    if (completed === BUBBLE) return BUBBLE;
-    out[field.responseKey] = completed;
+    const value = fieldValue(ctx, field, raw, typeName, path);
+    if (value === BUBBLE) return BUBBLE;
+    out[field.responseKey] = value;
   }
   return out;
+}
+
+/** The response value of one field of an object: read or fetched, post-processed, completed. */
+function fieldValue(ctx: ShapeContext, field: PlanField, raw: object, typeName: string, path: Path | undefined): unknown {
+  if (field.kind === 'typename') return typeName;
+  if (field.kind === 'introspection') return ctx.introspection?.[field.responseKey] ?? null;
+  let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
+  // A fallback stands in for the fetched value before post-processing, so masking still applies.
+  if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
+    ctx.fallbacks.push(fallbackNote(value, pathToArray({ prev: path, key: field.responseKey })));
+    value = value.fallback.value;
+  }
+  if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
+  return complete(ctx, field, field.completion, value, path, field.responseKey);
+}
+
+type ObjectShaper = (ctx: ShapeContext, raw: object, typeName: string, path: Path | undefined) => Record<string, unknown> | typeof BUBBLE;
+
+/**
+ * Shapers compiled per selection set of a cached plan. Writing response keys one by one into
+ * `{}` is the most expensive line of a generic walk (a keyed store that changes the object's
+ * hidden class at every key); a compiled shaper computes the values in order, then builds the
+ * object with one literal, whose shape V8 knows up front. A selection is compiled the second
+ * time it is shaped, so a document seen once pays nothing for it.
+ */
+const shapers = new WeakMap<readonly PlanField[], ObjectShaper | number>();
+/** Larger selections stay on the generic walk: their literal would not stay a fast object anyway. */
+const MAX_COMPILED_FIELDS = 64;
+
+function compiledShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
+  const known = shapers.get(fields);
+  if (typeof known === 'function') return known;
+  if (known === undefined) {
+    shapers.set(fields, 1);
+    return undefined;
+  }
+  const shaper = compileShaper(fields);
+  shapers.set(fields, shaper ?? Number.POSITIVE_INFINITY);
+  return shaper;
+}
+
+function compileShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
+  const kept = fields.filter((f) => f.kind !== 'dependency');
+  // Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), so they are safe inside the
+  // generated source as JSON strings; `__proto__` would set the prototype in a literal and
+  // anything else unexpected stays on the generic walk.
+  if (kept.length > MAX_COMPILED_FIELDS || kept.some((f) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(f.responseKey) || f.responseKey === '__proto__')) return undefined;
+  const lines = kept.map((_, i) => `const v${i} = fieldValue(ctx, fields[${i}], raw, typeName, path); if (v${i} === BUBBLE) return BUBBLE;`);
+  const literal = kept.map((f, i) => `${JSON.stringify(f.responseKey)}: v${i}`).join(', ');
+  const body = `"use strict"; return function shapeSelection(ctx, raw, typeName, path) { ${lines.join(' ')} return { ${literal} }; };`;
+  const make = new Function('fieldValue', 'BUBBLE', 'fields', body) as (fv: typeof fieldValue, bubble: typeof BUBBLE, fields: readonly PlanField[]) => ObjectShaper;
+  return make(fieldValue, BUBBLE, kept);
 }
 
 /**
