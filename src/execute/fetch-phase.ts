@@ -47,26 +47,26 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     ctx.results.set(field, slot);
     const fallback = ir.fallback;
     const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
-    values = await Promise.all(
-      parents.map((parent) =>
-        loadFor(ctx, fetcher, field, binding, args, parent, shared).then(
-          (loaded) => {
-            // List transforms run before children fetch, so children load only for kept items.
-            const value = field.fetchTransform === undefined ? loaded : transformFetched(field.fetchTransform, loaded, ctx.variables);
-            slot.set(parent, value);
-            if (value instanceof FetchFailure) return undefined;
-            if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
-            return value;
-          },
-          (error: unknown) => {
-            const use = fallback && chooseFallback(ctx.staleStore, fallback, stale && staleKey(ctx.blueprint, field, args, parent));
-            slot.set(parent, new FetchFailure(error, use));
-            // A fallback object's own bound fields are fetched like any other object's.
-            return use?.value;
-          },
-        ),
-      ),
-    );
+    // One settled list for the level, handled in one synchronous loop: no promise and closure per parent.
+    const settled = await Promise.allSettled(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
+    values = new Array<unknown>(parents.length);
+    for (let i = 0; i < parents.length; i++) {
+      const parent = parents[i]!;
+      const outcome = settled[i]!;
+      if (outcome.status === 'fulfilled') {
+        // List transforms run before children fetch, so children load only for kept items.
+        const value = field.fetchTransform === undefined ? outcome.value : transformFetched(field.fetchTransform, outcome.value, ctx.variables);
+        slot.set(parent, value);
+        if (value instanceof FetchFailure) continue;
+        if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
+        values[i] = value;
+      } else {
+        const use = fallback && chooseFallback(ctx.staleStore, fallback, stale && staleKey(ctx.blueprint, field, args, parent));
+        slot.set(parent, new FetchFailure(outcome.reason, use));
+        // A fallback object's own bound fields are fetched like any other object's.
+        values[i] = use?.value;
+      }
+    }
   } else {
     values = parents.map((parent) => readPath(parent, ir.from));
   }
