@@ -104,7 +104,13 @@ function compileShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
   const lines = kept.map((_, i) => `const v${i} = fieldValue(ctx, fields[${i}], raw, typeName, path); if (v${i} === BUBBLE) return BUBBLE;`);
   const literal = kept.map((f, i) => `${JSON.stringify(f.responseKey)}: v${i}`).join(', ');
   const body = `"use strict"; return function shapeSelection(ctx, raw, typeName, path) { ${lines.join(' ')} return { ${literal} }; };`;
-  const make = new Function('fieldValue', 'BUBBLE', 'fields', body) as (fv: typeof fieldValue, bubble: typeof BUBBLE, fields: readonly PlanField[]) => ObjectShaper;
+  let make: (fv: typeof fieldValue, bubble: typeof BUBBLE, fields: readonly PlanField[]) => ObjectShaper;
+  try {
+    make = new Function('fieldValue', 'BUBBLE', 'fields', body) as typeof make;
+  } catch {
+    // Code generation disabled (--disallow-code-generation-from-strings): the generic walk answers the same.
+    return undefined;
+  }
   return make(fieldValue, BUBBLE, kept);
 }
 
