@@ -101,17 +101,44 @@ function compileShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
   // generated source as JSON strings; `__proto__` would set the prototype in a literal and
   // anything else unexpected stays on the generic walk.
   if (kept.length > MAX_COMPILED_FIELDS || kept.some((f) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(f.responseKey) || f.responseKey === '__proto__')) return undefined;
-  const lines = kept.map((_, i) => `const v${i} = fieldValue(ctx, fields[${i}], raw, typeName, path); if (v${i} === BUBBLE) return BUBBLE;`);
+  const lines = kept.map((field, i) => {
+    const test = inlineLeafTest(field, `x${i}`);
+    if (test === undefined) return `const v${i} = fieldValue(ctx, fields[${i}], raw, typeName, path); if (v${i} === BUBBLE) return BUBBLE;`;
+    // A plain leaf read straight from the upstream object: a property load of its own (one
+    // hidden class at this site), the value kept when the scalar would return it unchanged.
+    const read = `const x${i} = raw[${JSON.stringify(field.ir!.from[0])}];`;
+    return `${read} const v${i} = ${test} ? x${i} : completeLeaf(ctx, fields[${i}], x${i}, path); if (v${i} === BUBBLE) return BUBBLE;`;
+  });
   const literal = kept.map((f, i) => `${JSON.stringify(f.responseKey)}: v${i}`).join(', ');
   const body = `"use strict"; return function shapeSelection(ctx, raw, typeName, path) { ${lines.join(' ')} return { ${literal} }; };`;
-  let make: (fv: typeof fieldValue, bubble: typeof BUBBLE, fields: readonly PlanField[]) => ObjectShaper;
+  let make: (fv: typeof fieldValue, cl: typeof completeLeaf, bubble: typeof BUBBLE, fields: readonly PlanField[]) => ObjectShaper;
   try {
-    make = new Function('fieldValue', 'BUBBLE', 'fields', body) as typeof make;
+    make = new Function('fieldValue', 'completeLeaf', 'BUBBLE', 'fields', body) as typeof make;
   } catch {
     // Code generation disabled (--disallow-code-generation-from-strings): the generic walk answers the same.
     return undefined;
   }
-  return make(fieldValue, BUBBLE, kept);
+  return make(fieldValue, completeLeaf, BUBBLE, kept);
+}
+
+/**
+ * For a field that is a plain read of one upstream key into a built-in scalar (no fetch, no
+ * post-processing), the JS test, over the variable `x`, under which serialize would return `x` unchanged
+ * (as serializeLeaf decides); undefined for every other field.
+ */
+function inlineLeafTest(field: PlanField, x: string): string | undefined {
+  const c = field.completion;
+  if (field.kind !== 'value' || field.fetch || field.post !== undefined || c.kind !== 'leaf' || field.ir?.from.length !== 1) return undefined;
+  if (c.type === GraphQLString || c.type === GraphQLID) return `typeof ${x} === "string"`;
+  if (c.type === GraphQLInt) return `(typeof ${x} === "number" && Number.isInteger(${x}) && ${x} <= ${INT32_MAX} && ${x} >= ${INT32_MIN})`;
+  if (c.type === GraphQLFloat) return `(typeof ${x} === "number" && Number.isFinite(${x}))`;
+  if (c.type === GraphQLBoolean) return `typeof ${x} === "boolean"`;
+  return undefined;
+}
+
+/** Completes a plain leaf read that the compiled test did not settle (null, a value to serialise, an error). */
+function completeLeaf(ctx: ShapeContext, field: PlanField, value: unknown, path: Path | undefined): unknown {
+  return complete(ctx, field, field.completion, value, path, field.responseKey);
 }
 
 /**
