@@ -38,31 +38,35 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
   let values: unknown[];
   if (field.fetch && ir.binding) {
     const binding = ir.binding;
+    const fetcher = fieldFetcher(ctx.blueprint, field, binding);
     const args = field.constantArgs ?? getArgumentValues(ir.definition, field.fieldNodes[0]!, ctx.variables as Record<string, unknown>);
+    // Params that read no parent field are the same for every parent: built once, and the
+    // loaders then find their DataLoader once for the whole level rather than once per key.
+    const shared = fetcher.paramsReadParent ? undefined : buildParams(fetcher, field, binding, args, EMPTY_PARENT);
     const slot = new Map<object, unknown>();
     ctx.results.set(field, slot);
     const fallback = ir.fallback;
     const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
-    values = await Promise.all(
-      parents.map((parent) =>
-        loadFor(ctx, field, binding, args, parent).then(
-          (loaded) => {
-            // List transforms run before children fetch, so children load only for kept items.
-            const value = field.fetchTransform === undefined ? loaded : transformFetched(field.fetchTransform, loaded, ctx.variables);
-            slot.set(parent, value);
-            if (value instanceof FetchFailure) return undefined;
-            if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
-            return value;
-          },
-          (error: unknown) => {
-            const use = fallback && chooseFallback(ctx.staleStore, fallback, stale && staleKey(ctx.blueprint, field, args, parent));
-            slot.set(parent, new FetchFailure(error, use));
-            // A fallback object's own bound fields are fetched like any other object's.
-            return use?.value;
-          },
-        ),
-      ),
-    );
+    // One settled list for the level, handled in one synchronous loop: no promise and closure per parent.
+    const settled = await Promise.allSettled(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
+    values = new Array<unknown>(parents.length);
+    for (let i = 0; i < parents.length; i++) {
+      const parent = parents[i]!;
+      const outcome = settled[i]!;
+      if (outcome.status === 'fulfilled') {
+        // List transforms run before children fetch, so children load only for kept items.
+        const value = field.fetchTransform === undefined ? outcome.value : transformFetched(field.fetchTransform, outcome.value, ctx.variables);
+        slot.set(parent, value);
+        if (value instanceof FetchFailure) continue;
+        if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
+        values[i] = value;
+      } else {
+        const use = fallback && chooseFallback(ctx.staleStore, fallback, stale && staleKey(ctx.blueprint, field, args, parent));
+        slot.set(parent, new FetchFailure(outcome.reason, use));
+        // A fallback object's own bound fields are fetched like any other object's.
+        values[i] = use?.value;
+      }
+    }
   } else {
     values = parents.map((parent) => readPath(parent, ir.from));
   }
@@ -73,38 +77,81 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
   if (objects.length > 0) await fetchFields(ctx, children, objects);
 }
 
-function loadFor(
-  ctx: FetchContext,
-  field: PlanField,
-  binding: FieldBinding,
-  args: Record<string, unknown>,
-  parent: object,
-): Promise<unknown> {
-  const resolve = (ref: TemplateRef): unknown => {
-    const [scope, name] = ref.path as [string, string];
-    if (scope === 'args') return args[name];
-    const parentIR = ctx.blueprint.fields.get(field.parentType)?.get(name);
-    return parentIR ? readPath(parent, parentIR.from) : undefined;
-  };
+/** What a bound field's fetch needs to know beyond the plan, worked out once per planned field. */
+interface FieldFetcher {
+  /** The upstream path of every parent field a template reads, by public name (undefined: not a field). */
+  parentPaths: ReadonlyMap<string, readonly string[] | undefined>;
+  /** Whether any param template reads a parent field (then params differ per parent). */
+  paramsReadParent: boolean;
+  /** Path params that must be present for the call to make sense. */
+  requiredParams: readonly string[];
+}
+
+const fetchers = new WeakMap<PlanField, FieldFetcher>();
+const EMPTY_PARENT = {};
+
+function fieldFetcher(blueprint: Blueprint, field: PlanField, binding: FieldBinding): FieldFetcher {
+  let fetcher = fetchers.get(field);
+  if (fetcher) return fetcher;
+  const parentIRs = blueprint.fields.get(field.parentType);
+  const parentPaths = new Map<string, readonly string[] | undefined>();
+  const sources = [...binding.params.map(([, source]) => source), binding.key, binding.keys];
+  for (const source of sources) {
+    for (const ref of source?.template.refs ?? []) {
+      const name = ref.path[1]!;
+      if (ref.path[0] !== 'args') parentPaths.set(name, parentIRs?.get(name)?.from);
+    }
+  }
+  const paramsReadParent = binding.params.some(([, source]) => source.template.refs.some((ref) => ref.path[0] !== 'args'));
+  const requiredParams = binding.operation.path.refs.map((ref) => ref.path[0]!).filter((name) => name !== 'keys');
+  fetcher = { parentPaths, paramsReadParent, requiredParams };
+  fetchers.set(field, fetcher);
+  return fetcher;
+}
+
+/** A template reference's value: an argument, or a field of the parent object. */
+function resolveRef(fetcher: FieldFetcher, args: Record<string, unknown>, parent: object, ref: TemplateRef): unknown {
+  const [scope, name] = ref.path as [string, string];
+  if (scope === 'args') return args[name];
+  const from = fetcher.parentPaths.get(name);
+  return from ? readPath(parent, from) : undefined;
+}
+
+/** The call's params, or null when a path param nobody has is missing (the field is then simply null). */
+function buildParams(fetcher: FieldFetcher, field: PlanField, binding: FieldBinding, args: Record<string, unknown>, parent: object): Record<string, unknown> | null {
+  const resolve = (ref: TemplateRef): unknown => resolveRef(fetcher, args, parent, ref);
   const params: Record<string, unknown> = {};
   for (const [name, source] of binding.params) {
     const value = renderTemplate(source.template, resolve);
     if (value !== undefined && value !== null) params[name] = value;
   }
   if (field.fetch!.fields) params[FIELDS_REF] = field.fetch!.fields;
-  const op = binding.operation;
-  for (const ref of op.path.refs) {
-    const name = ref.path[0]!;
-    // A path that needs a value nobody has cannot be called: the field is simply null.
-    if (name !== 'keys' && params[name] === undefined) return Promise.resolve(null);
+  for (const name of fetcher.requiredParams) {
+    if (params[name] === undefined) return null;
   }
+  return params;
+}
+
+function loadFor(
+  ctx: FetchContext,
+  fetcher: FieldFetcher,
+  field: PlanField,
+  binding: FieldBinding,
+  args: Record<string, unknown>,
+  parent: object,
+  shared: Record<string, unknown> | null | undefined,
+): Promise<unknown> {
+  const params = shared === undefined ? buildParams(fetcher, field, binding, args, parent) : shared;
+  if (params === null) return Promise.resolve(null);
+  const op = binding.operation;
   if (binding.key) {
-    const key = renderTemplate(binding.key.template, resolve);
+    const template = binding.key.template;
+    const key = template.whole ? resolveRef(fetcher, args, parent, template.whole) : renderTemplate(template, (ref) => resolveRef(fetcher, args, parent, ref));
     if (key === null || key === undefined) return Promise.resolve(null);
     return ctx.loaders.loadKey(op, params, key);
   }
   if (binding.keys) {
-    const keys = renderTemplate(binding.keys.template, resolve);
+    const keys = renderTemplate(binding.keys.template, (ref) => resolveRef(fetcher, args, parent, ref));
     if (!Array.isArray(keys)) return Promise.resolve(null);
     // Each key fails on its own: one missing entity nulls only its own list item.
     return Promise.all(

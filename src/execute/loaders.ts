@@ -40,6 +40,10 @@ export interface LoaderRuntime {
 export class RequestLoaders {
   readonly #runtime: LoaderRuntime;
   readonly #loaders = new Map<string, DataLoader<unknown, unknown, string>>();
+  /** The last params object seen by loadKey and its loader: a level's keys share one params object. */
+  #lastParams: ParamValues | undefined;
+  #lastOp: CompiledOperation | undefined;
+  #lastLoader: DataLoader<unknown, unknown, string> | undefined;
 
   constructor(runtime: LoaderRuntime) {
     this.#runtime = runtime;
@@ -47,6 +51,7 @@ export class RequestLoaders {
 
   /** Loads the value of a batched operation for one key. */
   loadKey(op: CompiledOperation, params: ParamValues, key: unknown): Promise<unknown> {
+    if (params === this.#lastParams && op === this.#lastOp) return this.#lastLoader!.load(key);
     const id = loaderId(op.id, params);
     let loader = this.#loaders.get(id);
     if (!loader) {
@@ -56,6 +61,9 @@ export class RequestLoaders {
       });
       this.#loaders.set(id, loader);
     }
+    this.#lastParams = params;
+    this.#lastOp = op;
+    this.#lastLoader = loader;
     return loader.load(key);
   }
 
@@ -93,8 +101,9 @@ export class RequestLoaders {
     }
     // Match by key, never by position: upstreams may reorder, drop or add items.
     const byKey = new Map<string, unknown>();
+    const keyPath = batch.keyField.split('.');
     for (const item of items) {
-      const k = readPath(item, batch.keyField.split('.'));
+      const k = readPath(item, keyPath);
       if (k === undefined || k === null) continue;
       const ks = String(k);
       if (batch.many) {

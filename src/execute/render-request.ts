@@ -22,21 +22,20 @@ export function renderRequest(
     return name === KEYS_REF && op.batch ? keys : params[name];
   };
   const path = renderPath(op, resolve);
-  const search = new URLSearchParams();
+  let query = '';
   for (const [name, template] of op.query) {
     const value = renderTemplate(template, resolve);
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) {
       if (template.whole?.path[0] === KEYS_REF && op.batch?.keyStyle === 'repeat') {
-        for (const item of value) search.append(name, String(item));
+        for (const item of value) query += `${query ? '&' : '?'}${formEncode(name)}=${formEncode(String(item))}`;
       } else {
-        search.append(name, value.map(String).join(','));
+        query += `${query ? '&' : '?'}${formEncode(name)}=${formEncode(value.map(String).join(','))}`;
       }
     } else {
-      search.append(name, String(value));
+      query += `${query ? '&' : '?'}${formEncode(name)}=${formEncode(String(value))}`;
     }
   }
-  const query = search.size > 0 ? `?${search.toString()}` : '';
   const allHeaders: Record<string, string> = { ...headers };
   for (const [name, template] of op.headers) {
     const value = renderTemplate(template, resolve);
@@ -53,6 +52,27 @@ export function renderRequest(
     timeoutMs: op.timeoutMs,
     policy: op.policy,
   };
+}
+
+/** Characters application/x-www-form-urlencoded leaves as they are (WHATWG URL, urlencoded serializer). */
+const FORM_SAFE = /^[A-Za-z0-9*\-._]*$/;
+const FORM_EXTRA = /[!'()~]|%20/g;
+
+/**
+ * Encodes one query name or value exactly as URLSearchParams does (space as `+`, everything
+ * but alphanumerics and `*-._` percent-encoded as UTF-8), without building a URLSearchParams
+ * per request: ids and numbers, nearly all values, are returned as they are.
+ */
+export function formEncode(text: string): string {
+  if (FORM_SAFE.test(text)) return text;
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(text);
+  } catch {
+    // A lone surrogate: URLSearchParams turns it into U+FFFD, encodeURIComponent refuses it.
+    return new URLSearchParams([['', text]]).toString().slice(1);
+  }
+  return encoded.replace(FORM_EXTRA, (m) => (m === '%20' ? '+' : `%${m.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly string[] }) => unknown): string {

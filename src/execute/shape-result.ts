@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString, type GraphQLLeafType } from 'graphql';
 import type { Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
@@ -43,37 +43,113 @@ function shapeObject(
   typeName: string,
   path: Path | undefined,
 ): Record<string, unknown> | typeof BUBBLE {
+  const compiled = compiledShaper(fields);
+  if (compiled) return compiled(ctx, raw, typeName, path);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i]!;
-    if (field.kind === 'typename') {
-      out[field.responseKey] = typeName;
-      continue;
-    }
-    if (field.kind === 'introspection') {
-      out[field.responseKey] = ctx.introspection?.[field.responseKey] ?? null;
-      continue;
-    }
     if (field.kind === 'dependency') continue;
-    const fieldPath: Path = { prev: path, key: field.responseKey };
-    let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
-    // A fallback stands in for the fetched value before post-processing, so masking still applies.
-    if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
-      ctx.fallbacks.push(fallbackNote(value, pathToArray(fieldPath)));
-      value = value.fallback.value;
-    }
-    if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
-    const completed = complete(ctx, field, field.completion, value, fieldPath);
-    if (completed === BUBBLE) return BUBBLE;
-    out[field.responseKey] = completed;
+    const value = fieldValue(ctx, field, raw, typeName, path);
+    if (value === BUBBLE) return BUBBLE;
+    out[field.responseKey] = value;
   }
   return out;
 }
 
-function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, path: Path): unknown {
+/** The response value of one field of an object: read or fetched, post-processed, completed. */
+function fieldValue(ctx: ShapeContext, field: PlanField, raw: object, typeName: string, path: Path | undefined): unknown {
+  if (field.kind === 'typename') return typeName;
+  if (field.kind === 'introspection') return ctx.introspection?.[field.responseKey] ?? null;
+  let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
+  // A fallback stands in for the fetched value before post-processing, so masking still applies.
+  if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
+    ctx.fallbacks.push(fallbackNote(value, pathToArray({ prev: path, key: field.responseKey })));
+    value = value.fallback.value;
+  }
+  if (field.post !== undefined && !(value instanceof FetchFailure)) value = runPost(ctx, field.post, value, raw);
+  return complete(ctx, field, field.completion, value, path, field.responseKey);
+}
+
+type ObjectShaper = (ctx: ShapeContext, raw: object, typeName: string, path: Path | undefined) => Record<string, unknown> | typeof BUBBLE;
+
+/**
+ * Shapers compiled per selection set of a cached plan. Writing response keys one by one into
+ * `{}` is the most expensive line of a generic walk (a keyed store that changes the object's
+ * hidden class at every key); a compiled shaper computes the values in order, then builds the
+ * object with one literal, whose shape V8 knows up front. A selection is compiled the second
+ * time it is shaped, so a document seen once pays nothing for it.
+ */
+const shapers = new WeakMap<readonly PlanField[], ObjectShaper | number>();
+/** Larger selections stay on the generic walk: their literal would not stay a fast object anyway. */
+const MAX_COMPILED_FIELDS = 64;
+
+function compiledShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
+  const known = shapers.get(fields);
+  if (typeof known === 'function') return known;
+  if (known === undefined) {
+    shapers.set(fields, 1);
+    return undefined;
+  }
+  const shaper = compileShaper(fields);
+  shapers.set(fields, shaper ?? Number.POSITIVE_INFINITY);
+  return shaper;
+}
+
+function compileShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
+  const kept = fields.filter((f) => f.kind !== 'dependency');
+  // Response keys are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), so they are safe inside the
+  // generated source as JSON strings; `__proto__` would set the prototype in a literal and
+  // anything else unexpected stays on the generic walk.
+  if (kept.length > MAX_COMPILED_FIELDS || kept.some((f) => !/^[_A-Za-z][_0-9A-Za-z]*$/.test(f.responseKey) || f.responseKey === '__proto__')) return undefined;
+  const lines = kept.map((field, i) => {
+    const test = inlineLeafTest(field, `x${i}`);
+    if (test === undefined) return `const v${i} = fieldValue(ctx, fields[${i}], raw, typeName, path); if (v${i} === BUBBLE) return BUBBLE;`;
+    // A plain leaf read straight from the upstream object: a property load of its own (one
+    // hidden class at this site), the value kept when the scalar would return it unchanged.
+    const read = `const x${i} = raw[${JSON.stringify(field.ir!.from[0])}];`;
+    return `${read} const v${i} = ${test} ? x${i} : completeLeaf(ctx, fields[${i}], x${i}, path); if (v${i} === BUBBLE) return BUBBLE;`;
+  });
+  const literal = kept.map((f, i) => `${JSON.stringify(f.responseKey)}: v${i}`).join(', ');
+  const body = `"use strict"; return function shapeSelection(ctx, raw, typeName, path) { ${lines.join(' ')} return { ${literal} }; };`;
+  let make: (fv: typeof fieldValue, cl: typeof completeLeaf, bubble: typeof BUBBLE, fields: readonly PlanField[]) => ObjectShaper;
+  try {
+    make = new Function('fieldValue', 'completeLeaf', 'BUBBLE', 'fields', body) as typeof make;
+  } catch {
+    // Code generation disabled (--disallow-code-generation-from-strings): the generic walk answers the same.
+    return undefined;
+  }
+  return make(fieldValue, completeLeaf, BUBBLE, kept);
+}
+
+/**
+ * For a field that is a plain read of one upstream key into a built-in scalar (no fetch, no
+ * post-processing), the JS test, over the variable `x`, under which serialize would return `x` unchanged
+ * (as serializeLeaf decides); undefined for every other field.
+ */
+function inlineLeafTest(field: PlanField, x: string): string | undefined {
+  const c = field.completion;
+  if (field.kind !== 'value' || field.fetch || field.post !== undefined || c.kind !== 'leaf' || field.ir?.from.length !== 1) return undefined;
+  if (c.type === GraphQLString || c.type === GraphQLID) return `typeof ${x} === "string"`;
+  if (c.type === GraphQLInt) return `(typeof ${x} === "number" && Number.isInteger(${x}) && ${x} <= ${INT32_MAX} && ${x} >= ${INT32_MIN})`;
+  if (c.type === GraphQLFloat) return `(typeof ${x} === "number" && Number.isFinite(${x}))`;
+  if (c.type === GraphQLBoolean) return `typeof ${x} === "boolean"`;
+  return undefined;
+}
+
+/** Completes a plain leaf read that the compiled test did not settle (null, a value to serialise, an error). */
+function completeLeaf(ctx: ShapeContext, field: PlanField, value: unknown, path: Path | undefined): unknown {
+  return complete(ctx, field, field.completion, value, path, field.responseKey);
+}
+
+/**
+ * Completes one value at position `key` below `parentPath`. The position's own Path node is
+ * built only when needed (an error, or an object or list to descend into): leaves, most of a
+ * response, allocate nothing.
+ */
+function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, parentPath: Path | undefined, key: string | number): unknown {
   if (c.kind === 'direct') return value;
   if (value instanceof FetchFailure) {
-    ctx.errors.push(toGraphQLError(value.error, pathToArray(path), ctx.onUnexpectedError, field.fieldNodes));
+    ctx.errors.push(toGraphQLError(value.error, pathTo(parentPath, key), ctx.onUnexpectedError, field.fieldNodes));
     return c.nonNull ? BUBBLE : null;
   }
   if (value === null || value === undefined) {
@@ -81,7 +157,7 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
     ctx.errors.push(
       new GraphQLError(`Cannot return null for non-nullable field ${field.parentType}.${field.fieldName}.`, {
         nodes: field.fieldNodes,
-        path: pathToArray(path),
+        path: pathTo(parentPath, key),
         extensions: { code: ErrorCodes.RESULT_NON_NULL_VIOLATION },
       }),
     );
@@ -91,10 +167,10 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
   switch (c.kind) {
     case 'leaf':
       try {
-        result = c.type.serialize(value);
+        result = serializeLeaf(c.type, value);
       } catch (error) {
         const message = error instanceof GraphQLError ? error.message : `${c.type.name} cannot represent the upstream value.`;
-        ctx.errors.push(new GraphQLError(message, { nodes: field.fieldNodes, path: pathToArray(path), extensions: { code: ErrorCodes.RESULT_INVALID_VALUE } }));
+        ctx.errors.push(new GraphQLError(message, { nodes: field.fieldNodes, path: pathTo(parentPath, key), extensions: { code: ErrorCodes.RESULT_INVALID_VALUE } }));
         result = BUBBLE;
       }
       if (result === undefined) result = null;
@@ -104,17 +180,19 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
         ctx.errors.push(
           new GraphQLError(`Expected Iterable, but did not find one for field "${field.parentType}.${field.fieldName}".`, {
             nodes: field.fieldNodes,
-            path: pathToArray(path),
+            path: pathTo(parentPath, key),
             extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
           }),
         );
         result = BUBBLE;
         break;
       }
+      const path: Path = { prev: parentPath, key };
+      const of = c.of;
       const items = new Array<unknown>(value.length);
       result = items;
       for (let i = 0; i < value.length; i++) {
-        const item = complete(ctx, field, c.of, value[i], { prev: path, key: i });
+        const item = complete(ctx, field, of, value[i], path, i);
         if (item === BUBBLE) {
           result = BUBBLE;
           break;
@@ -128,19 +206,42 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
         ctx.errors.push(
           new GraphQLError(`Expected an object for field "${field.parentType}.${field.fieldName}" of type ${c.typeName}.`, {
             nodes: field.fieldNodes,
-            path: pathToArray(path),
+            path: pathTo(parentPath, key),
             extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
           }),
         );
         result = BUBBLE;
         break;
       }
-      result = shapeObject(ctx, c.fields, value, c.typeName, path);
+      result = shapeObject(ctx, c.fields, value, c.typeName, { prev: parentPath, key });
       break;
   }
   if (result === BUBBLE) return c.nonNull ? BUBBLE : null;
   return result;
 }
+
+/**
+ * Serialises a leaf. The built-in scalars return values of their own JS type unchanged
+ * (graphql-js `serializeString`, `serializeInt`, …), so those are answered without the call;
+ * everything else goes to the type's own `serialize`.
+ */
+function serializeLeaf(type: GraphQLLeafType, value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+      if (type === GraphQLString || type === GraphQLID) return value;
+      break;
+    case 'number':
+      if (type === GraphQLFloat ? Number.isFinite(value) : type === GraphQLInt && Number.isInteger(value) && value <= INT32_MAX && value >= INT32_MIN) return value;
+      break;
+    case 'boolean':
+      if (type === GraphQLBoolean) return value;
+      break;
+  }
+  return type.serialize(value);
+}
+
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
 
 /** Post-processing failures become the field's error, exactly like a failed fetch. */
 function runPost(ctx: ShapeContext, post: NonNullable<PlanField['post']>, value: unknown, raw: object): unknown {
@@ -149,6 +250,10 @@ function runPost(ctx: ShapeContext, post: NonNullable<PlanField['post']>, value:
   } catch (error) {
     return new FetchFailure(error);
   }
+}
+
+function pathTo(parentPath: Path | undefined, key: string | number): (string | number)[] {
+  return pathToArray({ prev: parentPath, key });
 }
 
 function pathToArray(path: Path | undefined): (string | number)[] {

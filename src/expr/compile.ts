@@ -8,6 +8,7 @@ import type { ExprLimits } from './limits.ts';
 import { positionAt } from './position.ts';
 import { fromCel } from './values.ts';
 import { cannotBe, resultKind, type ResultKind } from './result-kind.ts';
+import { compileDirect, DEFER } from './direct-eval.ts';
 
 export interface CompileOptions {
   limits: ExprLimits;
@@ -65,6 +66,8 @@ export function compileExpression(source: string, options: CompileOptions): Comp
   let env = environments.get(limits);
   if (!env) environments.set(limits, (env = createEnvironment(limits)));
   const run = plan(env, parsed) as (bindings: Record<string, unknown>) => unknown;
+  // The common subset runs as plain closures; anything they are unsure of goes to cel-es.
+  const direct = compileDirect(parsed.expr as unknown as CelAst, options.variables);
   const reads = new Map([...analysis.reads].map(([name, fields]) => [name, [...fields]] as const));
 
   return Object.freeze({
@@ -73,8 +76,11 @@ export function compileExpression(source: string, options: CompileOptions): Comp
     cost: analysis.cost,
     resultKind: kind,
     evaluate(bindings: Readonly<Record<string, unknown>>): unknown {
-      const result = run(bindings as Record<string, unknown>);
-      if (isCelError(result)) throw evaluationError(source, positions, result);
+      let result = direct === undefined ? DEFER : direct(bindings);
+      if (result === DEFER) {
+        result = run(bindings as Record<string, unknown>);
+        if (isCelError(result)) throw evaluationError(source, positions, result);
+      }
       try {
         return fromCel(result, limits);
       } catch (error) {

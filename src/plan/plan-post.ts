@@ -76,8 +76,12 @@ export function planPost(
         const raw = input.dependency ? ctx.readDependency(input.dependency, parent) : readPath(parent, input.from);
         parentView.set(input.name, toCel(raw, input.shape, OPERATOR_LIMITS, 1));
       }
-      const request = new Map<string, CelInput>();
-      for (const name of requestReads) request.set(name, name === 'id' ? ctx.request.id : BigInt(ctx.request.nowMs));
+      let request = EMPTY;
+      if (requestReads.length > 0) {
+        const view = new Map<string, CelInput>();
+        for (const name of requestReads) view.set(name, name === 'id' ? ctx.request.id : BigInt(ctx.request.nowMs));
+        request = view;
+      }
       out = computed.expr.evaluate({
         parent: parentView,
         args: computedArgFields.length > 0 ? objectView(argsOf(ctx.variables), computedArgFields, OPERATOR_LIMITS) : EMPTY,

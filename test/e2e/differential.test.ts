@@ -124,6 +124,10 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown> 
     query: 'query ($ids: [ID!]!) { customers(ids: $ids) { id tier orders(limit: 3) { id itemCount } tickets { id priority agent { id name } } } }',
     variables: { ids: Array.from({ length: 50 }, (_, i) => String(i * 173 + 1)) },
   },
+  {
+    name: 'a selection wider than compiled shapers take (the generic shaping walk)',
+    query: `{ customers(ids: ["21", "nope"]) { ${Array.from({ length: 70 }, (_, i) => `a${i}: ${i % 2 ? 'name' : 'points'}`).join(' ')} orders(limit: 1) { id } } }`,
+  },
 ];
 
 let demo: TestDemo;
@@ -149,5 +153,18 @@ describe('differential: gateway vs naive graphql-js resolvers over the same data
     expect(JSON.stringify(actual.body.data)).toBe(JSON.stringify(expected.data));
     expect(errorPaths(actual.body.errors)).toEqual(errorPaths(expected.errors?.map((e) => e.toJSON())));
     for (const error of actual.body.errors ?? []) expect(error.extensions?.code).toMatch(/^UPSTREAM_/);
+  });
+});
+
+// Shaping compiles a selection set the second time it is shaped (execute/shape-result.ts), so
+// the same cases again go through the compiled shapers at every level, the root included.
+describe('differential: the same cases again, through compiled shapers', () => {
+  test.for(CASES)('$name', async ({ query, variables }) => {
+    await demo.query(query, variables);
+    const expected = await graphql({ schema: naive, source: query, variableValues: variables });
+    const actual = await demo.query(query, variables);
+    expect(actual.status).toBe(200);
+    expect(JSON.stringify(actual.body.data)).toBe(JSON.stringify(expected.data));
+    expect(errorPaths(actual.body.errors)).toEqual(errorPaths(expected.errors?.map((e) => e.toJSON())));
   });
 });
