@@ -3,6 +3,7 @@ import { GraphQLError, parse, type DocumentNode, type ExecutionArgs } from 'grap
 import type { Executor } from '../../execute/index.ts';
 import { currentRequestContext } from '../../observability/index.ts';
 import { EXPLAIN_HEADER } from '../explain-header.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
 
 /**
  * Replaces graphql-js's resolver-based execute with Tessera's planned executor, so the requests
@@ -23,7 +24,7 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
         return; // yoga reports syntax errors itself
       }
       const selected = executor.planCache.selectOperation(executor.planCache.prepareDocument(document), params.operationName);
-      if (selected instanceof GraphQLError) throw selected;
+      if (selected instanceof GraphQLError) throw withRequestErrorStatus(selected);
     },
     onExecute({ setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
@@ -41,8 +42,28 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           context.operationName = args.operationName ?? undefined;
           context.upstreamCalls = result.upstreamCalls;
         }
+        // No data at all means the request itself failed (bad variables, a plan the caller's
+        // transform broke): GraphQL-over-HTTP wants a 4xx for application/graphql-response+json.
+        if (!('data' in result) && result.errors) return { ...result, errors: result.errors.map(withRequestErrorStatus) };
         return result;
       });
     },
   };
+}
+
+/**
+ * The status yoga should answer a request error with under application/graphql-response+json:
+ * 400, or 500 for our own failure. `spec: true` tells yoga to keep the legacy 200 for
+ * application/json, which is what the fast path answers; yoga strips `http` from the body.
+ */
+function withRequestErrorStatus(error: GraphQLError): GraphQLError {
+  const status = error.extensions.code === ErrorCodes.INTERNAL_SERVER_ERROR ? 500 : 400;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, http: { status, spec: true } },
+  });
 }
