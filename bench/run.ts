@@ -23,6 +23,7 @@ import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
 import { runLoad } from './lib/load.ts';
 import { formatTable, type Row, type Target } from './lib/report.ts';
 import { renderChart } from './lib/chart.ts';
+import { judgeTargets } from './lib/targets.ts';
 import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
@@ -101,11 +102,13 @@ async function main(): Promise<void> {
 
   console.log(`\nNode ${machine.node}, ${machine.cpu}, ${cpus.available ? 'server pinned to one core' : 'not pinned'}; ${settings.connections} connections, ${settings.duration} s per row.`);
   console.log(formatTable(rows));
+  const verdicts = judgeTargets(rows);
+  if (verdicts.length > 0) console.log(`\nTargets:\n${verdicts.map((t) => `- ${t}`).join('\n')}`);
   const stamp = new Date().toISOString().replaceAll(':', '-').replace(/\..*$/, '');
   await mkdir(RESULTS_DIR, { recursive: true });
   const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
   const svgFile = path.join(RESULTS_DIR, `${stamp}.svg`);
-  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, scenarios: settings.scenarios.map((s) => s.name) }, rows }, null, 2));
+  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, scenarios: settings.scenarios.map((s) => s.name) }, rows, verdicts }, null, 2));
   await writeFile(svgFile, renderChart(rows, `Tessera bench, Node ${machine.node}, ${machine.cpu}`));
   console.log(`\nWrote ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), svgFile)}`);
 }

@@ -1,0 +1,52 @@
+import { baselineOf, type Row } from './report.ts';
+
+/** Issue 5's targets, measured by `npm run bench` (never by tests). */
+export const TARGETS = {
+  /** At 0 ms upstream delay, the gateway's RPS over the baseline's, on every scenario. */
+  minRpsRatio: 3,
+  /** At 0 ms upstream delay, the gateway's p99 over the baseline's, on every scenario. */
+  maxP99Ratio: 0.5,
+  /** At 20 ms upstream delay, the panel's p50 may exceed its dependency floor (3 levels × 20 ms) by this much. */
+  latencyFloorSlack: 0.1,
+  latencyFloorLevels: 3,
+  latencyFloorDelayMs: 20,
+  /** The gateway's peak RSS under the 50-connection runs. */
+  maxPeakRssMb: 200,
+} as const;
+
+/**
+ * One line per target that the rows can judge, saying met or missed and by which figures, so a
+ * run answers "are we there?" without reading the table. Targets without the rows they need
+ * (no baseline, no 20 ms panel row) are left out rather than guessed.
+ */
+export function judgeTargets(rows: readonly Row[]): string[] {
+  const lines: string[] = [];
+  const atZero = rows.filter((r) => r.target === 'gateway' && r.delayMs === 0).flatMap((row) => {
+    const base = baselineOf(rows, row);
+    return base ? [{ row, rps: row.rps / base.rps, p99: base.p99 > 0 ? row.p99 / base.p99 : Number.POSITIVE_INFINITY }] : [];
+  });
+  if (atZero.length > 0) {
+    lines.push(verdict(`RPS ≥ ${TARGETS.minRpsRatio}× the baseline's (0 ms)`, atZero.map((c) => ({ name: c.row.scenario, value: c.rps, ok: c.rps >= TARGETS.minRpsRatio, text: `${c.rps.toFixed(2)}×` }))));
+    lines.push(verdict(`p99 ≤ ${TARGETS.maxP99Ratio}× the baseline's (0 ms)`, atZero.map((c) => ({ name: c.row.scenario, value: c.p99, ok: c.p99 <= TARGETS.maxP99Ratio, text: `${c.p99.toFixed(2)}×` }))));
+  }
+  const panel = rows.find((r) => r.target === 'gateway' && r.scenario === 'panel' && r.delayMs === TARGETS.latencyFloorDelayMs);
+  if (panel) {
+    const limit = TARGETS.latencyFloorLevels * TARGETS.latencyFloorDelayMs * (1 + TARGETS.latencyFloorSlack);
+    lines.push(`panel p50 at ${TARGETS.latencyFloorDelayMs} ms ≤ ${limit.toFixed(0)} ms: ${panel.p50 <= limit ? 'met' : 'missed'} (${panel.p50.toFixed(0)} ms)`);
+  }
+  const gateway = rows.filter((r) => r.target === 'gateway');
+  if (gateway.length > 0) {
+    const peaks = gateway.map((r) => r.peakRssMb);
+    const worst = Math.max(...peaks);
+    lines.push(`gateway peak RSS ≤ ${TARGETS.maxPeakRssMb} MB: ${worst <= TARGETS.maxPeakRssMb ? 'met' : 'missed'} (${Math.min(...peaks).toFixed(0)}–${worst.toFixed(0)} MB)`);
+  }
+  return lines;
+}
+
+function verdict(title: string, cases: { name: string; value: number; ok: boolean; text: string }[]): string {
+  const met = cases.filter((c) => c.ok);
+  const missed = cases.filter((c) => !c.ok);
+  const list = (cs: typeof cases) => cs.map((c) => `${c.name} ${c.text}`).join(', ');
+  if (missed.length === 0) return `${title}: met on all ${cases.length} (${list(met)})`;
+  return `${title}: missed on ${list(missed)}${met.length > 0 ? `; met on ${list(met)}` : ''}`;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { judgeTargets } from '../../bench/lib/targets.ts';
+import type { Row, Target } from '../../bench/lib/report.ts';
+
+const row = (scenario: string, target: Target, delayMs: number, rps: number, p50: number, p99: number, peakRssMb: number): Row => ({
+  scenario,
+  target,
+  delayMs,
+  rps,
+  p50,
+  p90: p99,
+  p99,
+  errors: 0,
+  non2xx: 0,
+  callsPerRequest: 1,
+  peakRssMb,
+  cpuUsPerRequest: 100,
+});
+
+describe('bench targets verdicts', () => {
+  test.for([
+    {
+      name: 'all met',
+      rows: [row('profile', 'gateway', 0, 9000, 4, 10, 150), row('profile', 'baseline', 0, 3000, 12, 60, 350), row('panel', 'gateway', 20, 700, 63, 90, 190)],
+      expected: [
+        "RPS ≥ 3× the baseline's (0 ms): met on all 1 (profile 3.00×)",
+        "p99 ≤ 0.5× the baseline's (0 ms): met on all 1 (profile 0.17×)",
+        'panel p50 at 20 ms ≤ 66 ms: met (63 ms)',
+        'gateway peak RSS ≤ 200 MB: met (150–190 MB)',
+      ],
+    },
+    {
+      name: 'some missed',
+      rows: [
+        row('profile', 'gateway', 0, 11029, 4, 10, 249),
+        row('profile', 'baseline', 0, 3076, 12, 69, 356),
+        row('panel', 'gateway', 0, 4039, 11, 19, 263),
+        row('panel', 'baseline', 0, 1904, 21, 100, 362),
+        row('panel', 'gateway', 20, 758, 68, 96, 256),
+      ],
+      expected: [
+        "RPS ≥ 3× the baseline's (0 ms): missed on panel 2.12×; met on profile 3.59×",
+        "p99 ≤ 0.5× the baseline's (0 ms): met on all 2 (profile 0.14×, panel 0.19×)",
+        'panel p50 at 20 ms ≤ 66 ms: missed (68 ms)',
+        'gateway peak RSS ≤ 200 MB: missed (249–263 MB)',
+      ],
+    },
+    { name: 'no baseline and no 20 ms panel: only memory is judged', rows: [row('profile', 'gateway', 0, 9000, 4, 10, 150)], expected: ['gateway peak RSS ≤ 200 MB: met (150–150 MB)'] },
+    { name: 'no gateway rows: nothing to judge', rows: [row('profile', 'baseline', 0, 3000, 12, 60, 350)], expected: [] },
+  ])('$name', ({ rows, expected }) => {
+    expect(judgeTargets(rows)).toEqual(expected);
+  });
+});
