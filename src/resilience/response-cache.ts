@@ -3,13 +3,14 @@ import { LRUCache } from 'lru-cache';
 import type { UpstreamRequest, UpstreamResponse } from '../transports/transport.ts';
 import type { SendWrapper } from './compose.ts';
 import { deadlineExceeded } from './deadline.ts';
+import { deepFreeze } from '../util/deep-freeze.ts';
 
 /**
  * Caches the answers of operations that opt in (`cache: { ttlMs }`), keyed by operation and the
  * rendered call (path, query, body, templated headers), bounded in entries and bytes (lru-cache).
  * Concurrent identical calls share one in-flight request, so a burst for a hot key reaches the
- * upstream once. Failures are never cached. Cached bodies are shared between requests: the
- * engine only reads them.
+ * upstream once. Failures are never cached. Cached bodies are shared between requests, so they
+ * are frozen: the engine only reads them, and a write would fail in its own request.
  */
 export function withResponseCache(bounds: { maxEntries: number; maxBytes: number }): SendWrapper {
   return (next) => {
@@ -39,6 +40,7 @@ export function withResponseCache(bounds: { maxEntries: number; maxBytes: number
       const call = next(request, options).then(
         (response) => {
           inFlight.delete(key);
+          deepFreeze(response.body);
           // Too big for the whole cache: lru-cache would refuse it anyway; skip the work.
           if (response.bytes <= bounds.maxBytes) cache.set(key, response, { ttl });
           return response;

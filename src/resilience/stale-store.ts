@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { deepFreeze } from '../util/deep-freeze.ts';
 import { LRUCache } from 'lru-cache';
 
 interface Stored {
@@ -19,7 +20,8 @@ export class StaleStore {
   }
 
   remember(key: string, value: unknown, staleForMs: number): void {
-    this.#cache.set(key, { value, storedAt: performance.now() }, { ttl: staleForMs });
+    // Served later to other requests: frozen, like cached answers (response-cache.ts).
+    this.#cache.set(key, { value: deepFreeze(value), storedAt: performance.now() }, { ttl: staleForMs });
   }
 
   /** The stored value and how old it is, or undefined when there is none (or it expired). */

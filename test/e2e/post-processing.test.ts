@@ -261,3 +261,24 @@ describe('explain shows which transforms run where', () => {
     ]);
   });
 });
+
+describe('post-processing over cached answers', () => {
+  test('every directive and caller transform gives the same answer from a frozen cached body, request after request', async () => {
+    const cachedYaml = PEOPLE_YAML.replaceAll('    result: items\n', '    result: items\n    cache: { ttlMs: 60000 }\n');
+    const cachedConfig = await writeConfigDir({ schemas: { 'people.graphql': PEOPLE_SCHEMA }, connectors: { 'people.yaml': cachedYaml } });
+    const cached = await startGateway({ configDir: cachedConfig.dir, env: { PEOPLE_URL: upstream.url } });
+    try {
+      const query = `{ people(ids: ["1", "2", "3"]) { tier phone email status balance joined tags upperTags openTicketCount
+        urgentTickets { id reporterPhone } tickets @transform(sortBy: "item.createdAt", descending: true, limit: 2) { id subject } } }`;
+      const expected = (await gw.query(query)).body;
+      // Person 2's bad inputs give field errors; they too must be the same from the cache.
+      expect(expected.errors?.map((e) => e.extensions?.code)).toEqual(['EXPR_EVALUATION_FAILED']);
+      upstream.calls.length = 0;
+      for (let i = 0; i < 3; i++) expect((await cached.query(query)).body).toEqual(expected);
+      expect(paths()).toEqual(['/people', '/tickets']); // later requests were answered by the cache
+    } finally {
+      await cached.close();
+      await cachedConfig.remove();
+    }
+  });
+});

@@ -86,6 +86,15 @@ describe('response cache', () => {
     expect(calls).toBe(1);
   });
 
+  test('a cached answer is shared frozen: a write into it throws instead of changing the next caller\'s answer', async () => {
+    const send: SendFn = async () => ({ status: 200, body: { items: [{ id: '1', tags: ['a'] }] }, bytes: 30 });
+    const cached = compose(send, [withResponseCache({ maxEntries: 10, maxBytes: 1_000 })]);
+    const first = (await cached(request('/items'), {})).body as { items: { id: string; tags: string[] }[] };
+    expect(() => first.items[0]!.tags.push('b')).toThrow(TypeError);
+    expect(() => (first.items[0]!.id = '2')).toThrow(TypeError);
+    expect((await cached(request('/items'), {})).body).toEqual({ items: [{ id: '1', tags: ['a'] }] });
+  });
+
   test('compose refuses a wrapper that does not return a send function', () => {
     const send: SendFn = async () => ({ status: 200, body: null, bytes: 0 });
     expect(() => compose(send, [() => (() => undefined) as unknown as SendFn])).toThrow(
