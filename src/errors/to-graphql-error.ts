@@ -28,3 +28,15 @@ export function toGraphQLError(
   onUnexpected(error);
   return new GraphQLError('Unexpected error.', { nodes, path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } });
 }
+
+/** A copy of a GraphQL error with more extensions (a code, yoga's `http` status): errors are never mutated. */
+export function withExtensions(error: GraphQLError, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, ...extensions },
+  });
+}

@@ -1,7 +1,7 @@
 import { execute as graphqlExecute, GraphQLError, type ExecutionResult } from 'graphql';
 import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
-import { toGraphQLError } from '../errors/to-graphql-error.ts';
+import { toGraphQLError, withExtensions } from '../errors/to-graphql-error.ts';
 import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
 import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
@@ -119,5 +119,5 @@ export class Executor {
 
 /** graphql-js reports bad variables without a code; callers get a stable one. */
 function withCode(code: ErrorCode): (error: GraphQLError) => GraphQLError {
-  return (error) => new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error.originalError, extensions: { ...error.extensions, code } });
+  return (error) => withExtensions(error, { code });
 }

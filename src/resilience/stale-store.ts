@@ -20,13 +20,15 @@ export class StaleStore {
   }
 
   remember(key: string, value: unknown, staleForMs: number): void {
-    // Served later to other requests: frozen, like cached answers (response-cache.ts).
-    this.#cache.set(key, { value: deepFreeze(value), storedAt: performance.now() }, { ttl: staleForMs });
+    this.#cache.set(key, { value, storedAt: performance.now() }, { ttl: staleForMs });
   }
 
   /** The stored value and how old it is, or undefined when there is none (or it expired). */
   recall(key: string): { value: unknown; ageMs: number } | undefined {
     const stored = this.#cache.get(key);
-    return stored && { value: stored.value, ageMs: Math.round(performance.now() - stored.storedAt) };
+    // Served to requests other than the one that fetched it: frozen, like cached answers
+    // (response-cache.ts). Frozen here, not in remember(), which runs on every good fetch, where
+    // this runs only when an upstream fails; a frozen value returns at once.
+    return stored && { value: deepFreeze(stored.value), ageMs: Math.round(performance.now() - stored.storedAt) };
   }
 }

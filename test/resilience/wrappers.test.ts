@@ -5,6 +5,7 @@ import { backoffMs, isRetryable } from '../../src/resilience/retry.ts';
 import { RetryBudget } from '../../src/resilience/retry-budget.ts';
 import { withResponseCache } from '../../src/resilience/response-cache.ts';
 import { ConnectorCircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
+import { StaleStore } from '../../src/resilience/stale-store.ts';
 import { UpstreamError } from '../../src/errors/gateway-error.ts';
 import type { SendFn, UpstreamRequest } from '../../src/transports/transport.ts';
 
@@ -118,5 +119,15 @@ describe('circuit breaker after shutdown', () => {
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', message: 'Connector crm is closed: the gateway is shutting down' });
     expect(isRetryable(error)).toBe(false);
     expect(sent).toBe(0);
+  });
+});
+
+describe('stale store', () => {
+  test('a value served as a stale fallback is frozen, so the requests it is served to cannot change it', () => {
+    const store = new StaleStore({ maxEntries: 10 });
+    store.remember('k', { items: [{ id: '1' }] }, 60_000);
+    const first = store.recall('k')!.value as { items: { id: string }[] };
+    expect(() => (first.items[0]!.id = '2')).toThrow(TypeError);
+    expect(store.recall('k')!.value).toEqual({ items: [{ id: '1' }] });
   });
 });

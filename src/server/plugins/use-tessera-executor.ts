@@ -4,6 +4,7 @@ import type { Executor } from '../../execute/index.ts';
 import { currentRequestContext } from '../../observability/index.ts';
 import { EXPLAIN_HEADER } from '../explain-header.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
+import { withExtensions } from '../../errors/to-graphql-error.ts';
 
 /**
  * Replaces graphql-js's resolver-based execute with Tessera's planned executor, so the requests
@@ -57,13 +58,5 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
  * application/json, which is what the fast path answers; yoga strips `http` from the body.
  */
 function withRequestErrorStatus(error: GraphQLError): GraphQLError {
-  const status = error.extensions.code === ErrorCodes.INTERNAL_SERVER_ERROR ? 500 : 400;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, http: { status, spec: true } },
-  });
+  return withExtensions(error, { http: { status: error.extensions.code === ErrorCodes.INTERNAL_SERVER_ERROR ? 500 : 400, spec: true } });
 }
