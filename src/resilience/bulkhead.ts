@@ -8,8 +8,8 @@ import { ConcurrencyLimit } from './concurrency-limit.ts';
 /**
  * Caps one connector's calls in flight, with a bounded wait queue (p-limit, through
  * ConcurrencyLimit). When the queue is full the call fails at once with OVERLOADED: a slow
- * upstream then costs its own fields, not the gateway's memory. A queued call gives up when its request's deadline passes; its slot, when it
- * comes, is skipped.
+ * upstream then costs its own fields, not the gateway's memory. A queued call gives up when its
+ * request's deadline passes; its slot, when it comes, is skipped.
  */
 export class ConnectorBulkhead {
   readonly #limit: ConcurrencyLimit;
