@@ -14,7 +14,9 @@ export interface YogaOptions {
  * graphql-yoga serves everything except the hot path: GraphiQL, GET, other content types and
  * every error response of GraphQL-over-HTTP, so those stay spec-correct without our code.
  */
-export function createYogaServer(options: YogaOptions): YogaServerInstance<Record<string, unknown>, Record<string, unknown>> {
+export type YogaServer = YogaServerInstance<Record<string, unknown>, Record<string, unknown>>;
+
+export function createYogaServer(options: YogaOptions): YogaServer {
   return createYoga({
     schema: options.schema,
     graphqlEndpoint: '/graphql',
