@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { startDemo, type TestDemo } from '../support/gateway.ts';
+import type * as CreateYoga from '../../src/server/create-yoga.ts';
 
 /**
  * graphql-yoga is built on the first request the hot path does not serve, once, and never for
@@ -7,7 +8,7 @@ import { startDemo, type TestDemo } from '../support/gateway.ts';
  */
 const yogaBuilds = vi.hoisted(() => ({ count: 0 }));
 vi.mock('../../src/server/create-yoga.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/server/create-yoga.ts')>();
+  const real = await importOriginal<typeof CreateYoga>();
   return {
     ...real,
     createYogaServer: (...args: Parameters<typeof real.createYogaServer>) => {
