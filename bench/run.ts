@@ -4,9 +4,11 @@
  * For each upstream delay (default 0 and 20 ms) it starts the demo upstreams, the gateway on the
  * demo config and the baseline, each in its own process; checks that gateway and baseline give
  * equal answers for every scenario; then drives autocannon at each server in turn (warm-up first,
- * not counted) and prints one table. Results go to bench/results/<timestamp>.json and .svg.
+ * not counted) and prints one table. Each row is measured in slices (--rounds) taken in turn with
+ * the other servers' slices of the same scenario, so that a slow spell of a shared machine costs
+ * every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
- * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --connections=50
+ * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
  * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
@@ -20,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { SCENARIOS, requestBody, type Scenario } from './scenarios/index.ts';
 import { positiveNumber, readFlags } from './lib/args.ts';
 import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
-import { runLoad } from './lib/load.ts';
+import { runSlice, summarize, type LoadOptions, type LoadSlice } from './lib/load.ts';
 import { formatTable, type Row, type Target } from './lib/report.ts';
 import { renderChart } from './lib/chart.ts';
 import { judgeTargets } from './lib/targets.ts';
@@ -30,6 +32,7 @@ const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'res
 const flag = readFlags({
   duration: 'seconds measured per row (default 5)',
   warmup: 'seconds of warm-up per row, not measured (default 2)',
+  rounds: 'slices each row is measured in, taken in turn across the servers (default 3)',
   connections: 'autocannon connections (default 50)',
   delays: 'upstream delays in ms, comma-separated (default 0,20)',
   scenarios: `comma-separated subset of ${SCENARIOS.map((s) => s.name).join(', ')}`,
@@ -41,6 +44,7 @@ const flag = readFlags({
 const settings = {
   duration: positiveNumber('duration', flag('duration', '5')),
   warmup: positiveNumber('warmup', flag('warmup', '2')),
+  rounds: Math.max(1, Math.round(positiveNumber('rounds', flag('rounds', '3')))),
   connections: positiveNumber('connections', flag('connections', '50')),
   delays: flag('delays', '0,20').split(',').map((d) => positiveNumber('delays', d)),
   scenarios: pick(SCENARIOS, flag('scenarios', SCENARIOS.map((s) => s.name).join(','))),
@@ -61,7 +65,9 @@ async function main(): Promise<void> {
       ? `Pinned with taskset: server under test on core ${cpus.serverCpu}; autocannon and the demo upstreams on core ${cpus.loadCpu}.`
       : `Not pinned: ${cpus.reason}.`,
   );
-  console.log(`${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row.\n`);
+  console.log(
+    `${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row, in ${settings.rounds} slices taken in turn across the servers.\n`,
+  );
   cpus.move(process.pid, cpus.loadCpu);
 
   const rows: Row[] = [];
@@ -87,9 +93,15 @@ async function main(): Promise<void> {
         servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls, floor }, nodeFlags: settings.nodeFlags });
       }
       for (const scenario of settings.scenarios) {
-        for (const target of settings.targets) {
-          if (target === 'direct' && delayMs > 0) continue; // the upstream alone: its delay is all there is to see
-          const row = await measure(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus);
+        // The upstream alone at a delay: its delay is all there is to see.
+        const targets = settings.targets.filter((target) => !(target === 'direct' && delayMs > 0));
+        const measurements = targets.map((target) => new RowMeasurement(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus));
+        for (const measurement of measurements) await measurement.warmUp();
+        for (let round = 0; round < settings.rounds; round++) {
+          for (const measurement of measurements) await measurement.measureSlice(settings.duration / settings.rounds);
+        }
+        for (const measurement of measurements) {
+          const row = measurement.row();
           rows.push(row);
           console.log(formatTable([row]).split('\n')[2]);
         }
@@ -140,36 +152,83 @@ async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'b
   return gatewayText || JSON.stringify(answers.baseline);
 }
 
-async function measure(scenario: Scenario, target: Target, delayMs: number, server: ServerChild, upstreams: ServerChild, cpus: ReturnType<typeof planCpus>): Promise<Row> {
-  const direct = target === 'direct';
-  const load = direct
-    ? { url: `${upstreams.urls![scenario.direct.service]}${scenario.direct.path}`, method: 'GET' as const }
-    : { url: `${server.url}/${target === 'floor' ? scenario.name : 'graphql'}`, method: 'POST' as const, body: requestBody(scenario) };
-  // The upstream measured alone gets the server core, like the servers under test do.
-  if (direct) cpus.move(upstreams.pid, cpus.serverCpu);
-  try {
-    if (settings.warmup > 0) await runLoad({ ...load, connections: settings.connections, duration: settings.warmup });
-    await server.reset();
-    await upstreams.reset();
-    const result = await runLoad({ ...load, connections: settings.connections, duration: settings.duration });
-    const memory = await server.sample();
-    const upstreamRequests = (await upstreams.sample()).requests;
+/**
+ * One row of the table, measured in slices: each slice resets the server's CPU and memory
+ * counters and the upstreams' call count, and the row sums (or, for peak RSS, maxes) them.
+ */
+class RowMeasurement {
+  readonly #scenario: Scenario;
+  readonly #target: Target;
+  readonly #delayMs: number;
+  readonly #server: ServerChild;
+  readonly #upstreams: ServerChild;
+  readonly #cpus: ReturnType<typeof planCpus>;
+  readonly #load: Omit<LoadOptions, 'duration'>;
+  readonly #slices: LoadSlice[] = [];
+  #cpuMicros = 0;
+  #peakRss = 0;
+  #upstreamRequests = 0;
+
+  constructor(scenario: Scenario, target: Target, delayMs: number, server: ServerChild, upstreams: ServerChild, cpus: ReturnType<typeof planCpus>) {
+    this.#scenario = scenario;
+    this.#target = target;
+    this.#delayMs = delayMs;
+    this.#server = server;
+    this.#upstreams = upstreams;
+    this.#cpus = cpus;
+    this.#load =
+      target === 'direct'
+        ? { url: `${upstreams.urls![scenario.direct.service]}${scenario.direct.path}`, method: 'GET', connections: settings.connections }
+        : { url: `${server.url}/${target === 'floor' ? scenario.name : 'graphql'}`, method: 'POST', body: requestBody(scenario), connections: settings.connections };
+  }
+
+  async warmUp(): Promise<void> {
+    if (settings.warmup > 0) await this.#onServerCore(() => runSlice({ ...this.#load, duration: settings.warmup }));
+  }
+
+  async measureSlice(seconds: number): Promise<void> {
+    await this.#onServerCore(async () => {
+      await this.#server.reset();
+      await this.#upstreams.reset();
+      this.#slices.push(await runSlice({ ...this.#load, duration: seconds }));
+      // Requests cut off when the slice stops are still served: their calls and CPU are this
+      // slice's (counted against requests sent), not the next server's.
+      await setTimeout(50 + 5 * this.#delayMs);
+      const memory = await this.#server.sample();
+      this.#upstreamRequests += (await this.#upstreams.sample()).requests;
+      this.#cpuMicros += memory.cpuMicros;
+      this.#peakRss = Math.max(this.#peakRss, memory.peakRss);
+    });
+  }
+
+  row(): Row {
+    const result = summarize(this.#slices, this.#load);
+    const direct = this.#target === 'direct';
     return {
-      scenario: scenario.name,
-      target,
-      delayMs,
+      scenario: this.#scenario.name,
+      target: this.#target,
+      delayMs: this.#delayMs,
       rps: result.rps,
       p50: result.p50,
       p90: result.p90,
       p99: result.p99,
       errors: result.errors,
       non2xx: result.non2xx,
-      callsPerRequest: direct ? 0 : upstreamRequests / Math.max(1, result.requests),
-      peakRssMb: memory.peakRss / 1_048_576,
-      cpuUsPerRequest: memory.cpuMicros / Math.max(1, result.requests),
+      callsPerRequest: direct ? 0 : this.#upstreamRequests / Math.max(1, result.sent),
+      peakRssMb: this.#peakRss / 1_048_576,
+      cpuUsPerRequest: this.#cpuMicros / Math.max(1, result.sent),
     };
-  } finally {
-    if (direct) cpus.move(upstreams.pid, cpus.loadCpu);
+  }
+
+  /** The upstream measured alone gets the server core, like the servers under test do. */
+  async #onServerCore<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#target !== 'direct') return run();
+    this.#cpus.move(this.#upstreams.pid, this.#cpus.serverCpu);
+    try {
+      return await run();
+    } finally {
+      this.#cpus.move(this.#upstreams.pid, this.#cpus.loadCpu);
+    }
   }
 }
 
