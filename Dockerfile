@@ -1,5 +1,16 @@
-# Tessera: a small production image. Node runs the TypeScript sources directly (type stripping),
-# so there is no build stage: production dependencies plus src/, schemas/ and connectors/.
+# Tessera: a small production image. The TypeScript sources are compiled to JavaScript in a build
+# stage (`npm run build`): run through Node's own type stripping instead, every gateway process
+# would also hold Node's TypeScript parser, ~27 MB of RSS. The image holds the compiled src/,
+# production dependencies, schemas/ and connectors/.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+RUN npm ci --no-audit --no-fund
+COPY src ./src
+COPY schemas ./schemas
+COPY connectors ./connectors
+RUN npm run build
+
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -10,7 +21,7 @@ ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-COPY src ./src
+COPY --from=build /app/dist/src ./src
 COPY schemas ./schemas
 COPY connectors ./connectors
 # The image's own non-root user; nothing under /app is writable by it.
@@ -19,5 +30,5 @@ EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=2s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Mount your own schemas/ and connectors/ over /app to serve them; `demo` runs the embedded demo.
-ENTRYPOINT ["node", "src/cli/main.ts"]
+ENTRYPOINT ["node", "src/cli/main.js"]
 CMD ["serve", "--config-dir", "/app"]
