@@ -28,12 +28,12 @@ export function renderRequest(
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) {
       if (template.whole?.path[0] === KEYS_REF && op.batch?.keyStyle === 'repeat') {
-        for (const item of value) query += `${query ? '&' : '?'}${formEncode(name)}=${formEncode(String(item))}`;
+        for (const item of value) query = withQueryParam(query, name, String(item));
       } else {
-        query += `${query ? '&' : '?'}${formEncode(name)}=${formEncode(value.map(String).join(','))}`;
+        query = withQueryParam(query, name, value.map(String).join(','));
       }
     } else {
-      query += `${query ? '&' : '?'}${formEncode(name)}=${formEncode(String(value))}`;
+      query = withQueryParam(query, name, String(value));
     }
   }
   const allHeaders: Record<string, string> = { ...headers };
@@ -52,6 +52,11 @@ export function renderRequest(
     timeoutMs: op.timeoutMs,
     policy: op.policy,
   };
+}
+
+/** `query` (empty, or `?a=1…`) with `name=value` appended, form-encoded. */
+function withQueryParam(query: string, name: string, value: string): string {
+  return `${query ? `${query}&` : '?'}${formEncode(name)}=${formEncode(value)}`;
 }
 
 /** Characters application/x-www-form-urlencoded leaves as they are (WHATWG URL, urlencoded serializer). */
