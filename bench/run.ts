@@ -209,6 +209,7 @@ class RowMeasurement {
       target: this.#target,
       delayMs: this.#delayMs,
       rps: result.rps,
+      roundRps: result.runRps,
       p50: result.p50,
       p90: result.p90,
       p99: result.p99,

@@ -17,6 +17,8 @@ export interface LoadResult {
   /** Requests sent, including those cut off in flight when the run stopped (the server still served them). */
   sent: number;
   rps: number;
+  /** Each run's own RPS, in the order the runs were made: how far the machine's speed moved during the row. */
+  runRps: number[];
   p50: number;
   p90: number;
   p99: number;
@@ -68,6 +70,7 @@ export function summarize(slices: readonly LoadSlice[], options: Pick<LoadOption
     requests,
     sent,
     rps: requests / seconds,
+    runRps: slices.map((slice) => slice.totalCompletedRequests / slice.duration),
     p50: merged.latency.p50,
     p90: merged.latency.p90,
     p99: merged.latency.p99,

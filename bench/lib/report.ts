@@ -6,6 +6,11 @@ export interface Row {
   target: Target;
   delayMs: number;
   rps: number;
+  /**
+   * RPS of each slice, in the order taken. Slice i of every server of a scenario ran in the same
+   * round, seconds apart, so per-round ratios show how much of a ratio is the machine drifting.
+   */
+  roundRps?: number[];
   p50: number;
   p90: number;
   p99: number;

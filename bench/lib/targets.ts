@@ -23,10 +23,15 @@ export function judgeTargets(rows: readonly Row[]): string[] {
   const lines: string[] = [];
   const atZero = rows.filter((r) => r.target === 'gateway' && r.delayMs === 0).flatMap((row) => {
     const base = baselineOf(rows, row);
-    return base ? [{ row, rps: row.rps / base.rps, p99: base.p99 > 0 ? row.p99 / base.p99 : Number.POSITIVE_INFINITY }] : [];
+    return base ? [{ row, rps: row.rps / base.rps, rounds: roundRatios(row, base), p99: base.p99 > 0 ? row.p99 / base.p99 : Number.POSITIVE_INFINITY }] : [];
   });
   if (atZero.length > 0) {
-    lines.push(verdict(`RPS ≥ ${TARGETS.minRpsRatio}× the baseline's (0 ms)`, atZero.map((c) => ({ name: c.row.scenario, value: c.rps, ok: c.rps >= TARGETS.minRpsRatio, text: `${c.rps.toFixed(2)}×` }))));
+    lines.push(
+      verdict(
+        `RPS ≥ ${TARGETS.minRpsRatio}× the baseline's (0 ms)`,
+        atZero.map((c) => ({ name: c.row.scenario, value: c.rps, ok: c.rps >= TARGETS.minRpsRatio, text: `${c.rps.toFixed(2)}×${roundsText(c.rounds, TARGETS.minRpsRatio)}` })),
+      ),
+    );
     lines.push(verdict(`p99 ≤ ${TARGETS.maxP99Ratio}× the baseline's (0 ms)`, atZero.map((c) => ({ name: c.row.scenario, value: c.p99, ok: c.p99 <= TARGETS.maxP99Ratio, text: `${c.p99.toFixed(2)}×` }))));
   }
   const panel = rows.find((r) => r.target === 'gateway' && r.scenario === 'panel' && r.delayMs === TARGETS.latencyFloorDelayMs);
@@ -41,6 +46,25 @@ export function judgeTargets(rows: readonly Row[]): string[] {
     lines.push(`gateway peak RSS ≤ ${TARGETS.maxPeakRssMb} MB: ${worst <= TARGETS.maxPeakRssMb ? 'met' : 'missed'} (${Math.min(...peaks).toFixed(0)}–${worst.toFixed(0)} MB)`);
   }
   return lines;
+}
+
+/** Gateway ÷ baseline RPS per round (slices taken seconds apart), when both rows were measured in the same rounds. */
+function roundRatios(row: Row, base: Row): number[] {
+  const own = row.roundRps;
+  const theirs = base.roundRps;
+  if (!own || !theirs || own.length < 2 || own.length !== theirs.length) return [];
+  return own.map((rps, i) => rps / theirs[i]!);
+}
+
+/**
+ * The spread of the per-round ratios, and how many rounds met the target when some did and some
+ * did not: a ratio that crosses the line from round to round is the machine's noise, not a result.
+ */
+function roundsText(ratios: readonly number[], target: number): string {
+  if (ratios.length === 0) return '';
+  const met = ratios.filter((r) => r >= target).length;
+  const spread = `rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  return met === 0 || met === ratios.length ? ` (${spread})` : ` (${spread}, ${met} of ${ratios.length} at ${target}×)`;
 }
 
 function verdict(title: string, cases: { name: string; value: number; ok: boolean; text: string }[]): string {

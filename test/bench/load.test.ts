@@ -33,6 +33,9 @@ test('slices of one row merge into one result', async () => {
   expect(merged.rps).toBeCloseTo(merged.requests / (quick.duration + slow.duration), 6);
   expect(merged.errors).toBe(0);
   expect(merged.non2xx).toBe(0);
+  // Each run keeps its own RPS, in order: the quick run answered far more per second than the slow one.
+  expect(merged.runRps).toEqual([quick.totalCompletedRequests / quick.duration, slow.totalCompletedRequests / slow.duration]);
+  expect(merged.runRps[0]).toBeGreaterThan(merged.runRps[1]!);
   // Quick answers are most of the requests, and every slow one took at least 100 ms.
   expect(quick.totalCompletedRequests).toBeGreaterThan(slow.totalCompletedRequests);
   expect(merged.p50).toBeLessThan(100);
