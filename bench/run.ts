@@ -166,6 +166,7 @@ class RowMeasurement {
   readonly #load: Omit<LoadOptions, 'duration'>;
   readonly #slices: LoadSlice[] = [];
   #cpuMicros = 0;
+  #gcMicros = 0;
   #peakRss = 0;
   #upstreamRequests = 0;
 
@@ -197,6 +198,7 @@ class RowMeasurement {
       const memory = await this.#server.sample();
       this.#upstreamRequests += (await this.#upstreams.sample()).requests;
       this.#cpuMicros += memory.cpuMicros;
+      this.#gcMicros += memory.gcMicros;
       this.#peakRss = Math.max(this.#peakRss, memory.peakRss);
     });
   }
@@ -218,6 +220,7 @@ class RowMeasurement {
       callsPerRequest: direct ? 0 : this.#upstreamRequests / Math.max(1, result.sent),
       peakRssMb: this.#peakRss / 1_048_576,
       cpuUsPerRequest: this.#cpuMicros / Math.max(1, result.sent),
+      gcUsPerRequest: this.#gcMicros / Math.max(1, result.sent),
     };
   }
 

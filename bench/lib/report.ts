@@ -24,6 +24,8 @@ export interface Row {
    * moves when other processes compete for the core, so it is the steadier figure on a shared machine.
    */
   cpuUsPerRequest: number;
+  /** Of that CPU time, garbage-collection pauses per answered request (µs). */
+  gcUsPerRequest?: number;
 }
 
 /** The baseline row a row is compared with: same scenario and delay. */
@@ -33,7 +35,7 @@ export function baselineOf(rows: readonly Row[], row: Row): Row | undefined {
 
 /** The table the runner prints (also used in the README): one line per row, ratios against the baseline. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'CPU µs/req', 'RPS ×base', 'p99 ×base', 'CPU ×base'];
+  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'CPU µs/req', 'GC µs/req', 'RPS ×base', 'p99 ×base', 'CPU ×base'];
   const lines = rows.map((row) => {
     const base = baselineOf(rows, row);
     return [
@@ -49,6 +51,7 @@ export function formatTable(rows: readonly Row[]): string {
       row.target === 'direct' ? '—' : row.callsPerRequest.toFixed(2),
       row.peakRssMb.toFixed(0),
       row.cpuUsPerRequest.toFixed(0),
+      row.gcUsPerRequest === undefined ? '—' : row.gcUsPerRequest.toFixed(0),
       base ? (row.rps / base.rps).toFixed(2) : '—',
       base && base.p99 > 0 ? (row.p99 / base.p99).toFixed(2) : '—',
       base && base.cpuUsPerRequest > 0 ? (row.cpuUsPerRequest / base.cpuUsPerRequest).toFixed(2) : '—',

@@ -4,6 +4,7 @@
  * samples its own peak RSS, counts upstream requests, and closes on request.
  */
 import path from 'node:path';
+import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startDemoUpstreams } from '../../src/demo/upstreams.ts';
 import { createGateway } from '../../src/index.ts';
@@ -29,6 +30,18 @@ const sampler = setInterval(() => {
   if (rss > peakRss) peakRss = rss;
 }, 50);
 sampler.unref();
+
+// Pause time of every collection (scavenges and the main thread's part of full ones): what the
+// heap's settings (--max-semi-space-size, …) cost the process, apart from the rest of its CPU.
+let gcMicros = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    // The soak's own full collection before it reads the live heap is the runner's, not the load's.
+    const flags = (entry as PerformanceEntry & { detail?: { flags?: number } }).detail?.flags ?? 0;
+    if (flags & perfConstants.NODE_PERFORMANCE_GC_FLAGS_FORCED) continue;
+    gcMicros += entry.duration * 1000;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const send = (reply: ChildReply): void => void process.send!(reply);
 
@@ -66,14 +79,16 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'sample') {
       const cpu = process.cpuUsage(cpuAtReset);
+      const gcSinceReset = gcMicros;
       // With --expose-gc (the soak), a full collection first: what survives it is what the process really holds.
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       const liveHeap = gc ? process.memoryUsage().heapUsed : undefined;
-      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount(), cpuMicros: cpu.user + cpu.system, liveHeap });
+      send({ type: 'sample', peakRss, rss: process.memoryUsage.rss(), requests: requestCount(), cpuMicros: cpu.user + cpu.system, gcMicros: gcSinceReset, liveHeap });
     } else if (message.type === 'reset') {
       peakRss = process.memoryUsage.rss();
       cpuAtReset = process.cpuUsage();
+      gcMicros = 0;
       resetCount();
       send({ type: 'reset' });
     } else if (message.type === 'close') {

@@ -6,9 +6,9 @@ export type ParentMessage = { type: 'sample' } | { type: 'reset' } | { type: 'cl
 export type ChildReply =
   | { type: 'ready'; url: string; urls?: Record<string, string> }
   /**
-   * Since the last reset: peak RSS (bytes), CPU time used (user + system, µs) and upstream
-   * requests counted (upstreams only); plus the current RSS, and with --expose-gc the heap in
-   * use right after a full collection (`liveHeap`).
+   * Since the last reset: peak RSS (bytes), CPU time used (user + system, µs), time spent in
+   * garbage-collection pauses (µs) and upstream requests counted (upstreams only); plus the
+   * current RSS, and with --expose-gc the heap in use right after a full collection (`liveHeap`).
    */
-  | { type: 'sample'; peakRss: number; rss: number; requests: number; cpuMicros: number; liveHeap?: number | undefined }
+  | { type: 'sample'; peakRss: number; rss: number; requests: number; cpuMicros: number; gcMicros: number; liveHeap?: number | undefined }
   | { type: 'reset' };

@@ -29,7 +29,7 @@ export interface ServerChild {
   url: string;
   urls: Record<string, string> | undefined;
   /** Since the last reset: peak RSS, CPU µs used, upstream requests counted (upstreams only); and current RSS. */
-  sample(): Promise<{ peakRss: number; rss: number; requests: number; cpuMicros: number; liveHeap: number | undefined }>;
+  sample(): Promise<{ peakRss: number; rss: number; requests: number; cpuMicros: number; gcMicros: number; liveHeap: number | undefined }>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -71,7 +71,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerChild> {
     urls: ready.urls,
     async sample() {
       const reply = (await ask({ type: 'sample' })) as Extract<ChildReply, { type: 'sample' }>;
-      return { peakRss: reply.peakRss, rss: reply.rss, requests: reply.requests, cpuMicros: reply.cpuMicros, liveHeap: reply.liveHeap };
+      return { peakRss: reply.peakRss, rss: reply.rss, requests: reply.requests, cpuMicros: reply.cpuMicros, gcMicros: reply.gcMicros, liveHeap: reply.liveHeap };
     },
     async reset() {
       await ask({ type: 'reset' });

@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { formatTable, type Row } from '../../bench/lib/report.ts';
+
+const row = (target: Row['target'], rps: number, p99: number, cpu: number, gc: number | undefined): Row => ({
+  scenario: 'panel',
+  target,
+  delayMs: 0,
+  rps,
+  p50: 10,
+  p90: 20,
+  p99,
+  errors: 0,
+  non2xx: 0,
+  callsPerRequest: target === 'direct' ? 0 : 4,
+  peakRssMb: 240,
+  cpuUsPerRequest: cpu,
+  ...(gc === undefined ? {} : { gcUsPerRequest: gc }),
+});
+
+/** The printed table is what the README quotes: one line per row, ratios against the same scenario's baseline. */
+describe('bench table', () => {
+  const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+  const lines = formatTable([row('gateway', 3000, 30, 300, 21.4), row('baseline', 1500, 120, 600, 40), row('direct', 30000, 3, 25, undefined)]).split('\n');
+  const header = cells(lines[0]!);
+  const column = (line: string, name: string) => cells(line)[header.indexOf(name)];
+
+  test.for([
+    { name: 'CPU µs/req', gateway: '300', baseline: '600', direct: '25' },
+    { name: 'GC µs/req', gateway: '21', baseline: '40', direct: '—' },
+    { name: 'calls/req', gateway: '4.00', baseline: '4.00', direct: '—' },
+    { name: 'RPS ×base', gateway: '2.00', baseline: '1.00', direct: '20.00' },
+    { name: 'p99 ×base', gateway: '0.25', baseline: '1.00', direct: '0.03' },
+    { name: 'CPU ×base', gateway: '0.50', baseline: '1.00', direct: '0.04' },
+  ])('$name', ({ name, gateway, baseline, direct }) => {
+    expect(header).toContain(name);
+    expect([column(lines[2]!, name), column(lines[3]!, name), column(lines[4]!, name)]).toEqual([gateway, baseline, direct]);
+  });
+});
