@@ -5,8 +5,8 @@
  * demo config and the baseline, each in its own process; checks that gateway and baseline give
  * equal answers for every scenario; then drives autocannon at each server in turn (warm-up first,
  * not counted) and prints one table. Each row is measured in slices (--rounds) taken in turn with
- * the other servers' slices of the same scenario, so that a slow spell of a shared machine costs
- * every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
+ * the other servers' slices of the same scenario (each round starting one server later), so that a
+ * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
  * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,floor,direct
@@ -97,8 +97,12 @@ async function main(): Promise<void> {
         const targets = settings.targets.filter((target) => !(target === 'direct' && delayMs > 0));
         const measurements = targets.map((target) => new RowMeasurement(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus));
         for (const measurement of measurements) await measurement.warmUp();
+        // Each round starts with the next server, so that none is always measured first (right
+        // after the previous scenario) or always right after the same neighbour.
         for (let round = 0; round < settings.rounds; round++) {
-          for (const measurement of measurements) await measurement.measureSlice(settings.duration / settings.rounds);
+          for (let turn = 0; turn < measurements.length; turn++) {
+            await measurements[(round + turn) % measurements.length]!.measureSlice(settings.duration / settings.rounds);
+          }
         }
         for (const measurement of measurements) {
           const row = measurement.row();
