@@ -11,7 +11,9 @@ let server: Server;
 let url: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const delayMs = req.url === '/slow' ? 100 : 5;
+    // 110 ms for answers asserted to take at least 100: a timer counts from the event loop's
+    // cached time, which can be a few ms before the request arrived, so it may fire that much early.
+    const delayMs = req.url === '/slow' ? 110 : 5;
     setTimeout(() => res.end('ok'), delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
