@@ -19,11 +19,12 @@ import { setTimeout } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { SCENARIOS, requestBody, type Scenario } from './scenarios/index.ts';
 import { positiveNumber, readFlags } from './lib/args.ts';
 import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
 import { runSlice, summarize, type LoadOptions, type LoadSlice } from './lib/load.ts';
-import { formatTable, type Row, type Target } from './lib/report.ts';
+import { formatTable, loadCoreWarning, type Row, type Target } from './lib/report.ts';
 import { renderChart } from './lib/chart.ts';
 import { judgeTargets } from './lib/targets.ts';
 import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
           const row = measurement.row();
           rows.push(row);
           console.log(formatTable([row]).split('\n')[2]);
+          const warning = loadCoreWarning(row);
+          if (warning) console.warn(warning);
         }
       }
     } finally {
@@ -171,6 +174,8 @@ class RowMeasurement {
   readonly #slices: LoadSlice[] = [];
   #cpuMicros = 0;
   #gcMicros = 0;
+  /** The busiest slice's share of the load core (autocannon and the upstreams), when pinned. */
+  #loadCoreBusy: number | undefined;
   #peakRss = 0;
   #upstreamRequests = 0;
 
@@ -195,12 +200,24 @@ class RowMeasurement {
     await this.#onServerCore(async () => {
       await this.#server.reset();
       await this.#upstreams.reset();
+      const runnerCpu = process.cpuUsage();
+      const startedAt = performance.now();
       this.#slices.push(await runSlice({ ...this.#load, duration: seconds }));
       // Requests cut off when the slice stops are still served: their calls and CPU are this
       // slice's (counted against requests sent), not the next server's.
       await setTimeout(50 + 5 * this.#delayMs);
+      const wallMicros = (performance.now() - startedAt) * 1000;
+      const runner = process.cpuUsage(runnerCpu);
       const memory = await this.#server.sample();
-      this.#upstreamRequests += (await this.#upstreams.sample()).requests;
+      const upstreams = await this.#upstreams.sample();
+      this.#upstreamRequests += upstreams.requests;
+      if (this.#cpus.available) {
+        // The load core runs autocannon (this process) and the upstreams, except on the direct
+        // row, whose upstreams were moved to the server core. Near 100% it, not the server under
+        // test, may be what held the row back.
+        const loadMicros = runner.user + runner.system + (this.#target === 'direct' ? 0 : upstreams.cpuMicros);
+        this.#loadCoreBusy = Math.max(this.#loadCoreBusy ?? 0, loadMicros / wallMicros);
+      }
       this.#cpuMicros += memory.cpuMicros;
       this.#gcMicros += memory.gcMicros;
       this.#peakRss = Math.max(this.#peakRss, memory.peakRss);
@@ -225,6 +242,7 @@ class RowMeasurement {
       peakRssMb: this.#peakRss / 1_048_576,
       cpuUsPerRequest: this.#cpuMicros / Math.max(1, result.sent),
       gcUsPerRequest: this.#gcMicros / Math.max(1, result.sent),
+      ...(this.#loadCoreBusy === undefined ? {} : { loadCoreBusy: this.#loadCoreBusy }),
     };
   }
 

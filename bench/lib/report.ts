@@ -26,6 +26,20 @@ export interface Row {
   cpuUsPerRequest: number;
   /** Of that CPU time, garbage-collection pauses per answered request (µs). */
   gcUsPerRequest?: number;
+  /**
+   * The busiest slice's share of the load core (autocannon plus the upstreams; 1 = the whole
+   * core), measured only when the servers are pinned.
+   */
+  loadCoreBusy?: number;
+}
+
+/** Above this share of the load core, a row may measure the load generator rather than the server. */
+export const LOAD_CORE_BUSY_LIMIT = 0.9;
+
+/** A line to print under a row whose load core was nearly full, or undefined. */
+export function loadCoreWarning(row: Row): string | undefined {
+  if (row.loadCoreBusy === undefined || row.loadCoreBusy < LOAD_CORE_BUSY_LIMIT) return undefined;
+  return `! ${row.scenario} ${row.delayMs} ms ${row.target}: the load core was ${(row.loadCoreBusy * 100).toFixed(0)}% busy (autocannon and the upstreams); this row may understate the server.`;
 }
 
 /** The baseline row a row is compared with: same scenario and delay. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatTable, type Row } from '../../bench/lib/report.ts';
+import { formatTable, loadCoreWarning, type Row } from '../../bench/lib/report.ts';
 
 const row = (target: Row['target'], rps: number, p99: number, cpu: number, gc: number | undefined): Row => ({
   scenario: 'panel',
@@ -34,5 +34,27 @@ describe('bench table', () => {
   ])('$name', ({ name, gateway, baseline, direct }) => {
     expect(header).toContain(name);
     expect([column(lines[2]!, name), column(lines[3]!, name), column(lines[4]!, name)]).toEqual([gateway, baseline, direct]);
+  });
+});
+
+/** The load core runs autocannon and the upstreams: nearly full, it may be what limited a row. */
+describe('load core warning', () => {
+  test.for([
+    { name: 'not measured (not pinned)', busy: undefined, expected: undefined },
+    { name: 'well below the limit', busy: 0.55, expected: undefined },
+    { name: 'just below the limit', busy: 0.899, expected: undefined },
+    {
+      name: 'at the limit',
+      busy: 0.9,
+      expected: '! panel 0 ms floor: the load core was 90% busy (autocannon and the upstreams); this row may understate the server.',
+    },
+    {
+      name: 'full',
+      busy: 1.02,
+      expected: '! panel 0 ms floor: the load core was 102% busy (autocannon and the upstreams); this row may understate the server.',
+    },
+  ])('$name', ({ busy, expected }) => {
+    const measured = row('floor', 8000, 11, 120, 2);
+    expect(loadCoreWarning(busy === undefined ? measured : { ...measured, loadCoreBusy: busy })).toBe(expected);
   });
 });
