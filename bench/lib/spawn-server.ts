@@ -28,7 +28,7 @@ export interface ServerChild {
   pid: number;
   url: string;
   urls: Record<string, string> | undefined;
-  /** Since the last reset: peak RSS, CPU µs used, upstream requests counted (upstreams only); and current RSS. */
+  /** Since the last reset: peak RSS, CPU µs used, GC pause µs, upstream requests counted (upstreams only); and current RSS. */
   sample(): Promise<{ peakRss: number; rss: number; requests: number; cpuMicros: number; gcMicros: number; liveHeap: number | undefined }>;
   reset(): Promise<void>;
   close(): Promise<void>;
