@@ -47,25 +47,26 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     ctx.results.set(field, slot);
     const fallback = ir.fallback;
     const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
-    // One settled list for the level, handled in one synchronous loop: no promise and closure per parent.
-    const settled = await Promise.allSettled(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
+    // One list for the level, handled in one synchronous loop: no promise and closure per parent.
+    // The loaders never reject: a failed call comes back as a FetchFailure value.
+    const loaded = await Promise.all(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
     values = new Array<unknown>(parents.length);
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!;
-      const outcome = settled[i]!;
-      if (outcome.status === 'fulfilled') {
-        // List transforms run before children fetch, so children load only for kept items.
-        const value = field.fetchTransform === undefined ? outcome.value : transformFetched(field.fetchTransform, outcome.value, ctx.variables);
-        slot.set(parent, value);
-        if (value instanceof FetchFailure) continue;
-        if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
-        values[i] = value;
-      } else {
+      const outcome = loaded[i];
+      if (outcome instanceof FetchFailure) {
         const use = fallback && chooseFallback(ctx.staleStore, fallback, stale && staleKey(ctx.blueprint, field, args, parent));
-        slot.set(parent, new FetchFailure(outcome.reason, use));
+        slot.set(parent, use ? new FetchFailure(outcome.error, use) : outcome);
         // A fallback object's own bound fields are fetched like any other object's.
         values[i] = use?.value;
+        continue;
       }
+      // List transforms run before children fetch, so children load only for kept items.
+      const value = field.fetchTransform === undefined ? outcome : transformFetched(field.fetchTransform, outcome, ctx.variables);
+      slot.set(parent, value);
+      if (value instanceof FetchFailure) continue;
+      if (stale) rememberGood(stale, fallback!, staleKey(ctx.blueprint, field, args, parent), value);
+      values[i] = value;
     }
   } else {
     values = parents.map((parent) => readPath(parent, ir.from));
@@ -153,12 +154,8 @@ function loadFor(
   if (binding.keys) {
     const keys = renderTemplate(binding.keys.template, (ref) => resolveRef(fetcher, args, parent, ref));
     if (!Array.isArray(keys)) return Promise.resolve(null);
-    // Each key fails on its own: one missing entity nulls only its own list item.
-    return Promise.all(
-      keys.map((key) =>
-        key === null || key === undefined ? null : ctx.loaders.loadKey(op, params, key).catch((error: unknown) => new FetchFailure(error)),
-      ),
-    );
+    // Each key fails on its own (its item is a FetchFailure): one missing entity nulls only its own list item.
+    return Promise.all(keys.map((key) => (key === null || key === undefined ? null : ctx.loaders.loadKey(op, params, key))));
   }
   return ctx.loaders.loadSingle(op, params);
 }
