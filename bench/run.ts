@@ -38,7 +38,7 @@ const flag = readFlags({
   delays: 'upstream delays in ms, comma-separated (default 0,20)',
   scenarios: `comma-separated subset of ${SCENARIOS.map((s) => s.name).join(', ')}`,
   targets: 'comma-separated subset of gateway, baseline, floor, direct',
-  'cpu-prof': 'true: write .cpuprofile files of the servers under test',
+  'cpu-prof': 'true: write .cpuprofile files of the gateway (to bench/results/profiles/)',
   'log-level': "the gateway's log level (default info: one access-log line per request)",
   'node-flags': 'Node/V8 flags for both servers under test, space-separated',
 });
