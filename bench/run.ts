@@ -20,14 +20,17 @@ import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { SCENARIOS, requestBody, type Scenario } from './scenarios/index.ts';
+import { SCENARIOS, idealCalls, requestBody, type Scenario } from './scenarios/index.ts';
 import { positiveNumber, readFlags } from './lib/args.ts';
 import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
-import { runSlice, summarize, type LoadOptions, type LoadSlice } from './lib/load.ts';
+import { runSlice, summarize, type LoadOptions, type LoadRequest, type LoadSlice } from './lib/load.ts';
 import { formatTable, loadCoreWarning, type Row, type Target } from './lib/report.ts';
 import { renderChart } from './lib/chart.ts';
 import { judgeTargets } from './lib/targets.ts';
 import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
+
+/** The targets that are servers of ours (the direct row is the upstream itself). */
+type ServerTarget = Exclude<Target, 'direct'>;
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const flag = readFlags({
@@ -37,7 +40,7 @@ const flag = readFlags({
   connections: 'autocannon connections (default 50)',
   delays: 'upstream delays in ms, comma-separated (default 0,20)',
   scenarios: `comma-separated subset of ${SCENARIOS.map((s) => s.name).join(', ')}`,
-  targets: 'comma-separated subset of gateway, baseline, floor, direct',
+  targets: 'comma-separated subset of gateway, gateway-solo, baseline, floor, direct',
   'cpu-prof': 'true: write .cpuprofile files of the gateway (to bench/results/profiles/)',
   'log-level': "the gateway's log level (default info: one access-log line per request)",
   'node-flags': 'Node/V8 flags for both servers under test, space-separated',
@@ -49,7 +52,7 @@ const settings = {
   connections: positiveNumber('connections', flag('connections', '50')),
   delays: flag('delays', '0,20').split(',').map((d) => positiveNumber('delays', d)),
   scenarios: pick(SCENARIOS, flag('scenarios', SCENARIOS.map((s) => s.name).join(','))),
-  targets: flag('targets', 'gateway,baseline,floor,direct').split(',') as Target[],
+  targets: flag('targets', 'gateway,gateway-solo,baseline,floor,direct').split(',') as Target[],
   cpuProf: flag('cpu-prof', 'false') === 'true',
   /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
   logLevel: flag('log-level', 'info'),
@@ -74,23 +77,26 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const delayMs of settings.delays) {
     const upstreams = await spawnServer({ role: 'upstreams', pin: cpus.prefix(cpus.loadCpu), settings: { delayMs } });
-    const servers: Partial<Record<'gateway' | 'baseline' | 'floor', ServerChild>> = {};
+    const servers: Partial<Record<ServerTarget, ServerChild>> = {};
     try {
       const profileDir = path.join(RESULTS_DIR, 'profiles');
       if (settings.cpuProf) await mkdir(profileDir, { recursive: true });
-      for (const role of ['gateway', 'baseline'] as const) {
-        if (!settings.targets.includes(role)) continue;
-        servers[role] = await spawnServer({
+      for (const target of ['gateway', 'gateway-solo', 'baseline'] as const) {
+        if (!settings.targets.includes(target)) continue;
+        const role = target === 'baseline' ? 'baseline' : 'gateway';
+        servers[target] = await spawnServer({
           role,
           pin: cpus.prefix(cpus.serverCpu),
-          settings: { urls: upstreams.urls, logLevel: settings.logLevel },
-          nodeFlags: [...settings.nodeFlags, ...(settings.cpuProf && role === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+          settings: { urls: upstreams.urls, logLevel: settings.logLevel, batchAcrossRequests: target !== 'gateway-solo' },
+          nodeFlags: [...settings.nodeFlags, ...(settings.cpuProf && target === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });
       }
-      const answers = new Map<Scenario, string>();
+      const answers = new Map<Scenario, string[]>();
       for (const scenario of settings.scenarios) answers.set(scenario, await verify(scenario, servers, upstreams, delayMs));
       if (settings.targets.includes('floor')) {
-        const floor = Object.fromEntries(settings.scenarios.map((s) => [s.name, { levels: s.floor, answer: answers.get(s)! }]));
+        const floor = Object.fromEntries(
+          settings.scenarios.map((s) => [s.name, s.variants.map((variant, i) => ({ levels: variant.floor, answer: answers.get(s)![i]! }))]),
+        );
         servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls, floor }, nodeFlags: settings.nodeFlags });
       }
       for (const scenario of settings.scenarios) {
@@ -133,30 +139,46 @@ async function main(): Promise<void> {
 }
 
 /**
- * Both servers must give the same answer, with the ideal number of upstream calls, before
- * anything is timed. Returns the gateway's answer, which the floor server replays.
+ * Every server must give the same answers, the gateways with no more than the ideal number of
+ * upstream calls for one request alone, before anything is timed. Returns the first server's
+ * answer to each variant, which the floor server replays.
  */
-async function verify(scenario: Scenario, servers: Partial<Record<'gateway' | 'baseline' | 'floor', ServerChild>>, upstreams: ServerChild, delayMs: number): Promise<string> {
-  const answers: Record<string, unknown> = {};
-  let gatewayText = '';
+async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, ServerChild>>, upstreams: ServerChild, delayMs: number): Promise<string[]> {
+  const first = scenario.variants[0]!;
+  let reference: { role: string; texts: string[] } | undefined;
   for (const [role, server] of Object.entries(servers)) {
     if (role === 'floor') continue;
     // Let calls still in flight from the previous load run land before counting this request's calls.
     await setTimeout(100 + 5 * delayMs);
     await upstreams.reset();
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(scenario) });
-    const text = await response.text();
-    if (role === 'gateway') gatewayText = text;
-    const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
+    await answer(role, server, scenario, first);
     const calls = (await upstreams.sample()).requests;
-    if (response.status !== 200 || body.errors) throw new Error(`${role} failed scenario ${scenario.name}: HTTP ${response.status} ${JSON.stringify(body).slice(0, 500)}`);
-    if (calls !== scenario.idealUpstreamCalls) console.warn(`! ${role} made ${calls} upstream calls for ${scenario.name}; ideal is ${scenario.idealUpstreamCalls}.`);
-    answers[role] = body;
+    if (calls !== idealCalls(first)) console.warn(`! ${role} made ${calls} upstream calls for ${scenario.name}; ideal is ${idealCalls(first)}.`);
+    const texts: string[] = [];
+    // A few at a time: fast, and the gateway's shared batches get exercised before timing too.
+    for (let i = 0; i < scenario.variants.length; i += 10) {
+      texts.push(...(await Promise.all(scenario.variants.slice(i, i + 10).map((variant) => answer(role, server, scenario, variant)))));
+    }
+    if (!reference) {
+      reference = { role, texts };
+      continue;
+    }
+    texts.forEach((text, i) => {
+      if (!isDeepStrictEqual(JSON.parse(text), JSON.parse(reference!.texts[i]!))) {
+        throw new Error(`${role} and ${reference!.role} disagree on ${scenario.name} ${JSON.stringify(scenario.variants[i]!.variables)}:\n${text}\n${reference!.texts[i]}`);
+      }
+    });
   }
-  if (answers.gateway && answers.baseline && !isDeepStrictEqual(answers.gateway, answers.baseline)) {
-    throw new Error(`gateway and baseline disagree on ${scenario.name}:\n${JSON.stringify(answers.gateway)}\n${JSON.stringify(answers.baseline)}`);
-  }
-  return gatewayText || JSON.stringify(answers.baseline);
+  return reference?.texts ?? [];
+}
+
+/** One variant's answer from one server, as text; throws unless it is a 200 without errors. */
+async function answer(role: string, server: ServerChild, scenario: Scenario, variant: Scenario['variants'][number]): Promise<string> {
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(scenario, variant) });
+  const text = await response.text();
+  const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
+  if (response.status !== 200 || body.errors) throw new Error(`${role} failed scenario ${scenario.name}: HTTP ${response.status} ${text.slice(0, 500)}`);
+  return text;
 }
 
 /**
@@ -186,10 +208,7 @@ class RowMeasurement {
     this.#server = server;
     this.#upstreams = upstreams;
     this.#cpus = cpus;
-    this.#load =
-      target === 'direct'
-        ? { url: `${upstreams.urls![scenario.direct.service]}${scenario.direct.path}`, method: 'GET', connections: settings.connections }
-        : { url: `${server.url}/${target === 'floor' ? scenario.name : 'graphql'}`, method: 'POST', body: requestBody(scenario), connections: settings.connections };
+    this.#load = loadOf(scenario, target, server, upstreams);
   }
 
   async warmUp(): Promise<void> {
@@ -256,6 +275,22 @@ class RowMeasurement {
       this.#cpus.move(this.#upstreams.pid, this.#cpus.loadCpu);
     }
   }
+}
+
+/** What autocannon sends for a row: each variant in turn, as the target takes it. */
+function loadOf(scenario: Scenario, target: Target, server: ServerChild, upstreams: ServerChild): Omit<LoadOptions, 'duration'> {
+  const connections = settings.connections;
+  if (target === 'direct') {
+    // Every variant's first call goes to the same upstream (the CRM).
+    const first = scenario.variants[0]!.floor[0]![0]!;
+    const requests: LoadRequest[] = scenario.variants.map((variant) => ({ path: variant.floor[0]![0]!.path }));
+    return { url: `${upstreams.urls![first.service]}${first.path}`, method: 'GET', connections, requests };
+  }
+  const requests: LoadRequest[] = scenario.variants.map((variant, i) => ({
+    path: target === 'floor' ? `/${scenario.name}/${i}` : '/graphql',
+    body: requestBody(scenario, variant),
+  }));
+  return { url: `${server.url}${requests[0]!.path}`, method: 'POST', body: requests[0]!.body!, connections, requests };
 }
 
 function pick(all: readonly Scenario[], names: string): Scenario[] {

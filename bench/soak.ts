@@ -38,7 +38,9 @@ cpus.move(process.pid, cpus.loadCpu);
 const upstreams = await spawnServer({ role: 'upstreams', pin: cpus.prefix(cpus.loadCpu), settings: { delayMs } });
 const gateway = await spawnServer({ role: 'gateway', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls }, nodeFlags: ['--expose-gc'] });
 try {
-  const load = { url: `${gateway.url}/graphql`, method: 'POST' as const, body: requestBody(scenario), connections };
+  // The scenario's variants in turn, as `npm run bench` sends them.
+  const requests = scenario.variants.map((variant) => ({ path: '/graphql', body: requestBody(scenario, variant) }));
+  const load = { url: `${gateway.url}/graphql`, method: 'POST' as const, body: requests[0]!.body, requests, connections };
   await runLoad({ ...load, duration: 3 }); // JIT warm-up, so saturation is not underestimated
   const saturated = await runLoad({ ...load, duration: 5 });
   const rate = Math.round(Number(flag('rate', String(saturated.rps * 0.7))));

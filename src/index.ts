@@ -38,6 +38,8 @@ export interface GatewayOptions extends ConfigLocation {
   shutdownGraceMs?: number;
   /** Per-caller rate limits; override gateway.yaml's `rateLimits`. */
   rateLimits?: ServerSettings['rateLimits'];
+  /** false: every request batches its keys alone, whatever `batch.acrossRequests` says (default true). */
+  batchAcrossRequests?: boolean;
 }
 
 export interface ValidationReport {
@@ -107,6 +109,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     sendFor: (connector) => pipelines.get(connector)!.send,
     logger,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
+    batchAcrossRequests: options.batchAcrossRequests,
   });
   const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({

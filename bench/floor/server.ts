@@ -38,11 +38,12 @@ class JsonBody implements Dispatcher.DispatchHandler {
  * The floor: what any Node.js server pays to serve a scenario — read the POST, parse its JSON,
  * make the scenario's ideal upstream calls over undici keep-alive pools (level by level, each
  * answer parsed), write a known answer. No GraphQL, no planning, no shaping, no logging. The
- * gateway cannot be faster than this on the same machine; `POST /<scenario name>`.
+ * gateway cannot be faster than this with the same calls on the same machine; `POST /<scenario
+ * name>/<variant index>`.
  */
 export async function startFloorServer(
   urls: Record<UpstreamGet['service'], string>,
-  scenarios: Record<string, { levels: readonly (readonly UpstreamGet[])[]; answer: string }>,
+  scenarios: Record<string, readonly { levels: readonly (readonly UpstreamGet[])[]; answer: string }[]>,
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const pools = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, new Pool(url, { connections: 128, keepAliveTimeout: 30_000 })])) as Record<
     UpstreamGet['service'],
@@ -59,7 +60,8 @@ export async function startFloorServer(
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const scenario = scenarios[(req.url ?? '/').slice(1)];
+      const [, name, index] = (req.url ?? '/').split('/');
+      const scenario = scenarios[name ?? '']?.[Number(index)];
       if (!scenario) {
         res.writeHead(404).end();
         return;

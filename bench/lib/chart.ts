@@ -1,7 +1,7 @@
 import type { Row, Target } from './report.ts';
 
-const COLORS: Record<Target, string> = { gateway: '#2b7bb9', baseline: '#d9822b', floor: '#6a9f58', direct: '#9e9e9e' };
-const TARGETS: readonly Target[] = ['gateway', 'baseline', 'floor', 'direct'];
+const COLORS: Record<Target, string> = { gateway: '#2b7bb9', 'gateway-solo': '#8fbde0', baseline: '#d9822b', floor: '#6a9f58', direct: '#9e9e9e' };
+const TARGETS: readonly Target[] = ['gateway', 'gateway-solo', 'baseline', 'floor', 'direct'];
 
 /**
  * A plain SVG with two bar charts side by side: requests/s and p99 latency per scenario, one bar

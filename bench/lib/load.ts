@@ -4,11 +4,22 @@ export interface LoadOptions {
   url: string;
   method: 'GET' | 'POST';
   body?: string;
+  /**
+   * Requests sent in turn, one after the other across all connections (path and body each),
+   * instead of `url`'s path and `body` every time: consecutive requests, which are the ones in
+   * flight together, differ.
+   */
+  requests?: readonly LoadRequest[];
   connections: number;
   /** Seconds. */
   duration: number;
   /** Requests per second across all connections; unlimited when absent (saturation). */
   overallRate?: number;
+}
+
+export interface LoadRequest {
+  path: string;
+  body?: string;
 }
 
 export interface LoadResult {
@@ -46,6 +57,7 @@ export async function runSlice(options: LoadOptions): Promise<LoadSlice> {
     url: options.url,
     method: options.method,
     ...(options.body === undefined ? {} : { body: options.body, headers: { 'content-type': 'application/json' } }),
+    ...(options.requests === undefined ? {} : { requests: [{ setupRequest: inTurn(options.requests) }] }),
     connections: options.connections,
     duration: options.duration,
     ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
@@ -54,6 +66,16 @@ export async function runSlice(options: LoadOptions): Promise<LoadSlice> {
     sampleInt: 100,
   });
   return raw as unknown as LoadSlice;
+}
+
+/** An autocannon setupRequest that gives each request the next of `requests`, shared by every connection. */
+function inTurn(requests: readonly LoadRequest[]): (request: autocannon.Request) => autocannon.Request {
+  let next = 0;
+  return (request) => {
+    const { path, body } = requests[next]!;
+    next = (next + 1) % requests.length;
+    return body === undefined ? { ...request, path } : { ...request, path, body };
+  };
 }
 
 /**

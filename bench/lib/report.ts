@@ -1,4 +1,9 @@
-export type Target = 'gateway' | 'baseline' | 'floor' | 'direct';
+/**
+ * The servers of a row: the gateway on the demo config; `gateway-solo`, the same gateway with
+ * `batch.acrossRequests` off (each request batches alone, as the baseline does); the hand-written
+ * baseline; the floor server; the upstream called directly.
+ */
+export type Target = 'gateway' | 'gateway-solo' | 'baseline' | 'floor' | 'direct';
 
 /** One measured row of the table. */
 export interface Row {

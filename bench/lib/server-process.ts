@@ -3,6 +3,7 @@
  * The runner starts it pinned to a core and talks to it over IPC: it reports when it is ready,
  * samples its own peak RSS, counts upstream requests, and closes on request.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +16,13 @@ import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const role = process.env.BENCH_ROLE as ServerRole;
-const settings = JSON.parse(process.env.BENCH_SETTINGS ?? '{}') as {
+const settings = JSON.parse(process.env.BENCH_SETTINGS_FILE ? readFileSync(process.env.BENCH_SETTINGS_FILE, 'utf8') : '{}') as {
   delayMs?: number;
   urls?: Record<string, string>;
   logLevel?: string;
-  /** For the floor: per scenario, its ideal upstream calls and the answer to send. */
+  /** For the gateway: false to batch each request alone (the `gateway-solo` row). */
+  batchAcrossRequests?: boolean;
+  /** For the floor: per scenario and variant, its ideal upstream calls and the answer to send. */
   floor?: Parameters<typeof startFloorServer>[1];
 };
 
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
       env: { CRM_URL: urls.crm, ORDERS_URL: urls.orders, TICKETS_URL: urls.tickets, AGENTS_URL: urls.agents },
       // Production-like: the access log is on and written to stdout, which the runner discards.
       logger: createLogger({ level: settings.logLevel ?? 'info' }),
+      batchAcrossRequests: settings.batchAcrossRequests ?? true,
     });
     const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
     close = () => gateway.close();

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts';
@@ -47,10 +49,15 @@ export interface SpawnOptions {
 export async function spawnServer(options: SpawnOptions): Promise<ServerChild> {
   buildOnce();
   const command = [...options.pin, process.execPath, ...(options.nodeFlags ?? []), ENTRY];
+  // In a file, not the environment: the floor's settings (every variant's answer) exceed what exec allows.
+  const settingsDir = mkdtempSync(path.join(tmpdir(), 'tessera-bench-'));
+  const settingsFile = path.join(settingsDir, 'settings.json');
+  writeFileSync(settingsFile, JSON.stringify(options.settings));
   const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, BENCH_ROLE: options.role, BENCH_SETTINGS: JSON.stringify(options.settings) },
+    env: { ...process.env, BENCH_ROLE: options.role, BENCH_SETTINGS_FILE: settingsFile },
   });
+  child.once('exit', () => rmSync(settingsDir, { recursive: true, force: true }));
   const replies: ((reply: ChildReply) => void)[] = [];
   child.on('message', (reply: ChildReply) => replies.shift()?.(reply));
   const next = (): Promise<ChildReply> => new Promise((resolve) => replies.push(resolve));

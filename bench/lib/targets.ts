@@ -34,6 +34,12 @@ export function judgeTargets(rows: readonly Row[]): string[] {
     );
     lines.push(verdict(`p99 ≤ ${TARGETS.maxP99Ratio}× the baseline's (0 ms)`, atZero.map((c) => ({ name: c.row.scenario, value: c.p99, ok: c.p99 <= TARGETS.maxP99Ratio, text: `${c.p99.toFixed(2)}×` }))));
   }
+  // Not a target: what the gateway makes of the same load when each request batches alone.
+  const solo = rows.filter((r) => r.target === 'gateway-solo' && r.delayMs === 0).flatMap((row) => {
+    const base = baselineOf(rows, row);
+    return base ? [`${row.scenario} ${(row.rps / base.rps).toFixed(2)}×${roundsText(roundRatios(row, base), TARGETS.minRpsRatio)}`] : [];
+  });
+  if (solo.length > 0) lines.push(`for comparison, gateway-solo (each request batched alone) RPS ÷ the baseline's (0 ms): ${solo.join(', ')}`);
   const panel = rows.find((r) => r.target === 'gateway' && r.scenario === 'panel' && r.delayMs === TARGETS.latencyFloorDelayMs);
   if (panel) {
     const limit = TARGETS.latencyFloorLevels * TARGETS.latencyFloorDelayMs * (1 + TARGETS.latencyFloorSlack);

@@ -13,6 +13,7 @@ export async function demoExecutor(): Promise<{ blueprint: Blueprint; executor: 
   const report = await validateConfig({ configDir: REPO_ROOT, env: {} });
   if (!report.blueprint) throw new Error(report.text);
   const transport = inMemoryDemoTransport();
-  const executor = new Executor({ blueprint: report.blueprint, sendFor: () => (request, options) => transport.send(request, options), logger: pino({ level: 'silent' }) });
+  // Each request batches alone: the micro benchmarks price one request's work.
+  const executor = new Executor({ blueprint: report.blueprint, sendFor: () => (request, options) => transport.send(request, options), logger: pino({ level: 'silent' }), batchAcrossRequests: false });
   return { blueprint: report.blueprint, executor };
 }

@@ -18,7 +18,7 @@ const results: MicroResult[] = [];
 for (const scenario of SCENARIOS) {
   const prepared = executor.planCache.prepareText(scenario.query) as PreparedDocument;
   const operation = executor.planCache.selectOperation(prepared, undefined) as never;
-  const variables = getVariableValues(blueprint.schema, (operation as { variableDefinitions?: never[] }).variableDefinitions ?? [], scenario.variables).coerced!;
+  const variables = getVariableValues(blueprint.schema, (operation as { variableDefinitions?: never[] }).variableDefinitions ?? [], scenario.variants[0]!.variables).coerced!;
   const plan = executor.planCache.plan(prepared, operation, variables);
   const fetched: FetchResults = new Map();
   const root = {};
@@ -51,7 +51,7 @@ for (const scenario of SCENARIOS) {
   results.push(measure(`${scenario.name}: JSON.stringify result`, () => JSON.stringify({ data })));
   results.push(
     await measureAsync(`${scenario.name}: whole executor, in-memory upstreams`, () =>
-      executor.execute({ prepared, operationName: undefined, variables: scenario.variables, requestId: 'bench', explain: false }),
+      executor.execute({ prepared, operationName: undefined, variables: scenario.variants[0]!.variables, requestId: 'bench', explain: false }),
     ),
   );
 }

@@ -1,18 +1,19 @@
-import type { Scenario } from './scenario.ts';
+import { VARIANTS, type Scenario } from './scenario.ts';
 
-/** Five aliased lookups of the same root field: batched into one CRM call. */
+/** Five aliased lookups of the same root field: batched into one CRM call. Request i asks for customers 5·i+1 … 5·i+5. */
 export const aliases: Scenario = {
   name: 'aliases',
   title: 'five aliased customers (1 call)',
-  query: `query Five {
-  a: customer(id: "11") { id name tier }
-  b: customer(id: "12") { id name tier }
-  c: customer(id: "13") { id name tier }
-  d: customer(id: "14") { id name tier }
-  e: customer(id: "15") { id name tier }
+  query: `query Five($a: ID!, $b: ID!, $c: ID!, $d: ID!, $e: ID!) {
+  a: customer(id: $a) { id name tier }
+  b: customer(id: $b) { id name tier }
+  c: customer(id: $c) { id name tier }
+  d: customer(id: $d) { id name tier }
+  e: customer(id: $e) { id name tier }
 }`,
-  variables: {},
-  idealUpstreamCalls: 1,
-  direct: { service: 'crm', path: '/customers?ids=11,12,13,14,15' },
-  floor: [[{ service: 'crm', path: '/customers?ids=11,12,13,14,15' }]],
+  variants: Array.from({ length: VARIANTS }, (_, i) => {
+    const ids = Array.from({ length: 5 }, (_, k) => String(i * 5 + k + 1));
+    const [a, b, c, d, e] = ids;
+    return { variables: { a, b, c, d, e }, floor: [[{ service: 'crm', path: `/customers?ids=${ids.join(',')}` }]] };
+  }),
 };

@@ -5,7 +5,7 @@ import { profile } from './profile.ts';
 import type { Scenario } from './scenario.ts';
 import { wide } from './wide.ts';
 
-export { requestBody, type Scenario, type UpstreamGet } from './scenario.ts';
+export { idealCalls, requestBody, type Scenario, type UpstreamGet, type Variant } from './scenario.ts';
 
 /** Every scenario, in the order the table prints them. */
 export const SCENARIOS: readonly Scenario[] = [profile, panel, customers50, wide, aliases];

@@ -1,12 +1,12 @@
 import { ticketsOfCustomer } from '../../src/demo/data.ts';
-import { agentIds, type Scenario } from './scenario.ts';
+import { agentIds, customerIds, VARIANTS, type Scenario } from './scenario.ts';
 
 /**
  * The agent-console panel: a customer, their last 10 orders, their open tickets and each
  * ticket's agent. Four calls over three dependent levels (CRM → Orders + Tickets → Agents).
  * Computed fields: `tier` (a CEL expression over points), `memberSince` (a date format) and
- * `largestOrders` (a list transform over the same Orders call). Customer 52 has 10 orders and
- * 2 open tickets in the demo data.
+ * `largestOrders` (a list transform over the same Orders call). The variants are the first
+ * customers with an open ticket, so that every request makes all four calls.
  */
 export const panel: Scenario = {
   name: 'panel',
@@ -19,15 +19,15 @@ export const panel: Scenario = {
     tickets(status: "open") { id subject priority status agent { id name team } }
   }
 }`,
-  variables: { id: '52' },
-  idealUpstreamCalls: 4,
-  direct: { service: 'crm', path: '/customers?ids=52' },
-  floor: [
-    [{ service: 'crm', path: '/customers?ids=52' }],
-    [
-      { service: 'orders', path: '/orders?customerIds=52&limit=10' },
-      { service: 'tickets', path: '/tickets?customerIds=52&status=open' },
+  variants: customerIds(VARIANTS, (id) => ticketsOfCustomer(id, 'open').length > 0).map((id) => ({
+    variables: { id },
+    floor: [
+      [{ service: 'crm', path: `/customers?ids=${id}` }],
+      [
+        { service: 'orders', path: `/orders?customerIds=${id}&limit=10` },
+        { service: 'tickets', path: `/tickets?customerIds=${id}&status=open` },
+      ],
+      [{ service: 'agents', path: `/agents?ids=${agentIds(ticketsOfCustomer(id, 'open'))}` }],
     ],
-    [{ service: 'agents', path: `/agents?ids=${agentIds(ticketsOfCustomer('52', 'open'))}` }],
-  ],
+  })),
 };

@@ -1,6 +1,9 @@
 /**
- * One benchmark scenario: the same GraphQL request is sent to the gateway and to the
- * hand-written baseline, and `directPath` to the upstream itself (the physical limit).
+ * One benchmark scenario: the same GraphQL requests are sent to the gateway and to the
+ * hand-written baseline, and their first upstream requests to the upstream itself (the physical
+ * limit). A scenario is a list of variants that differ in their ids, sent in turn, as a load
+ * tester replays real traffic: requests in flight at the same time ask for different customers,
+ * so no server can answer one from another's upstream call by accident of the bench.
  */
 export interface Scenario {
   /** Short id used on the command line (`--scenarios=profile,panel`) and in results. */
@@ -8,15 +11,17 @@ export interface Scenario {
   /** What the scenario stands for, printed above its rows. */
   title: string;
   query: string;
+  /** Sent in this order, round and round. */
+  variants: readonly Variant[];
+}
+
+/** One request of a scenario. */
+export interface Variant {
   variables: Record<string, unknown>;
-  /** Upstream calls one request should make when batched ideally; checked against what the upstreams count. */
-  idealUpstreamCalls: number;
-  /** The scenario's first upstream request, for the "upstream direct" row: service and path with query. */
-  direct: UpstreamGet;
   /**
-   * The ideal upstream calls, level by level (each level in parallel, after the previous one),
-   * for the "floor" row: a plain node:http server that makes exactly these calls and answers
-   * the known response, with no GraphQL at all.
+   * The ideal upstream calls of this request alone, level by level (each level in parallel,
+   * after the previous one): checked against what the upstreams count, made by the "floor" row
+   * (a plain node:http server with no GraphQL at all), and the first one is the "direct" row's.
    */
   floor: readonly (readonly UpstreamGet[])[];
 }
@@ -26,12 +31,29 @@ export interface UpstreamGet {
   path: string;
 }
 
+/** Variants per scenario: far more than the 50 connections, so requests in flight never share an id. */
+export const VARIANTS = 200;
+
+/** The upstream calls one request of `variant` makes when batched ideally. */
+export function idealCalls(variant: Variant): number {
+  return variant.floor.reduce((sum, level) => sum + level.length, 0);
+}
+
 /** `ids=a,b` for agent lookups, in the order the demo tickets name them. */
 export function agentIds(tickets: readonly { agent_id: string }[]): string {
   return [...new Set(tickets.map((t) => t.agent_id))].join(',');
 }
 
-/** The JSON body autocannon posts. */
-export function requestBody(scenario: Scenario): string {
-  return JSON.stringify({ query: scenario.query, variables: scenario.variables });
+/** The JSON body autocannon posts for one variant. */
+export function requestBody(scenario: Scenario, variant: Variant): string {
+  return JSON.stringify({ query: scenario.query, variables: variant.variables });
+}
+
+/** The first `count` customer ids (from 1) for which `keep` holds. */
+export function customerIds(count: number, keep: (id: string) => boolean = () => true): string[] {
+  const ids: string[] = [];
+  for (let n = 1; ids.length < count; n++) {
+    if (keep(String(n))) ids.push(String(n));
+  }
+  return ids;
 }

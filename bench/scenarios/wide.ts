@@ -1,9 +1,10 @@
 import { ticketsOfCustomer } from '../../src/demo/data.ts';
-import { agentIds, type Scenario } from './scenario.ts';
+import { agentIds, customerIds, VARIANTS, type Scenario } from './scenario.ts';
 
 /**
  * A wide query: every customer field, the address, orders, tickets and their agents, plus a
- * few aliases — 60 selected fields, so shaping cost shows. Four calls over three levels.
+ * few aliases — 60 selected fields, so shaping cost shows. Four calls over three levels: the
+ * variants are the first customers with a ticket.
  */
 export const wide: Scenario = {
   name: 'wide',
@@ -20,15 +21,15 @@ export const wide: Scenario = {
       agent { __typename id name team email } }
   }
 }`,
-  variables: { id: '52' },
-  idealUpstreamCalls: 4,
-  direct: { service: 'crm', path: '/customers?ids=52' },
-  floor: [
-    [{ service: 'crm', path: '/customers?ids=52' }],
-    [
-      { service: 'orders', path: '/orders?customerIds=52&limit=10' },
-      { service: 'tickets', path: '/tickets?customerIds=52' },
+  variants: customerIds(VARIANTS, (id) => ticketsOfCustomer(id).length > 0).map((id) => ({
+    variables: { id },
+    floor: [
+      [{ service: 'crm', path: `/customers?ids=${id}` }],
+      [
+        { service: 'orders', path: `/orders?customerIds=${id}&limit=10` },
+        { service: 'tickets', path: `/tickets?customerIds=${id}` },
+      ],
+      [{ service: 'agents', path: `/agents?ids=${agentIds(ticketsOfCustomer(id))}` }],
     ],
-    [{ service: 'agents', path: `/agents?ids=${agentIds(ticketsOfCustomer('52'))}` }],
-  ],
+  })),
 };

@@ -7,7 +7,7 @@ import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt
 
 const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
 const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS] as const;
-const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle'] as const;
+const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle', 'acrossRequests'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
 
@@ -122,14 +122,19 @@ function readBatch(c: Checker, value: unknown, at: ConfigPath): BatchConfig | un
   checkKeys(c, batch, at, BATCH_KEYS);
   const maxSize = required(c, batch, at, 'maxSize') ? readPositiveInt(c, batch, at, 'maxSize', Number.MAX_SAFE_INTEGER) : undefined;
   const keyField = required(c, batch, at, 'keyField') ? readString(c, batch, at, 'keyField') : undefined;
-  let many = false;
-  if (batch.many !== undefined && typeof batch.many !== 'boolean') {
-    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected true or false; got ${describe(batch.many)}`, [...at, 'many']);
-  } else if (batch.many !== undefined) {
-    many = batch.many;
-  }
+  const many = readFlag(c, batch, at, 'many');
+  const acrossRequests = readFlag(c, batch, at, 'acrossRequests');
   const keyStyle = batch.keyStyle === undefined ? 'comma' : readOneOf(c, batch.keyStyle, [...at, 'keyStyle'], KEY_STYLES);
-  return { maxSize: maxSize ?? 1, keyField: keyField ?? '', many, keyStyle: keyStyle ?? 'comma' };
+  return { maxSize: maxSize ?? 1, keyField: keyField ?? '', many, keyStyle: keyStyle ?? 'comma', acrossRequests };
+}
+
+/** An optional true/false key, false when absent. */
+function readFlag(c: Checker, mapping: Mapping, at: ConfigPath, key: string): boolean {
+  const value = mapping[key];
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected true or false; got ${describe(value)}`, [...at, key]);
+  return false;
 }
 
 /** `id: ID!` → `{ id: { type: 'ID!' } }`; the type is checked for GraphQL type syntax only. */

@@ -32,6 +32,11 @@ export interface BatchConfig {
   many: boolean;
   /** How `{keys}` renders in a query parameter: `comma` (ids=1,2) or `repeat` (ids=1&ids=2). */
   keyStyle: 'comma' | 'repeat';
+  /**
+   * true: the keys of concurrent requests for this operation (same params and forwarded headers)
+   * go out in one call, gathered over one event-loop turn; each request still sees only its own.
+   */
+  acrossRequests: boolean;
 }
 
 /** One named call a connector offers. Templates refer to params as `{name}` and to batch keys as `{keys}`. */

@@ -9,6 +9,7 @@ import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
 import { ConcurrencyLimit, StaleStore } from '../resilience/index.ts';
 import { VariableCoercion } from './coerce-variables.ts';
+import { SharedBatches } from './shared-batches.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -20,6 +21,8 @@ export interface ExecutorOptions {
   maxConcurrentCallsPerRequest?: number;
   /** Most `@fallback(staleForMs:)` values kept for stale-if-error (default 10 000). */
   maxStaleEntries?: number;
+  /** false: operations with `batch.acrossRequests` batch per request like the others (default true). */
+  batchAcrossRequests?: boolean | undefined;
 }
 
 export interface ExecuteRequest {
@@ -49,12 +52,14 @@ export class Executor {
   readonly #options: ExecutorOptions;
   readonly #staleStore: StaleStore;
   readonly #variables: VariableCoercion;
+  readonly #sharedBatches: SharedBatches | undefined;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
     this.#staleStore = new StaleStore({ maxEntries: options.maxStaleEntries ?? 10_000 });
     this.planCache = new PlanCache(options.blueprint, options.planCache);
     this.#variables = new VariableCoercion(options.blueprint.schema);
+    this.#sharedBatches = options.batchAcrossRequests === false ? undefined : new SharedBatches((op) => options.sendFor(op.connector));
   }
 
   /** Runs one operation. Never throws for anything a caller or an upstream did. */
@@ -82,6 +87,7 @@ export class Executor {
       headers: { 'x-request-id': request.requestId },
       limit: new ConcurrencyLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
       stats,
+      sharedBatches: this.#sharedBatches,
       onUpstreamError: (error, upstream) =>
         logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),
     });

@@ -7,6 +7,8 @@ import type { ConcurrencyLimit } from '../resilience/index.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
 import { readPath } from '../util/read-path.ts';
 import { FetchFailure } from './fetch-failure.ts';
+import { matchItems } from './match-items.ts';
+import type { SharedBatches } from './shared-batches.ts';
 
 /** What one request learnt about its upstream calls: shown by the explain header and the access log. */
 export interface UpstreamCallStats {
@@ -18,6 +20,8 @@ export interface UpstreamCallStats {
   retries: number;
   /** Calls answered by the response cache or by an identical call already in flight. */
   cacheHits: number;
+  /** Calls that carried other requests' keys too (`batch.acrossRequests`); absent when none did. */
+  sharedCalls?: number;
 }
 
 export interface LoaderRuntime {
@@ -31,6 +35,8 @@ export interface LoaderRuntime {
   limit: ConcurrencyLimit;
   stats: Map<string, UpstreamCallStats>;
   onUpstreamError(error: UpstreamError, request: UpstreamRequest): void;
+  /** Where operations with `batch.acrossRequests` send their keys, shared by every request. */
+  sharedBatches?: SharedBatches | undefined;
 }
 
 /**
@@ -50,9 +56,12 @@ export class RequestLoaders {
   #lastParams: ParamValues | undefined;
   #lastOp: CompiledOperation | undefined;
   #lastLoader: DataLoader<unknown, unknown, string> | undefined;
+  /** The forwarded headers that must match for two requests' keys to share a call: all but the request id. */
+  readonly #headersId: string;
 
   constructor(runtime: LoaderRuntime) {
     this.#runtime = runtime;
+    this.#headersId = headersId(runtime.headers);
   }
 
   /** Loads the value of a batched operation for one key: the item, or a FetchFailure. */
@@ -61,7 +70,8 @@ export class RequestLoaders {
     const id = loaderId(op.id, params);
     let loader = this.#loaders.get(id);
     if (!loader) {
-      loader = new DataLoader((keys) => this.#batch(op, params, keys), {
+      const batchId = id;
+      loader = new DataLoader((keys) => (op.batch!.acrossRequests ? this.#joinShared(batchId, op, params, keys) : this.#batch(op, params, keys)), {
         maxBatchSize: op.batch!.maxSize,
         cacheKeyFn: (k) => String(k),
       });
@@ -108,13 +118,29 @@ export class RequestLoaders {
     }
   }
 
+  /** Hands this request's keys to the batch shared with concurrent requests (shared-batches.ts). */
+  #joinShared(loaderId: string, op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<unknown[]> {
+    const runtime = this.#runtime;
+    const shared = runtime.sharedBatches;
+    if (!shared) return this.#batch(op, params, keys);
+    const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError };
+    // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
+    return runtime.limit.run(() => shared.join(loaderId + this.#headersId, op, params, runtime.headers, share));
+  }
+
+  #statsOf(op: CompiledOperation): UpstreamCallStats {
+    const stats = this.#runtime.stats;
+    let own = stats.get(op.id);
+    if (!own) {
+      own = { calls: 0, batchSizes: [], failures: 0, retries: 0, cacheHits: 0 };
+      stats.set(op.id, own);
+    }
+    return own;
+  }
+
   async #send(op: CompiledOperation, request: UpstreamRequest, batchSize: number): Promise<unknown> {
     const runtime = this.#runtime;
-    let stats = runtime.stats.get(op.id);
-    if (!stats) {
-      stats = { calls: 0, batchSizes: [], failures: 0, retries: 0, cacheHits: 0 };
-      runtime.stats.set(op.id, stats);
-    }
+    const stats = this.#statsOf(op);
     stats.calls += 1;
     if (op.batch) stats.batchSizes.push(batchSize);
     try {
@@ -126,40 +152,6 @@ export class RequestLoaders {
       throw error;
     }
   }
-}
-
-/**
- * Each key's item from a batch answer, matched by key, never by position: upstreams may reorder,
- * drop or add items. A key with no item gets [] for a one-to-many operation, else a FetchFailure
- * (UPSTREAM_ENTITY_NOT_FOUND).
- */
-function matchItems(op: CompiledOperation, items: readonly unknown[], keys: readonly unknown[]): unknown[] {
-  const batch = op.batch!;
-  const byKey = new Map<string, unknown>();
-  const keyPath = batch.keyField.split('.');
-  for (const item of items) {
-    const k = readPath(item, keyPath);
-    if (k === undefined || k === null) continue;
-    const ks = String(k);
-    if (batch.many) {
-      const list = byKey.get(ks) as unknown[] | undefined;
-      if (list) list.push(item);
-      else byKey.set(ks, [item]);
-    } else if (!byKey.has(ks)) {
-      byKey.set(ks, item);
-    }
-  }
-  return keys.map((key) => {
-    const found = byKey.get(String(key));
-    if (found !== undefined) return found;
-    if (batch.many) return [];
-    return new FetchFailure(
-      new UpstreamError(ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND, `Upstream ${op.id} returned no item for key "${String(key)}".`, {
-        details: { connector: op.connector, operation: op.name },
-        httpStatus: 404,
-      }),
-    );
-  });
 }
 
 /**
@@ -175,6 +167,15 @@ function loaderId(opId: string, params: ParamValues): string {
     const value = params[name];
     if (value === undefined) continue;
     id += `\u0000${name}=${typeof value === 'string' ? `s${value}` : typeof value === 'object' && value !== null ? objectKey(value) : String(value)}`;
+  }
+  return id;
+}
+
+/** `\u0001name=value…` over every forwarded header but `x-request-id`, sorted; usually empty. */
+function headersId(headers: Readonly<Record<string, string>>): string {
+  let id = '';
+  for (const name of Object.keys(headers).sort()) {
+    if (name !== 'x-request-id') id += `\u0001${name}=${headers[name]}`;
   }
   return id;
 }

@@ -46,6 +46,20 @@ describe('bench targets verdicts', () => {
       ],
     },
     {
+      name: 'gateway-solo rows are compared, not judged: their RSS and ratios stay out of the verdicts',
+      rows: [
+        row('panel', 'gateway', 0, 8000, 4, 20, 190),
+        row('panel', 'gateway-solo', 0, 3600, 12, 25, 260),
+        row('panel', 'baseline', 0, 1600, 26, 100, 340),
+      ],
+      expected: [
+        "RPS ≥ 3× the baseline's (0 ms): met on all 1 (panel 5.00×)",
+        "p99 ≤ 0.5× the baseline's (0 ms): met on all 1 (panel 0.20×)",
+        "for comparison, gateway-solo (each request batched alone) RPS ÷ the baseline's (0 ms): panel 2.25×",
+        'gateway peak RSS ≤ 200 MB: met (190–190 MB)',
+      ],
+    },
+    {
       name: 'per-round ratios: spread, and how many rounds met when the ratio crosses the line',
       rows: [
         { ...row('aliases', 'gateway', 0, 8000, 5, 12, 240), roundRps: [9000, 7000, 8000] },

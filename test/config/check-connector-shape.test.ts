@@ -94,6 +94,9 @@ describe('connector shape errors: every error, with its exact position and messa
         '    path: /items',
         '    timeoutMs: 2.5',
         '    batch: { maxSize: 10, keyField: id, many: "yes" }',
+        '  shared:',
+        '    path: /shared',
+        '    batch: { maxSize: 10, keyField: id, acrossRequests: 1 }',
       ),
       errors: [
         { code: 'CONFIG_INVALID_VALUE', line: 1, column: 12, path: 'connectors.crm.transport', message: 'expected "http" (the only transport so far); got "grpc"' },
@@ -102,6 +105,7 @@ describe('connector shape errors: every error, with its exact position and messa
         { code: 'CONFIG_INVALID_VALUE', line: 7, column: 11, path: 'connectors.crm.operations.broken', message: 'expected an operation: a mapping with at least a "path" key; got "/just/a/string"' },
         { code: 'CONFIG_INVALID_VALUE', line: 10, column: 16, path: 'connectors.crm.operations.list.timeoutMs', message: 'expected a positive integer; got 2.5' },
         { code: 'CONFIG_INVALID_VALUE', line: 11, column: 47, path: 'connectors.crm.operations.list.batch.many', message: 'expected true or false; got "yes"' },
+        { code: 'CONFIG_INVALID_VALUE', line: 14, column: 57, path: 'connectors.crm.operations.shared.batch.acrossRequests', message: 'expected true or false; got 1' },
       ],
     },
     {
@@ -175,7 +179,7 @@ describe('a valid connector', () => {
       '    timeoutMs: 500',
       '    headers: { x-mode: fast }',
       '    body: { text: "{text}", limit: 5, nested: [true, null] }',
-      '    batch: { maxSize: 5, keyField: a.b, many: true, keyStyle: repeat }',
+      '    batch: { maxSize: 5, keyField: a.b, many: true, keyStyle: repeat, acrossRequests: true }',
     );
     const { config, errors } = checkConfigSources({ connectorFiles: [{ file: FILE, text }], schemaFiles: [{ file: 'schemas/a.graphql', text: 'type Query { a: Int }' }] }, {});
     expect(errors).toEqual([]);
@@ -197,7 +201,7 @@ describe('a valid connector', () => {
           name: 'getCustomers',
           path: '/customers',
           query: { ids: '{keys}', limit: '10' },
-          batch: { maxSize: 100, keyField: 'id', many: false, keyStyle: 'comma' },
+          batch: { maxSize: 100, keyField: 'id', many: false, keyStyle: 'comma', acrossRequests: false },
         },
         search: {
           ...defaults,
@@ -207,7 +211,7 @@ describe('a valid connector', () => {
           timeoutMs: 500,
           headers: { 'x-mode': 'fast' },
           body: { text: '{text}', limit: 5, nested: [true, null] },
-          batch: { maxSize: 5, keyField: 'a.b', many: true, keyStyle: 'repeat' },
+          batch: { maxSize: 5, keyField: 'a.b', many: true, keyStyle: 'repeat', acrossRequests: true },
         },
       },
     });
