@@ -19,6 +19,8 @@ export interface BatchShare {
 }
 
 interface Participant extends BatchShare {
+  /** Where each of its keys sits in the batch's keys. */
+  positions: number[];
   /** Settles once with one value per key (item or FetchFailure); later calls are ignored. */
   settle(values: unknown[]): void;
   settled: boolean;
@@ -30,6 +32,12 @@ interface PendingBatch {
   params: ParamValues;
   headers: Readonly<Record<string, string>>;
   participants: Participant[];
+  /** Every participant's keys, each once, in order of arrival. */
+  keys: unknown[];
+  /** Key (as a string) → its position in `keys`. */
+  positions: Map<string, number>;
+  /** Per call of `maxSize` keys, the requests with a key in it: they count that call as theirs. */
+  callers: Participant[][];
 }
 
 /**
@@ -39,7 +47,9 @@ interface PendingBatch {
  * turn (`setImmediate`), where every request's keys for the same (operation, params, forwarded
  * headers but the request id) go out together, de-duplicated and split at `maxSize`. Under load,
  * dozens of requests reach the same level in one turn, so the upstream sees one call where it
- * would see one per request. An idle gateway pays one event-loop turn, no timer.
+ * would see one per request. An idle gateway pays one event-loop turn, no timer. A batch that
+ * reaches `maxSize` keys goes out at once: waiting would only make it wait. (A request with half
+ * a call's keys or more never comes here: loaders.ts sends those alone.)
  *
  * Nothing but the call is shared: each request gets only its own keys' values, into its own
  * loader cache. Calls whose forwarded headers differ (a caller's identity, a stress mark) are
@@ -70,64 +80,81 @@ export class SharedBatches {
   join(batchId: string, op: CompiledOperation, params: ParamValues, headers: Readonly<Record<string, string>>, share: BatchShare): Promise<unknown[]> {
     let batch = this.#pending.get(batchId);
     if (!batch) {
-      batch = { op, params, headers, participants: [] };
+      batch = { op, params, headers, participants: [], keys: [], positions: new Map(), callers: [] };
       this.#pending.set(batchId, batch);
     }
-    if (!this.#scheduled) {
+    const maxSize = op.batch!.maxSize;
+    const { keys, positions, callers } = batch;
+    let settle!: (values: unknown[]) => void;
+    const joined = new Promise<unknown[]>((resolve) => (settle = resolve));
+    const participant: Participant = {
+      ...share,
+      positions: new Array<number>(share.keys.length),
+      settled: false,
+      settle(values) {
+        if (participant.settled) return;
+        participant.settled = true;
+        settle(values);
+      },
+    };
+    for (let i = 0; i < share.keys.length; i++) {
+      const key = share.keys[i];
+      const id = String(key);
+      let at = positions.get(id);
+      if (at === undefined) {
+        at = keys.length;
+        positions.set(id, at);
+        keys.push(key);
+      }
+      participant.positions[i] = at;
+      const inCall = (callers[Math.floor(at / maxSize)] ??= []);
+      if (inCall[inCall.length - 1] !== participant && !inCall.includes(participant)) inCall.push(participant);
+    }
+    batch.participants.push(participant);
+    if (keys.length >= maxSize) {
+      this.#pending.delete(batchId);
+      void this.#run(batch);
+    } else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flush);
     }
-    const participants = batch.participants;
-    return new Promise((resolve) => {
-      const participant: Participant = {
-        ...share,
-        settled: false,
-        settle(values) {
-          if (participant.settled) return;
-          participant.settled = true;
-          resolve(values);
-        },
-      };
-      participants.push(participant);
-    });
+    return joined;
   }
 
   async #run(batch: PendingBatch): Promise<void> {
-    const { op, participants } = batch;
+    const { op, participants, keys } = batch;
     const maxSize = op.batch!.maxSize;
-    // The union of every request's keys, each once, in order of arrival.
-    const unique = new Map<string, unknown>();
     let deadlineAt: number | undefined = -Infinity;
-    for (const p of participants) {
-      for (const key of p.keys) {
-        const id = String(key);
-        if (!unique.has(id)) unique.set(id, key);
-      }
-      deadlineAt = p.deadlineAt === undefined || deadlineAt === undefined ? undefined : Math.max(deadlineAt, p.deadlineAt);
-    }
-    const keys = [...unique.values()];
-    const chunks: unknown[][] = [];
-    for (let i = 0; i < keys.length; i += maxSize) chunks.push(keys.slice(i, i + maxSize));
+    for (const p of participants) deadlineAt = p.deadlineAt === undefined || deadlineAt === undefined ? undefined : Math.max(deadlineAt, p.deadlineAt);
     const stopWatching = this.#watchDeadlines(batch, deadlineAt);
-
-    const values = new Map<string, unknown>();
+    const values = new Array<unknown>(keys.length);
     const shared = participants.length > 1;
-    const whole = chunks.length === 1;
-    await Promise.all(chunks.map((chunk) => this.#call(batch, chunk, whole, deadlineAt, shared, values)));
+    const calls: Promise<void>[] = [];
+    for (let i = 0; i < keys.length; i += maxSize) {
+      const chunk = keys.length <= maxSize ? keys : keys.slice(i, i + maxSize);
+      calls.push(this.#call(batch, chunk, i, batch.callers[i / maxSize]!, deadlineAt, shared, values));
+    }
+    await Promise.all(calls);
     stopWatching?.();
     for (const p of participants) {
-      if (p.settled) continue;
-      const own = new Array<unknown>(p.keys.length);
-      for (let i = 0; i < p.keys.length; i++) own[i] = values.get(String(p.keys[i]));
-      p.settle(own);
+      if (!p.settled) p.settle(shared ? p.positions.map((at) => values[at]) : values);
     }
   }
 
-  /** One upstream call for `chunk` (`whole`: every key of the batch); its values (or its failure) go into `values` by key. */
-  async #call(batch: PendingBatch, chunk: unknown[], whole: boolean, deadlineAt: number | undefined, shared: boolean, values: Map<string, unknown>): Promise<void> {
-    const { op, participants } = batch;
-    // The requests with a key in this call: they count it as theirs.
-    const callers = whole ? participants : participantsOf(participants, chunk);
+  /**
+   * One upstream call for `chunk`, the keys from `offset` in the batch; its values (or its
+   * failure) go into `values` at the same positions.
+   */
+  async #call(
+    batch: PendingBatch,
+    chunk: readonly unknown[],
+    offset: number,
+    callers: readonly Participant[],
+    deadlineAt: number | undefined,
+    shared: boolean,
+    values: unknown[],
+  ): Promise<void> {
+    const { op } = batch;
     const observer: CallObserver = { retries: 0, cacheHits: 0 };
     for (const p of callers) {
       p.stats.calls += 1;
@@ -144,13 +171,13 @@ export class SharedBatches {
         });
       }
       const matched = matchItems(op, items, chunk);
-      for (let i = 0; i < chunk.length; i++) values.set(String(chunk[i]), matched[i]);
+      for (let i = 0; i < chunk.length; i++) values[offset + i] = matched[i];
     } catch (error) {
       for (const p of callers) p.stats.failures += 1;
       if (error instanceof UpstreamError) callers[0]!.onUpstreamError(error, request);
       // One failure object for the whole call: it is only ever read.
       const failure = new FetchFailure(error);
-      for (const key of chunk) values.set(String(key), failure);
+      for (let i = 0; i < chunk.length; i++) values[offset + i] = failure;
     } finally {
       for (const p of callers) {
         p.stats.retries += observer.retries;
@@ -195,8 +222,3 @@ export class SharedBatches {
   }
 }
 
-/** The participants with at least one key in `chunk`. */
-function participantsOf(participants: readonly Participant[], chunk: readonly unknown[]): Participant[] {
-  const inChunk = new Set(chunk.map(String));
-  return participants.filter((p) => p.keys.some((key) => inChunk.has(String(key))));
-}

@@ -112,20 +112,37 @@ function executeTogether(gw: TestGateway, query: string, requests: { variables: 
 const userWithPosts = (id: string) => ({ userB: { id, name: `User ${id}`, posts: [{ title: `t of ${id}` }] } });
 
 describe('batch.acrossRequests', () => {
-  test('requests in the same turn share each level’s calls, de-duplicated and split at maxSize; each gets only its own keys', async () => {
-    const ids = ['1', '2', '2', '3', '4'];
+  test('requests in the same turn share each level’s calls, de-duplicated; each gets only its own keys', async () => {
+    const ids = ['1', '2', '2', '3'];
     const results = await executeTogether(shared, USER_WITH_POSTS, ids.map((id) => ({ variables: { id } })));
     results.forEach((result, i) => {
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual(userWithPosts(ids[i]!));
     });
-    expect(batchesOf(users, 'ids')).toEqual([['1', '2', '3'], ['4']]);
-    expect(batchesOf(posts, 'userIds')).toEqual([['1', '2', '3', '4']]);
-    // Each request counts the calls that carried its keys, with the call's whole batch size.
-    const statsOf = (r: GatewayResult) => r.upstreamCalls!;
-    expect(statsOf(results[0]!)['users.getUsers']).toEqual({ calls: 1, batchSizes: [3], failures: 0, retries: 0, cacheHits: 0, sharedCalls: 1 });
-    expect(statsOf(results[4]!)['users.getUsers']).toEqual({ calls: 1, batchSizes: [1], failures: 0, retries: 0, cacheHits: 0, sharedCalls: 1 });
-    expect(statsOf(results[4]!)['posts.postsByUser']).toEqual({ calls: 1, batchSizes: [4], failures: 0, retries: 0, cacheHits: 0, sharedCalls: 1 });
+    expect(batchesOf(users, 'ids')).toEqual([['1', '2', '3']]);
+    expect(batchesOf(posts, 'userIds')).toEqual([['1', '2', '3']]);
+    // Each request counts the call that carried its keys, with the call's whole batch size.
+    for (const result of results) {
+      expect(result.upstreamCalls!['users.getUsers']).toEqual({ calls: 1, batchSizes: [3], failures: 0, retries: 0, cacheHits: 0, sharedCalls: 1 });
+      expect(result.upstreamCalls!['posts.postsByUser']).toEqual({ calls: 1, batchSizes: [3], failures: 0, retries: 0, cacheHits: 0, sharedCalls: 1 });
+    }
+  });
+
+  test('a pooled batch that reaches maxSize goes out at once; the keys after it make the next call', async () => {
+    const ids = ['1', '2', '3', '4', '6'];
+    const results = await executeTogether(shared, 'query($id: ID!) { userB(id: $id) { id } }', ids.map((id) => ({ variables: { id } })));
+    expect(results.map((r) => r.data)).toEqual(ids.map((id) => ({ userB: { id } })));
+    expect(batchesOf(users, 'ids').sort()).toEqual([['1', '2', '3'], ['4', '6']]);
+    expect(results[0]!.upstreamCalls!['users.getUsers']).toMatchObject({ calls: 1, batchSizes: [3], sharedCalls: 1 });
+    expect(results[4]!.upstreamCalls!['users.getUsers']).toMatchObject({ calls: 1, batchSizes: [2], sharedCalls: 1 });
+  });
+
+  test('a request whose own keys fill half a call or more sends them alone', async () => {
+    const query = 'query($ids: [ID!]!) { users(ids: $ids) { id } }';
+    // maxSize is 3: two keys are half a call or more, one key is less.
+    const results = await executeTogether(shared, query, [{ variables: { ids: ['1', '2'] } }, { variables: { ids: ['3'] } }, { variables: { ids: ['4'] } }]);
+    expect(results.map((r) => r.data)).toEqual([{ users: [{ id: '1' }, { id: '2' }] }, { users: [{ id: '3' }] }, { users: [{ id: '4' }] }]);
+    expect(batchesOf(users, 'ids').sort()).toEqual([['1', '2'], ['3', '4']]);
   });
 
   test('with batchAcrossRequests: false, every request makes its own calls', async () => {
