@@ -40,6 +40,8 @@ export interface GatewayOptions extends ConfigLocation {
   rateLimits?: ServerSettings['rateLimits'];
   /** false: every request batches its keys alone, whatever `batch.acrossRequests` says (default true). */
   batchAcrossRequests?: boolean;
+  /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool concurrent requests' keys (default 0.5; 0: always). */
+  batchAcrossRequestsAbove?: number;
 }
 
 export interface ValidationReport {
@@ -110,6 +112,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     logger,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
     batchAcrossRequests: options.batchAcrossRequests,
+    batchAcrossRequestsAbove: options.batchAcrossRequestsAbove,
   });
   const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({

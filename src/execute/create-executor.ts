@@ -23,6 +23,8 @@ export interface ExecutorOptions {
   maxStaleEntries?: number;
   /** false: operations with `batch.acrossRequests` batch per request like the others (default true). */
   batchAcrossRequests?: boolean | undefined;
+  /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool their keys (default 0.5; 0: always). */
+  batchAcrossRequestsAbove?: number | undefined;
 }
 
 export interface ExecuteRequest {
@@ -59,7 +61,7 @@ export class Executor {
     this.#staleStore = new StaleStore({ maxEntries: options.maxStaleEntries ?? 10_000 });
     this.planCache = new PlanCache(options.blueprint, options.planCache);
     this.#variables = new VariableCoercion(options.blueprint.schema);
-    this.#sharedBatches = options.batchAcrossRequests === false ? undefined : new SharedBatches((op) => options.sendFor(op.connector));
+    this.#sharedBatches = options.batchAcrossRequests === false ? undefined : new SharedBatches((op) => options.sendFor(op.connector), options.batchAcrossRequestsAbove ?? 0.5);
   }
 
   /** Runs one operation. Never throws for anything a caller or an upstream did. */

@@ -125,7 +125,7 @@ export class RequestLoaders {
     // Keys that fill half a call already share its cost among themselves; pooled with others
     // they would only hold bigger answers for longer (customers50 in `npm run bench`: GC 63 µs
     // per request pooled, 14 alone).
-    if (!shared || keys.length * 2 >= op.batch!.maxSize) return this.#batch(op, params, keys);
+    if (!shared || !shared.pooling || keys.length * 2 >= op.batch!.maxSize) return this.#batch(op, params, keys);
     const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError };
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
     return runtime.limit.run(() => shared.join(loaderId + this.#headersId, op, params, runtime.headers, share));

@@ -57,6 +57,7 @@ let postsFail = false;
 let config: { dir: string; remove(): Promise<void> };
 let shared: TestGateway;
 let solo: TestGateway;
+let quiet: TestGateway;
 
 beforeAll(async () => {
   users = await startFakeUpstream((call, res) => {
@@ -71,8 +72,11 @@ beforeAll(async () => {
   });
   config = await writeConfigDir({ schemas: { 'users.graphql': USERS_SCHEMA }, connectors: { 'users.yaml': USERS_SHARED, 'posts.yaml': POSTS_SHARED } });
   const env = { USERS_URL: users.url, POSTS_URL: posts.url };
-  shared = await startGateway({ configDir: config.dir, env });
+  // Pooling whatever the event loop's load, so that requests started together always pool.
+  shared = await startGateway({ configDir: config.dir, env, batchAcrossRequestsAbove: 0 });
   solo = await startGateway({ configDir: config.dir, env, batchAcrossRequests: false });
+  // Pools only above 100% event-loop utilisation: never, as on a quiet gateway.
+  quiet = await startGateway({ configDir: config.dir, env, batchAcrossRequestsAbove: 1 });
 });
 
 afterEach(() => {
@@ -85,6 +89,7 @@ afterEach(() => {
 afterAll(async () => {
   await shared.close();
   await solo.close();
+  await quiet.close();
   await users.close();
   await posts.close();
   await config.remove();
@@ -145,9 +150,12 @@ describe('batch.acrossRequests', () => {
     expect(batchesOf(users, 'ids').sort()).toEqual([['1', '2'], ['3', '4']]);
   });
 
-  test('with batchAcrossRequests: false, every request makes its own calls', async () => {
+  test.for([
+    { name: 'with batchAcrossRequests: false', gateway: () => solo },
+    { name: 'while the event loop is below batchAcrossRequestsAbove', gateway: () => quiet },
+  ])('$name, every request makes its own calls at once', async ({ gateway }) => {
     const ids = ['1', '2', '3'];
-    const results = await executeTogether(solo, USER_WITH_POSTS, ids.map((id) => ({ variables: { id } })));
+    const results = await executeTogether(gateway(), USER_WITH_POSTS, ids.map((id) => ({ variables: { id } })));
     results.forEach((result, i) => expect(result.data).toEqual(userWithPosts(ids[i]!)));
     expect(batchesOf(users, 'ids').sort()).toEqual([['1'], ['2'], ['3']]);
     expect(batchesOf(posts, 'userIds').sort()).toEqual([['1'], ['2'], ['3']]);
@@ -210,7 +218,7 @@ describe('forwarded headers', () => {
     const report = await validateConfig({ configDir: config.dir, env: { USERS_URL: users.url, POSTS_URL: posts.url } });
     const op = report.blueprint!.operations.get('users.getUsers')!;
     const transport = createHttpTransport();
-    const batches = new SharedBatches(() => (request, options) => transport.send(request, options));
+    const batches = new SharedBatches(() => (request, options) => transport.send(request, options), 0);
     const loadersFor = (headers: Record<string, string>) =>
       new RequestLoaders({
         sendFor: () => {
