@@ -48,9 +48,9 @@ interface PendingBatch {
  * turn (`setImmediate`), where every request's keys for the same (operation, params, forwarded
  * headers but the request id) go out together, de-duplicated and split at `maxSize`. Under load,
  * dozens of requests reach the same level in one turn, so the upstream sees one call where it
- * would see one per request. An idle gateway pays one event-loop turn, no timer. A batch that
- * reaches `maxSize` keys goes out at once: waiting would only make it wait. (A request with half
- * a call's keys or more never comes here: loaders.ts sends those alone.)
+ * would see one per request. A batch that reaches `maxSize` keys goes out at once: waiting would
+ * only make it wait. Requests come here only while `pooling` says the gateway is busy, and only
+ * with less than half a call's keys (loaders.ts sends the others alone, at once).
  *
  * Nothing but the call is shared: each request gets only its own keys' values, into its own
  * loader cache. Calls whose forwarded headers differ (a caller's identity, a stress mark) are
@@ -68,7 +68,7 @@ export class SharedBatches {
     this.#scheduled = false;
     const batches = [...this.#pending.values()];
     this.#pending.clear();
-    for (const batch of batches) void this.#run(batch);
+    for (const batch of batches) this.#send(batch);
   };
 
   /** `poolAbove`: the event-loop utilisation (0..1) above which requests pool their keys (0: always). */
@@ -127,12 +127,20 @@ export class SharedBatches {
     batch.participants.push(participant);
     if (keys.length >= maxSize) {
       this.#pending.delete(batchId);
-      void this.#run(batch);
+      this.#send(batch);
     } else if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flush);
     }
     return joined;
+  }
+
+  /** Runs a batch; whatever goes wrong, every request in it gets an answer (never a hang, never an unhandled rejection). */
+  #send(batch: PendingBatch): void {
+    this.#run(batch).catch((error: unknown) => {
+      const failure = new FetchFailure(error);
+      for (const p of batch.participants) p.settle(p.keys.map(() => failure));
+    });
   }
 
   async #run(batch: PendingBatch): Promise<void> {
@@ -175,8 +183,9 @@ export class SharedBatches {
       p.stats.batchSizes.push(chunk.length);
       if (shared) p.stats.sharedCalls = (p.stats.sharedCalls ?? 0) + 1;
     }
-    const request = renderRequest(op, batch.params, chunk, batch.headers);
+    let request: UpstreamRequest | undefined;
     try {
+      request = renderRequest(op, batch.params, chunk, batch.headers);
       const response = await this.#sendFor(op)(request, { deadlineAt, observer });
       const items = readPath(response.body, op.resultPath);
       if (!Array.isArray(items)) {
@@ -188,7 +197,7 @@ export class SharedBatches {
       for (let i = 0; i < chunk.length; i++) values[offset + i] = matched[i];
     } catch (error) {
       for (const p of callers) p.stats.failures += 1;
-      if (error instanceof UpstreamError) callers[0]!.onUpstreamError(error, request);
+      if (error instanceof UpstreamError && request) callers[0]!.onUpstreamError(error, request);
       // One failure object for the whole call: it is only ever read.
       const failure = new FetchFailure(error);
       for (let i = 0; i < chunk.length; i++) values[offset + i] = failure;
