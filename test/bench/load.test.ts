@@ -9,8 +9,13 @@ import { runSlice, summarize } from '../../bench/lib/load.ts';
  */
 let server: Server;
 let url: string;
+/** What the server received, in order: method, path and body of each request. */
+const received: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => received.push(`${req.method} ${req.url} ${body}`));
     // 110 ms for answers asserted to take at least 100: a timer counts from the event loop's
     // cached time, which can be a few ms before the request arrived, so it may fire that much early.
     const delayMs = req.url === '/slow' ? 110 : 5;
@@ -50,4 +55,16 @@ test('a single slice is summarised as it is', async () => {
   expect(result.requests).toBe(only.totalCompletedRequests);
   expect(result.p50).toBeGreaterThanOrEqual(100);
   expect(() => summarize([], { url, connections: 2 })).toThrow('at least one run');
+});
+
+test('requests are sent in turn across all connections, each with its own path and body', async () => {
+  received.length = 0;
+  const requests = ['a', 'b', 'c'].map((name) => ({ path: `/quick?v=${name}`, body: `{"v":"${name}"}` }));
+  const only = await runSlice({ url: `${url}/quick`, method: 'POST', body: 'unused', connections: 3, duration: 0.3, requests });
+  expect(only.totalRequests).toBeGreaterThan(6);
+  expect(received.length).toBeGreaterThan(6);
+  // Every request is one of the three, and the three take turns: never one far ahead of the others.
+  const counts = requests.map((r) => received.filter((line) => line === `POST ${r.path} ${r.body}`).length);
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(received.length);
+  expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(6);
 });
