@@ -1,5 +1,5 @@
 import type { JsonReply, Route } from './json-service.ts';
-import { agentById, customerById, isCustomerId, ordersOfCustomer, ticketsOfCustomer, type Customer } from './data.ts';
+import { agentById, customerById, isCustomerId, ordersOfCustomer, ticketsOfCustomer } from './data.ts';
 
 const NOT_FOUND: JsonReply = { status: 404, body: { error: 'not found' } };
 
@@ -25,7 +25,10 @@ export const CRM_ROUTES: readonly Route[] = [
   },
 ];
 
-/** Orders: newest first, at most `?limit=` per customer; batched by `?customerIds=` or one customer by path. */
+/**
+ * Orders: newest first, at most `?limit=` per customer; batched by `?customerIds=` or one customer
+ * by path; `?fields=a,b` trims each order to those fields (id always kept).
+ */
 export const ORDERS_ROUTES: readonly Route[] = [
   {
     pattern: '/orders',
@@ -34,7 +37,8 @@ export const ORDERS_ROUTES: readonly Route[] = [
       if (!Array.isArray(ids)) return ids;
       const limit = limitParam(query);
       if (typeof limit === 'object') return limit;
-      return ok({ items: ids.filter(isCustomerId).sort(byNumber).flatMap((id) => ordersOfCustomer(id, limit)) });
+      const fields = listParam(query, 'fields');
+      return ok({ items: ids.filter(isCustomerId).sort(byNumber).flatMap((id) => ordersOfCustomer(id, limit).map((order) => trimFields(order, fields))) });
     },
   },
   {
@@ -42,7 +46,9 @@ export const ORDERS_ROUTES: readonly Route[] = [
     handle: ({ id }, query) => {
       if (!isCustomerId(id!)) return NOT_FOUND;
       const limit = limitParam(query);
-      return typeof limit === 'object' ? limit : ok({ items: ordersOfCustomer(id!, limit) });
+      if (typeof limit === 'object') return limit;
+      const fields = listParam(query, 'fields');
+      return ok({ items: ordersOfCustomer(id!, limit).map((order) => trimFields(order, fields)) });
     },
   },
 ];
@@ -110,9 +116,9 @@ function limitParam(query: URLSearchParams): number | undefined | JsonReply {
 }
 
 /** Upstream field trimming: only the requested top-level fields, plus `id` so answers stay matchable. */
-function trimFields(customer: Customer, fields: readonly string[]): Partial<Customer> {
-  if (fields.length === 0) return customer;
-  const trimmed: Record<string, unknown> = { id: customer.id };
-  for (const field of fields) if (Object.hasOwn(customer, field)) trimmed[field] = customer[field as keyof Customer];
-  return trimmed as Partial<Customer>;
+function trimFields<T extends { id: string }>(record: T, fields: readonly string[]): Partial<T> {
+  if (fields.length === 0) return record;
+  const trimmed: Record<string, unknown> = { id: record.id };
+  for (const field of fields) if (Object.hasOwn(record, field)) trimmed[field] = record[field as keyof T];
+  return trimmed as Partial<T>;
 }

@@ -71,6 +71,7 @@ describe('tessera explain', () => {
         'Stage 2 (after stage 1):',
         '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
         '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
+        '      asks only for customer_id, id',
         '',
       ].join('\n'),
     );

@@ -38,6 +38,7 @@ describe('planner', () => {
         'Stage 2 (after stage 1), in parallel:',
         '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
         '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
+        '      asks only for customer_id, id',
         '  #3 tickets.ticketsByCustomer  ← Customer.tickets at customer.tickets',
         '      batched by key {parent.id} (max 100 per call); params status={args.status}; needs #1',
         'Stage 3 (after stage 2):',
@@ -72,8 +73,16 @@ describe('planner', () => {
   ])('asks the CRM only for the fields the plan needs: $name', ({ query, fields }) => {
     const plan = planOf(new PlanCache(blueprint), query);
     expect(plan.fetches.filter((f) => f.operation.startsWith('crm.')).map((f) => f.fields)).toEqual(fields);
-    // Operations without {fields} in their templates are not given a list.
-    expect(plan.fetches.filter((f) => !f.operation.startsWith('crm.')).every((f) => f.fields === undefined)).toBe(true);
+    // Operations without {fields} in their templates (the demo's Tickets and Agents) are not given a list.
+    expect(plan.fetches.filter((f) => /^(tickets|agents)\./.test(f.operation)).every((f) => f.fields === undefined)).toBe(true);
+  });
+
+  test.for([
+    { name: 'the selection and the batch key', query: '{ customer(id: "1") { orders { id status } } }', fields: ['customer_id', 'id', 'status'] },
+    { name: "a schema transform's sort key, though not selected", query: '{ customer(id: "1") { largestOrders { id } } }', fields: ['customer_id', 'id', 'total_cents'] },
+  ])('asks the Orders service only for the fields the plan needs: $name', ({ query, fields }) => {
+    const plan = planOf(new PlanCache(blueprint), query);
+    expect(plan.fetches.filter((f) => f.operation.startsWith('orders.')).map((f) => f.fields)).toEqual([fields]);
   });
 
   test('fragments and aliases merge into one plan field per response key', () => {
