@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
-import { USERS_SCHEMA, userRecord } from './fixtures.ts';
+import { POSTS_YAML, USERS_SCHEMA, USERS_YAML, userRecord } from './fixtures.ts';
 import { validateConfig } from '../../src/index.ts';
 import type { PreparedDocument } from '../../src/plan/index.ts';
 import type { GatewayResult } from '../../src/execute/create-executor.ts';
@@ -12,43 +12,9 @@ import { ConcurrencyLimit } from '../../src/resilience/index.ts';
 import { createHttpTransport } from '../../src/transports/http/http-transport.ts';
 
 // The fixtures' connectors, with both batched operations sharing calls across requests.
-const USERS_SHARED = `
-baseUrl: \${USERS_URL}
-timeoutMs: 2000
-operations:
-  getUser:
-    path: /users/{id}
-    params:
-      id: ID!
-    result: user
-  getUsers:
-    path: /users
-    query:
-      ids: "{keys}"
-    batch:
-      maxSize: 3
-      keyField: id
-      acrossRequests: true
-    result: items
-`;
-
-const POSTS_SHARED = `
-baseUrl: \${POSTS_URL}
-operations:
-  postsByUser:
-    path: /posts
-    query:
-      userIds: "{keys}"
-      tag: "{tag}"
-    params:
-      tag: String
-    batch:
-      maxSize: 10
-      keyField: user_id
-      many: true
-      acrossRequests: true
-    result: items
-`;
+const shareAcrossRequests = (yaml: string): string => yaml.replace(/\n( +)keyField: [^\n]+\n/, (line, indent: string) => `${line}${indent}acrossRequests: true\n`);
+const USERS_SHARED = shareAcrossRequests(USERS_YAML);
+const POSTS_SHARED = shareAcrossRequests(POSTS_YAML);
 
 let users: FakeUpstream;
 let posts: FakeUpstream;
