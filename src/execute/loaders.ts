@@ -70,8 +70,7 @@ export class RequestLoaders {
     const id = loaderId(op.id, params);
     let loader = this.#loaders.get(id);
     if (!loader) {
-      const batchId = id;
-      loader = new DataLoader((keys) => (op.batch!.acrossRequests ? this.#joinShared(batchId, op, params, keys) : this.#batch(op, params, keys)), {
+      loader = new DataLoader((keys) => (op.batch!.acrossRequests ? this.#joinShared(id, op, params, keys) : this.#batch(op, params, keys)), {
         maxBatchSize: op.batch!.maxSize,
         cacheKeyFn: (k) => String(k),
       });
