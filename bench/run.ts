@@ -61,6 +61,12 @@ const settings = {
 };
 
 async function main(): Promise<void> {
+  const known: readonly Target[] = ['gateway', 'gateway-solo', 'baseline', 'floor', 'direct'];
+  const unknown = settings.targets.filter((t) => !known.includes(t));
+  if (unknown.length > 0) throw new Error(`Unknown target ${unknown.join(', ')}; known: ${known.join(', ')}.`);
+  if (settings.targets.includes('floor') && !settings.targets.some((t) => t === 'gateway' || t === 'gateway-solo' || t === 'baseline')) {
+    throw new Error('The floor row replays the answers of the gateway or the baseline: add one of them to --targets.');
+  }
   const machine = describeMachine();
   const cpus = planCpus();
   console.log(`Node ${machine.node} on ${machine.cpu} (${machine.cores} cores), ${machine.platform}`);
