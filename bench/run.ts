@@ -2,17 +2,18 @@
  * `npm run bench`: the gateway, the hand-written baseline and the upstream itself, side by side.
  *
  * For each upstream delay (default 0 and 20 ms) it starts the demo upstreams, the gateway on the
- * demo config and the baseline, each in its own process; checks that gateway and baseline give
- * equal answers for every scenario; then drives autocannon at each server in turn (warm-up first,
- * not counted) and prints one table. Each row is measured in slices (--rounds) taken in turn with
+ * demo config (and again with pooling across requests off: gateway-solo), the baseline and the
+ * floor server, each in its own process; checks that they give equal answers to every variant
+ * of every scenario; then drives autocannon at each server in turn (warm-up first, not counted)
+ * and prints one table. Each row is measured in slices (--rounds) taken in turn with
  * the other servers' slices of the same scenario (each round starting one server later), so that a
  * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,baseline,floor,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
- * --node-flags="--max-semi-space-size=16" (for both servers under test; default none).
+ * --node-flags="--max-semi-space-size=16" (for every server under test; default none).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout } from 'node:timers/promises';
@@ -43,7 +44,7 @@ const flag = readFlags({
   targets: 'comma-separated subset of gateway, gateway-solo, baseline, floor, direct',
   'cpu-prof': 'true: write .cpuprofile files of the gateway (to bench/results/profiles/)',
   'log-level': "the gateway's log level (default info: one access-log line per request)",
-  'node-flags': 'Node/V8 flags for both servers under test, space-separated',
+  'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor), space-separated',
 });
 const settings = {
   duration: positiveNumber('duration', flag('duration', '5')),
@@ -56,7 +57,7 @@ const settings = {
   cpuProf: flag('cpu-prof', 'false') === 'true',
   /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
   logLevel: flag('log-level', 'info'),
-  /** Node/V8 flags for both servers under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
+  /** Node/V8 flags for every server under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
   nodeFlags: flag('node-flags', '').split(' ').filter(Boolean),
 };
 
