@@ -38,9 +38,9 @@ export interface GatewayOptions extends ConfigLocation {
   shutdownGraceMs?: number;
   /** Per-caller rate limits; override gateway.yaml's `rateLimits`. */
   rateLimits?: ServerSettings['rateLimits'];
-  /** false: every request batches its keys alone, whatever `batch.acrossRequests` says (default true). */
+  /** false: every request batches its keys alone, whatever `batch.acrossRequests` says; overrides gateway.yaml's `batching.acrossRequests` (default true). */
   batchAcrossRequests?: boolean;
-  /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool concurrent requests' keys (default 0.5; 0: always). */
+  /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool concurrent requests' keys; overrides gateway.yaml's `batching.busyAbove` (default 0.5; 0: always). */
   batchAcrossRequestsAbove?: number;
 }
 
@@ -111,8 +111,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     sendFor: (connector) => pipelines.get(connector)!.send,
     logger,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
-    batchAcrossRequests: options.batchAcrossRequests,
-    batchAcrossRequestsAbove: options.batchAcrossRequestsAbove,
+    // createGateway's options win over gateway.yaml, as for the server settings.
+    batchAcrossRequests: options.batchAcrossRequests ?? report.gateway.batching.acrossRequests,
+    batchAcrossRequestsAbove: options.batchAcrossRequestsAbove ?? report.gateway.batching.busyAbove,
   });
   const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({

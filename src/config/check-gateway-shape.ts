@@ -2,7 +2,8 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './types.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching'] as const;
+const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
 const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
 const LIMIT_KEYS = ['requestsPerSecond', 'burst'] as const;
@@ -12,13 +13,13 @@ const MAX_COUNT = 1_000_000;
 const CALLER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** An absent gateway.yaml: every server setting at its default, no rate limits. */
-export const EMPTY_GATEWAY_CONFIG: GatewayConfig = Object.freeze({ server: {}, rateLimits: { default: undefined, callers: {} } });
+export const EMPTY_GATEWAY_CONFIG: GatewayConfig = Object.freeze({ server: {}, rateLimits: { default: undefined, callers: {} }, batching: {} });
 
 /** Checks the optional `gateway.yaml` (server protection settings and per-caller rate limits). */
 export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gateway: GatewayConfig | undefined; errors: Checker['errors'] } {
   const c: Checker = { prefix: 'gateway', sourceMap, errors: [] };
   if (value === null || value === undefined) return { gateway: EMPTY_GATEWAY_CONFIG, errors: [] };
-  const top = readMapping(c, value, [], 'a mapping with the keys server and/or rateLimits');
+  const top = readMapping(c, value, [], 'a mapping with any of the keys server, rateLimits, batching');
   if (!top) return { gateway: undefined, errors: c.errors };
   checkKeys(c, top, [], TOP_KEYS);
   const server = top.server === undefined ? {} : readMapping(c, top.server, ['server'], `a mapping with any of the keys ${SERVER_KEYS.join(', ')}`);
@@ -33,8 +34,25 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
         }
       : {},
     rateLimits: readRateLimits(c, top.rateLimits),
+    batching: readBatching(c, top.batching),
   };
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
+}
+
+/** `batching: { acrossRequests: false }` or `{ busyAbove: 0.7 }`. */
+function readBatching(c: Checker, value: unknown): GatewayConfig['batching'] {
+  if (value === undefined) return {};
+  const batching = readMapping(c, value, ['batching'], `a mapping with any of the keys ${BATCHING_KEYS.join(', ')}`);
+  if (!batching) return {};
+  checkKeys(c, batching, ['batching'], BATCHING_KEYS);
+  const out: GatewayConfig['batching'] = {};
+  const across = batching.acrossRequests;
+  if (typeof across === 'boolean') out.acrossRequests = across;
+  else if (across !== undefined) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected true or false; got ${describe(across)}`, ['batching', 'acrossRequests']);
+  const busy = batching.busyAbove;
+  if (typeof busy === 'number' && busy >= 0 && busy <= 1) out.busyAbove = busy;
+  else if (busy !== undefined) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected the event loop's utilisation, a number from 0 to 1 (0.5 = half busy); got ${describe(busy)}`, ['batching', 'busyAbove']);
+  return out;
 }
 
 function readRateLimits(c: Checker, value: unknown): GatewayConfig['rateLimits'] {

@@ -148,6 +148,13 @@ export interface GatewayConfig {
     default: RateLimitConfig | undefined;
     callers: Record<string, RateLimitConfig>;
   };
+  /** Pooling keys across requests (`batch.acrossRequests`), gateway-wide. */
+  batching: {
+    /** false: no operation pools, whatever its connector says. */
+    acrossRequests?: boolean | undefined;
+    /** Event-loop utilisation (0..1) above which operations pool; 0 pools always. */
+    busyAbove?: number | undefined;
+  };
 }
 
 /** Everything read from disk: shape-checked, meaning not yet checked (that is blueprint/'s job). */

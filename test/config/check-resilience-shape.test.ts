@@ -96,6 +96,22 @@ describe('resilience settings: every bad value with its position', () => {
       ],
     },
     {
+      name: 'gateway.yaml: batching with a bad flag, a threshold out of range and an unknown key',
+      gateway: yaml('batching:', '  acrossRequests: "no"', '  busyAbove: 1.5', '  window: 10'),
+      errors: [
+        { code: 'CONFIG_INVALID_VALUE', file: GATEWAY, line: 2, column: 19, path: 'gateway.batching.acrossRequests', message: 'expected true or false; got "no"' },
+        {
+          code: 'CONFIG_INVALID_VALUE',
+          file: GATEWAY,
+          line: 3,
+          column: 14,
+          path: 'gateway.batching.busyAbove',
+          message: "expected the event loop's utilisation, a number from 0 to 1 (0.5 = half busy); got 1.5",
+        },
+        { code: 'CONFIG_UNKNOWN_KEY', file: GATEWAY, line: 4, column: 3, path: 'gateway.batching.window', message: 'expected one of the keys acrossRequests, busyAbove; got "window"' },
+      ],
+    },
+    {
       name: 'gateway.yaml: a caller id the header could never carry',
       gateway: yaml('rateLimits:', '  callers:', '    "bad id": { requestsPerSecond: 5 }'),
       errors: [

@@ -66,7 +66,7 @@ describe('loadConfig', () => {
         message: `expected a readable folder "${shown(path.join(missing, 'schemas'))}" of *.graphql files; got ENOENT: no such file or directory`,
       },
     ]);
-    expect(config).toEqual({ connectors: [], schemaFiles: [], gateway: { server: {}, rateLimits: { default: undefined, callers: {} } } });
+    expect(config).toEqual({ connectors: [], schemaFiles: [], gateway: { server: {}, rateLimits: { default: undefined, callers: {} }, batching: {} } });
   });
 
   describe('an unreadable file', () => {

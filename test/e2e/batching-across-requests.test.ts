@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
@@ -24,6 +26,10 @@ let config: { dir: string; remove(): Promise<void> };
 let shared: TestGateway;
 let solo: TestGateway;
 let quiet: TestGateway;
+let offByYaml: TestGateway;
+let offByYamlConfig: { dir: string; remove(): Promise<void> };
+let alwaysByYaml: TestGateway;
+let alwaysByYamlConfig: { dir: string; remove(): Promise<void> };
 
 beforeAll(async () => {
   users = await startFakeUpstream((call, res) => {
@@ -43,6 +49,13 @@ beforeAll(async () => {
   solo = await startGateway({ configDir: config.dir, env, batchAcrossRequests: false });
   // Pools only above 100% event-loop utilisation: never, as on a quiet gateway.
   quiet = await startGateway({ configDir: config.dir, env, batchAcrossRequestsAbove: 1 });
+  // An operator turns pooling off for every operation in gateway.yaml, whatever the connectors say.
+  offByYamlConfig = await writeConfigDir({ schemas: { 'users.graphql': USERS_SCHEMA }, connectors: { 'users.yaml': USERS_SHARED, 'posts.yaml': POSTS_SHARED } });
+  await writeFile(path.join(offByYamlConfig.dir, 'gateway.yaml'), 'batching:\n  acrossRequests: false\n  busyAbove: 0\n');
+  offByYaml = await startGateway({ configDir: offByYamlConfig.dir, env });
+  alwaysByYamlConfig = await writeConfigDir({ schemas: { 'users.graphql': USERS_SCHEMA }, connectors: { 'users.yaml': USERS_SHARED, 'posts.yaml': POSTS_SHARED } });
+  await writeFile(path.join(alwaysByYamlConfig.dir, 'gateway.yaml'), 'batching:\n  busyAbove: 0\n');
+  alwaysByYaml = await startGateway({ configDir: alwaysByYamlConfig.dir, env });
 });
 
 afterEach(() => {
@@ -56,6 +69,10 @@ afterAll(async () => {
   await shared.close();
   await solo.close();
   await quiet.close();
+  await offByYaml.close();
+  await offByYamlConfig.remove();
+  await alwaysByYaml.close();
+  await alwaysByYamlConfig.remove();
   await users.close();
   await posts.close();
   await config.remove();
@@ -83,9 +100,12 @@ function executeTogether(gw: TestGateway, query: string, requests: { variables: 
 const userWithPosts = (id: string) => ({ userB: { id, name: `User ${id}`, posts: [{ title: `t of ${id}` }] } });
 
 describe('batch.acrossRequests', () => {
-  test('requests in the same turn share each level’s calls, de-duplicated; each gets only its own keys', async () => {
+  test.for([
+    { name: 'batchAcrossRequestsAbove: 0', gateway: () => shared },
+    { name: 'gateway.yaml batching.busyAbove: 0', gateway: () => alwaysByYaml },
+  ])('requests in the same turn share each level’s calls, de-duplicated; each gets only its own keys ($name)', async ({ gateway }) => {
     const ids = ['1', '2', '2', '3'];
-    const results = await executeTogether(shared, USER_WITH_POSTS, ids.map((id) => ({ variables: { id } })));
+    const results = await executeTogether(gateway(), USER_WITH_POSTS, ids.map((id) => ({ variables: { id } })));
     results.forEach((result, i) => {
       expect(result.errors).toBeUndefined();
       expect(result.data).toEqual(userWithPosts(ids[i]!));
@@ -119,6 +139,7 @@ describe('batch.acrossRequests', () => {
   test.for([
     { name: 'with batchAcrossRequests: false', gateway: () => solo },
     { name: 'while the event loop is below batchAcrossRequestsAbove', gateway: () => quiet },
+    { name: 'with gateway.yaml batching.acrossRequests: false', gateway: () => offByYaml },
   ])('$name, every request makes its own calls at once', async ({ gateway }) => {
     const ids = ['1', '2', '3'];
     const results = await executeTogether(gateway(), USER_WITH_POSTS, ids.map((id) => ({ variables: { id } })));
