@@ -1,13 +1,12 @@
 import DataLoader from 'dataloader';
 import type { CompiledOperation } from '../blueprint/index.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
-import { ErrorCodes } from '../errors/codes.ts';
 import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
 import type { ConcurrencyLimit } from '../resilience/index.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
 import { readPath } from '../util/read-path.ts';
 import { FetchFailure } from './fetch-failure.ts';
-import { matchItems } from './match-items.ts';
+import { batchAnswerItems } from './match-items.ts';
 import type { SharedBatches } from './shared-batches.ts';
 
 /** What one request learnt about its upstream calls: shown by the explain header and the access log. */
@@ -56,12 +55,11 @@ export class RequestLoaders {
   #lastParams: ParamValues | undefined;
   #lastOp: CompiledOperation | undefined;
   #lastLoader: DataLoader<unknown, unknown, string> | undefined;
-  /** The forwarded headers that must match for two requests' keys to share a call: all but the request id. */
-  readonly #headersId: string;
+  /** The forwarded headers that must match for two requests' keys to share a call: all but the request id (worked out on first use). */
+  #headersId: string | undefined;
 
   constructor(runtime: LoaderRuntime) {
     this.#runtime = runtime;
-    this.#headersId = headersId(runtime.headers);
   }
 
   /** Loads the value of a batched operation for one key: the item, or a FetchFailure. */
@@ -103,13 +101,7 @@ export class RequestLoaders {
   async #batch(op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<unknown[]> {
     try {
       const request = renderRequest(op, params, keys, this.#runtime.headers);
-      const items = readPath(await this.#send(op, request, keys.length), op.resultPath);
-      if (!Array.isArray(items)) {
-        throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${op.id} answered without a list of items.`, {
-          details: { connector: op.connector, operation: op.name },
-        });
-      }
-      return matchItems(op, items, keys);
+      return batchAnswerItems(op, await this.#send(op, request, keys.length), keys);
     } catch (error) {
       // One failure object for the whole batch: it is only ever read.
       const failure = new FetchFailure(error);
@@ -127,7 +119,8 @@ export class RequestLoaders {
     if (!shared || !shared.pooling || keys.length * 2 >= op.batch!.maxSize) return this.#batch(op, params, keys);
     const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError };
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
-    return runtime.limit.run(() => shared.join(loaderId + this.#headersId, op, params, runtime.headers, share));
+    const batchId = loaderId + (this.#headersId ??= headersId(runtime.headers));
+    return runtime.limit.run(() => shared.join(batchId, op, params, runtime.headers, share));
   }
 
   #statsOf(op: CompiledOperation): UpstreamCallStats {

@@ -9,7 +9,7 @@ import { FetchFailure } from './fetch-failure.ts';
  * drop or add items. A key with no item gets [] for a one-to-many operation, else a FetchFailure
  * (UPSTREAM_ENTITY_NOT_FOUND).
  */
-export function matchItems(op: CompiledOperation, items: readonly unknown[], keys: readonly unknown[]): unknown[] {
+function matchItems(op: CompiledOperation, items: readonly unknown[], keys: readonly unknown[]): unknown[] {
   const batch = op.batch!;
   const byKey = new Map<string, unknown>();
   const keyPath = batch.keyField.split('.');
@@ -36,4 +36,18 @@ export function matchItems(op: CompiledOperation, items: readonly unknown[], key
       }),
     );
   });
+}
+
+/**
+ * Each key's item from a batch call's answer body: the list at the operation's result path,
+ * matched by key (matchItems). Throws UPSTREAM_BAD_RESPONSE when there is no list there.
+ */
+export function batchAnswerItems(op: CompiledOperation, body: unknown, keys: readonly unknown[]): unknown[] {
+  const items = readPath(body, op.resultPath);
+  if (!Array.isArray(items)) {
+    throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${op.id} answered without a list of items.`, {
+      details: { connector: op.connector, operation: op.name },
+    });
+  }
+  return matchItems(op, items, keys);
 }

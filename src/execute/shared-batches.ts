@@ -4,9 +4,8 @@ import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { CallObserver, SendFn, UpstreamRequest } from '../transports/transport.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
-import { readPath } from '../util/read-path.ts';
 import { FetchFailure } from './fetch-failure.ts';
-import { matchItems } from './match-items.ts';
+import { batchAnswerItems } from './match-items.ts';
 import { LoopBusy } from './loop-busy.ts';
 import type { UpstreamCallStats } from './loaders.ts';
 
@@ -187,13 +186,7 @@ export class SharedBatches {
     try {
       request = renderRequest(op, batch.params, chunk, batch.headers);
       const response = await this.#sendFor(op)(request, { deadlineAt, observer });
-      const items = readPath(response.body, op.resultPath);
-      if (!Array.isArray(items)) {
-        throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${op.id} answered without a list of items.`, {
-          details: { connector: op.connector, operation: op.name },
-        });
-      }
-      const matched = matchItems(op, items, chunk);
+      const matched = batchAnswerItems(op, response.body, chunk);
       for (let i = 0; i < chunk.length; i++) values[offset + i] = matched[i];
     } catch (error) {
       for (const p of callers) p.stats.failures += 1;
