@@ -61,13 +61,13 @@ interface PendingBatch {
 export class SharedBatches {
   readonly #sendFor: (op: CompiledOperation) => SendFn;
   readonly #loop: LoopBusy;
-  readonly #pending = new Map<string, PendingBatch>();
+  #pending = new Map<string, PendingBatch>();
   #scheduled = false;
   readonly #flush = (): void => {
     this.#scheduled = false;
-    const batches = [...this.#pending.values()];
-    this.#pending.clear();
-    for (const batch of batches) this.#send(batch);
+    const pending = this.#pending;
+    this.#pending = new Map();
+    for (const batch of pending.values()) this.#send(batch);
   };
 
   /** `poolAbove`: the event-loop utilisation (0..1) above which requests pool their keys (0: always). */
