@@ -13,7 +13,8 @@
  * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
- * --node-flags="--max-semi-space-size=16" (for every server under test; default none).
+ * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
+ * flags from `npm start`, so they win; default none).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { setTimeout } from 'node:timers/promises';
@@ -29,6 +30,7 @@ import { formatTable, loadCoreWarning, type Row, type Target } from './lib/repor
 import { renderChart } from './lib/chart.ts';
 import { judgeTargets } from './lib/targets.ts';
 import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
+import { gatewayNodeFlags } from './lib/gateway-node-flags.ts';
 
 /** The targets that are servers of ours (the direct row is the upstream itself). */
 type ServerTarget = Exclude<Target, 'direct'>;
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
       ? `Pinned with taskset: server under test on core ${cpus.serverCpu}; autocannon and the demo upstreams on core ${cpus.loadCpu}.`
       : `Not pinned: ${cpus.reason}.`,
   );
+  const shippedFlags = gatewayNodeFlags();
+  console.log(`The gateway runs with its own node flags (npm start): ${shippedFlags.join(' ') || 'none'}; the baseline and the floor with Node's defaults.`);
+  if (settings.nodeFlags.length > 0) console.log(`Every server also gets --node-flags: ${settings.nodeFlags.join(' ')}.`);
   console.log(
     `${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row, in ${settings.rounds} slices taken in turn across the servers.\n`,
   );
@@ -95,7 +100,8 @@ async function main(): Promise<void> {
           role,
           pin: cpus.prefix(cpus.serverCpu),
           settings: { urls: upstreams.urls, logLevel: settings.logLevel, batchAcrossRequests: target !== 'gateway-solo' },
-          nodeFlags: [...settings.nodeFlags, ...(settings.cpuProf && target === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+          // The gateway as shipped (its own flags, from `npm start`), then the run's --node-flags, which win.
+          nodeFlags: [...(role === 'gateway' ? shippedFlags : []), ...settings.nodeFlags, ...(settings.cpuProf && target === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });
       }
       const answers = new Map<Scenario, string[]>();
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
   const svgFile = path.join(RESULTS_DIR, `${stamp}.svg`);
-  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, scenarios: settings.scenarios.map((s) => s.name) }, rows, verdicts }, null, 2));
+  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, gatewayNodeFlags: gatewayNodeFlags(), scenarios: settings.scenarios.map((s) => s.name) }, rows, verdicts }, null, 2));
   await writeFile(svgFile, renderChart(rows, `Tessera bench, Node ${machine.node}, ${machine.cpu}`));
   console.log(`\nWrote ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), svgFile)}`);
 }

@@ -14,6 +14,7 @@ import { positiveNumber, readFlags } from './lib/args.ts';
 import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
 import { runLoad } from './lib/load.ts';
 import { spawnServer } from './lib/spawn-server.ts';
+import { gatewayNodeFlags } from './lib/gateway-node-flags.ts';
 import { SCENARIOS, requestBody } from './scenarios/index.ts';
 
 const flag = readFlags({
@@ -36,7 +37,7 @@ const cpus = planCpus();
 console.log(`Node ${machine.node} on ${machine.cpu} (${machine.cores} cores); ${cpus.available ? 'gateway pinned to core 0, load on core 1' : `not pinned: ${cpus.reason}`}.`);
 cpus.move(process.pid, cpus.loadCpu);
 const upstreams = await spawnServer({ role: 'upstreams', pin: cpus.prefix(cpus.loadCpu), settings: { delayMs } });
-const gateway = await spawnServer({ role: 'gateway', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls }, nodeFlags: ['--expose-gc'] });
+const gateway = await spawnServer({ role: 'gateway', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls }, nodeFlags: [...gatewayNodeFlags(), '--expose-gc'] });
 try {
   // The scenario's variants in turn, as `npm run bench` sends them.
   const requests = scenario.variants.map((variant) => ({ path: '/graphql', body: requestBody(scenario, variant) }));
