@@ -49,7 +49,7 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
     // One list for the level, handled in one synchronous loop: no promise and closure per parent.
     // The loaders never reject: a failed call comes back as a FetchFailure value.
-    const loaded = await Promise.all(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
+    const loaded = await loadLevel(ctx, fetcher, field, binding, args, parents, shared);
     values = new Array<unknown>(parents.length);
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!;
@@ -131,6 +131,47 @@ function buildParams(fetcher: FieldFetcher, field: PlanField, binding: FieldBind
     if (params[name] === undefined) return null;
   }
   return params;
+}
+
+/**
+ * Every parent's value of a bound field, in order. Keys of a batched operation whose params are
+ * the same for every parent (the usual case) go to the loader in one list for the whole level:
+ * one promise per level, not one per key.
+ */
+function loadLevel(
+  ctx: FetchContext,
+  fetcher: FieldFetcher,
+  field: PlanField,
+  binding: FieldBinding,
+  args: Record<string, unknown>,
+  parents: readonly object[],
+  shared: Record<string, unknown> | null | undefined,
+): Promise<unknown[]> {
+  if (shared === undefined || (!binding.key && !binding.keys)) return Promise.all(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
+  if (shared === null) return Promise.resolve(parents.map(() => null));
+  const op = binding.operation;
+  const template = (binding.key ?? binding.keys)!.template;
+  // Per parent: its key (key:) or its list of keys (keys:); null when it has none.
+  const perParent = parents.map((parent) =>
+    binding.key && template.whole ? resolveRef(fetcher, args, parent, template.whole) : renderTemplate(template, (ref) => resolveRef(fetcher, args, parent, ref)),
+  );
+  const keys: unknown[] = [];
+  for (const value of perParent) {
+    if (binding.key) {
+      if (value !== null && value !== undefined) keys.push(value);
+    } else if (Array.isArray(value)) {
+      for (const key of value) if (key !== null && key !== undefined) keys.push(key);
+    }
+  }
+  if (keys.length === 0) return Promise.resolve(parents.map((_, i) => (binding.keys && Array.isArray(perParent[i]) ? perParent[i].map(() => null) : null)));
+  return ctx.loaders.loadKeys(op, shared, keys).then((values) => {
+    let next = 0;
+    return perParent.map((value) => {
+      if (binding.key) return value === null || value === undefined ? null : values[next++];
+      // Each key fails on its own (its item is a FetchFailure): one missing entity nulls only its own list item.
+      return Array.isArray(value) ? value.map((key) => (key === null || key === undefined ? null : values[next++])) : null;
+    });
+  });
 }
 
 function loadFor(
