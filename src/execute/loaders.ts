@@ -112,10 +112,8 @@ export class RequestLoaders {
   #joinShared(loaderId: string, op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<unknown[]> {
     const runtime = this.#runtime;
     const shared = runtime.sharedBatches;
-    // Keys that fill half a call already share its cost among themselves; pooled with others
-    // they would only hold bigger answers for longer (customers50 in `npm run bench`: GC 63 µs
-    // per request pooled, 14 alone).
-    if (!shared || !shared.pooling || keys.length * 2 >= op.batch!.maxSize) return this.#batch(op, params, keys);
+    // A full call has no room for anyone else's keys: it goes out alone, at once.
+    if (!shared || !shared.pooling || keys.length >= op.batch!.maxSize) return this.#batch(op, params, keys);
     const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError };
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
     const batchId = loaderId + (this.#headersId ??= headersId(runtime.headers));

@@ -49,7 +49,7 @@ interface PendingBatch {
  * dozens of requests reach the same level in one turn, so the upstream sees one call where it
  * would see one per request. A batch that reaches `maxSize` keys goes out at once: waiting would
  * only make it wait. Requests come here only while `pooling` says the gateway is busy, and only
- * with less than half a call's keys (loaders.ts sends the others alone, at once).
+ * with less than a full call's keys (loaders.ts sends a full call alone, at once).
  *
  * Nothing but the call is shared: each request gets only its own keys' values, into its own
  * loader cache. Calls whose forwarded headers differ (a caller's identity, a stress mark) are

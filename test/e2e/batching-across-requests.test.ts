@@ -128,12 +128,17 @@ describe('batch.acrossRequests', () => {
     expect(results[4]!.upstreamCalls!['users.getUsers']).toMatchObject({ calls: 1, batchSizes: [2], sharedCalls: 1 });
   });
 
-  test('a request whose own keys fill half a call or more sends them alone', async () => {
+  test('a request whose own keys fill a call sends it alone; requests with room left pool', async () => {
     const query = 'query($ids: [ID!]!) { users(ids: $ids) { id } }';
-    // maxSize is 3: two keys are half a call or more, one key is less.
-    const results = await executeTogether(shared, query, [{ variables: { ids: ['1', '2'] } }, { variables: { ids: ['3'] } }, { variables: { ids: ['4'] } }]);
-    expect(results.map((r) => r.data)).toEqual([{ users: [{ id: '1' }, { id: '2' }] }, { users: [{ id: '3' }] }, { users: [{ id: '4' }] }]);
-    expect(batchesOf(users, 'ids').sort()).toEqual([['1', '2'], ['3', '4']]);
+    // maxSize is 3: the first request fills one call and has one key left over, which pools.
+    const results = await executeTogether(shared, query, [{ variables: { ids: ['1', '2', '3', '4'] } }, { variables: { ids: ['5', '6'] } }, { variables: { ids: ['7'] } }]);
+    expect(results.map((r) => r.data)).toEqual([
+      { users: [{ id: '1' }, { id: '2' }, { id: '3' }, { id: '4' }] },
+      { users: [{ id: '5' }, { id: '6' }] },
+      { users: [{ id: '7' }] },
+    ]);
+    expect(batchesOf(users, 'ids').sort()).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
+    expect(results[0]!.upstreamCalls!['users.getUsers']).toMatchObject({ calls: 2, batchSizes: [3, 3], sharedCalls: 1 });
   });
 
   test.for([
