@@ -46,18 +46,23 @@ try {
   const saturated = await runLoad({ ...load, duration: 5 });
   const rate = Math.round(Number(flag('rate', String(saturated.rps * 0.7))));
   console.log(`Scenario ${scenario.name}: saturated at ${saturated.rps.toFixed(0)} req/s; soaking at ${rate} req/s for ${duration} s in ${windowSeconds} s windows.\n`);
-  console.log('| window | elapsed s | RPS | p50 ms | p99 ms | errors+non2xx | RSS MB | live heap MB |');
-  console.log('|-------:|----------:|----:|-------:|-------:|--------------:|-------:|-------------:|');
-  const windows: { rps: number; p99: number; rssMb: number; liveHeapMb: number }[] = [];
+  console.log('| window | elapsed s | RPS | p50 ms | p99 ms | errors+non2xx | RSS MB | live heap MB | CPU µs/req |');
+  console.log('|-------:|----------:|----:|-------:|-------:|--------------:|-------:|-------------:|-----------:|');
+  const windows: { rps: number; p99: number; rssMb: number; liveHeapMb: number; cpuPerRequest: number }[] = [];
   // At least three: one warm-up window, then two to compare p99 across halves.
   const count = Math.max(3, Math.round(duration / windowSeconds));
   for (let i = 0; i < count; i++) {
+    // CPU per request tells a gateway that slows down (it rises) from a host that does (it does not).
+    await gateway.reset();
     const result = await runLoad({ ...load, duration: windowSeconds, overallRate: rate });
     const memory = await gateway.sample();
+    const cpuPerRequest = memory.cpuMicros / Math.max(1, result.sent);
     const rssMb = memory.rss / 1_048_576;
     const liveHeapMb = (memory.liveHeap ?? Number.NaN) / 1_048_576;
-    windows.push({ rps: result.rps, p99: result.p99, rssMb, liveHeapMb });
-    console.log(`| ${i + 1} | ${((i + 1) * windowSeconds).toFixed(0)} | ${result.rps.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.errors + result.non2xx} | ${rssMb.toFixed(1)} | ${liveHeapMb.toFixed(1)} |`);
+    windows.push({ rps: result.rps, p99: result.p99, rssMb, liveHeapMb, cpuPerRequest });
+    console.log(
+      `| ${i + 1} | ${((i + 1) * windowSeconds).toFixed(0)} | ${result.rps.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${result.errors + result.non2xx} | ${rssMb.toFixed(1)} | ${liveHeapMb.toFixed(1)} | ${cpuPerRequest.toFixed(0)} |`,
+    );
   }
   const afterWarmUp = windows[0]!;
   const rest = windows.slice(1);
@@ -68,6 +73,9 @@ try {
   console.log(`\nRSS after warm-up ${afterWarmUp.rssMb.toFixed(1)} MB → end ${last.rssMb.toFixed(1)} MB: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)}% (target ≤ 10%).`);
   console.log(`Live heap after warm-up ${afterWarmUp.liveHeapMb.toFixed(1)} MB → end ${last.liveHeapMb.toFixed(1)} MB.`);
   console.log(`p99 median, first half ${firstHalfP99.toFixed(1)} ms → second half ${secondHalfP99.toFixed(1)} ms (target: no rise).`);
+  const firstHalfCpu = median(rest.slice(0, Math.ceil(rest.length / 2)).map((w) => w.cpuPerRequest));
+  const secondHalfCpu = median(rest.slice(Math.ceil(rest.length / 2)).map((w) => w.cpuPerRequest));
+  console.log(`CPU µs per request median, first half ${firstHalfCpu.toFixed(0)} → second half ${secondHalfCpu.toFixed(0)}.`);
 } finally {
   await gateway.close();
   await upstreams.close();
