@@ -38,7 +38,8 @@ class JsonBody implements Dispatcher.DispatchHandler {
  * The floor: what any Node.js server pays to serve a scenario — read the POST, parse its JSON,
  * make the scenario's ideal upstream calls over undici keep-alive pools (level by level, each
  * answer parsed), write a known answer. No GraphQL, no planning, no shaping, no logging. The
- * gateway cannot be faster than this with the same calls on the same machine; `POST /<scenario
+ * gateway cannot spend less CPU than this on the same calls on the same machine (it can wait
+ * less, where it sends a later level's calls early: see docs/architecture.md); `POST /<scenario
  * name>/<variant index>`.
  */
 export async function startFloorServer(

@@ -164,7 +164,9 @@ function loadLevel(
     }
   }
   if (keys.length === 0) return Promise.resolve(parents.map((_, i) => (binding.keys && Array.isArray(perParent[i]) ? perParent[i].map(() => null) : null)));
-  return ctx.loaders.loadKeys(op, shared, keys).then((values) => {
+  const loaded = ctx.loaders.loadKeys(op, shared, keys);
+  prefetchByKey(ctx, field, keys);
+  return loaded.then((values) => {
     let next = 0;
     return perParent.map((value) => {
       if (binding.key) return value === null || value === undefined ? null : values[next++];
@@ -172,6 +174,27 @@ function loadLevel(
       return Array.isArray(value) ? value.map((key) => (key === null || key === undefined ? null : values[next++])) : null;
     });
   });
+}
+
+/**
+ * Starts, alongside a batched fetch by `keys`, the fetches of the fields below it that the plan
+ * marks `fetchWithParent` (keyed by the parents' own key field: `Customer.orders` by the
+ * customer's `id` when customers are loaded by id). Their own fetches later ask for the same keys
+ * of the same loaders and find them in flight or answered: the panel's orders and tickets go out
+ * with its customer, not after it. A key whose parent then does not exist costs one unused key in
+ * a call that went out anyway.
+ */
+function prefetchByKey(ctx: FetchContext, field: PlanField, keys: readonly unknown[]): void {
+  const children = objectFields(field.completion);
+  if (!children) return;
+  for (const child of children) {
+    if (!child.fetchWithParent) continue;
+    const binding = child.ir!.binding!;
+    const fetcher = fieldFetcher(ctx.blueprint, child, binding);
+    const args = child.constantArgs ?? getArgumentValues(child.ir!.definition, child.fieldNodes[0]!, ctx.variables as Record<string, unknown>);
+    const params = buildParams(fetcher, child, binding, args, EMPTY_PARENT);
+    if (params !== null) void ctx.loaders.loadKeys(binding.operation, params, keys);
+  }
 }
 
 function loadFor(

@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import type { Blueprint } from '../blueprint/index.ts';
+import type { Blueprint, FieldBinding } from '../blueprint/index.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { invariant } from '../util/invariant.ts';
@@ -47,7 +47,7 @@ export function buildPlan(input: PlanInput): Plan {
   const fetches: FetchStep[] = [];
   const transforms: TransformStep[] = [];
   const state = { ...input, fetches, transforms, hasIntrospection: false };
-  const rootFields = planSelection(state, rootType, [operation.selectionSet], '', undefined);
+  const rootFields = planSelection(state, rootType, [operation.selectionSet], '', undefined, undefined);
   selectFields(blueprint, rootFields);
   return Object.freeze({
     operationName: operation.name?.value,
@@ -70,6 +70,7 @@ function planSelection(
   selectionSets: readonly SelectionSetNode[],
   path: string,
   parentFetch: FetchStep | undefined,
+  itemsOf: FieldBinding | undefined,
 ): PlanField[] {
   const grouped = new Map<string, FieldNode[]>();
   for (const set of selectionSets) collectFields(state, type, set, grouped, new Set());
@@ -80,11 +81,11 @@ function planSelection(
     const computed = state.blueprint.fields.get(type.name)?.get(nodes[0]!.name.value)?.post?.computed;
     for (const input of computed?.inputs ?? []) {
       if (!input.bound || dependencies.has(input.name)) continue;
-      const dependency = planField(state, type, input.name, [dependencyNode(input.name)], path, parentFetch, FOR_DEPENDENCY);
+      const dependency = planField(state, type, input.name, [dependencyNode(input.name)], path, parentFetch, itemsOf, FOR_DEPENDENCY);
       if (dependency.fetch) dependency.fetch.neededBy = `${type.name}.${nodes[0]!.name.value} at ${path ? `${path}.` : ''}${responseKey}`;
       dependencies.set(input.name, { ...dependency, kind: 'dependency' });
     }
-    out.push(planField(state, type, responseKey, nodes, path, parentFetch, dependencies));
+    out.push(planField(state, type, responseKey, nodes, path, parentFetch, itemsOf, dependencies));
   }
   out.push(...dependencies.values());
   return out;
@@ -141,6 +142,8 @@ function planField(
   fieldNodes: FieldNode[],
   parentPath: string,
   parentFetch: FetchStep | undefined,
+  /** The binding whose batch answer's items are this field's parent objects, if they are. */
+  itemsOf: FieldBinding | undefined,
   dependencies: ReadonlyMap<string, PlanField>,
 ): PlanField {
   const first = fieldNodes[0]!;
@@ -158,15 +161,19 @@ function planField(
   invariant(ir, `validated field ${parentType.name}.${fieldName} has IR`);
 
   let fetch: FetchStep | undefined;
+  let fetchWithParent = false;
   if (ir.binding) {
     const b = ir.binding;
+    fetchWithParent = parentFetch !== undefined && itemsOf !== undefined && keyedByParentKey(state.blueprint, parentType.name, itemsOf, b);
     fetch = {
       id: state.fetches.length + 1,
       operation: b.operation.id,
       field: `${parentType.name}.${fieldName}`,
       path,
-      stage: (parentFetch?.stage ?? 0) + 1,
-      dependsOn: parentFetch?.id,
+      // Keyed by its parents' own key: it goes out with the parents' fetch, not after it.
+      stage: fetchWithParent ? parentFetch!.stage : (parentFetch?.stage ?? 0) + 1,
+      dependsOn: fetchWithParent ? parentFetch!.dependsOn : parentFetch?.id,
+      ...(fetchWithParent ? { withKeysOf: parentFetch!.id } : {}),
       batched: b.operation.batch !== undefined,
       maxBatchSize: b.operation.batch?.maxSize,
       key: b.key?.template.text,
@@ -175,7 +182,7 @@ function planField(
     };
     state.fetches.push(fetch);
   }
-  const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch);
+  const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch, fetch ? ir.binding : undefined);
   const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
   const itemReads = new Set<string>();
   // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
@@ -187,6 +194,7 @@ function planField(
     constantArgs,
     completion,
     fetch,
+    ...(fetchWithParent ? { fetchWithParent } : {}),
     fetchesBelow: fetch !== undefined || completionFetches(completion),
     post: planned?.post,
     fetchTransform: planned?.fetchTransform,
@@ -200,14 +208,31 @@ function planCompletion(
   fieldNodes: readonly FieldNode[],
   path: string,
   parentFetch: FetchStep | undefined,
+  itemsOf: FieldBinding | undefined,
 ): Completion {
   const nonNull = isNonNullType(type);
   const inner = nonNull ? type.ofType : type;
-  if (isListType(inner)) return { kind: 'list', nonNull, of: planCompletion(state, inner.ofType, fieldNodes, path, parentFetch) };
+  if (isListType(inner)) return { kind: 'list', nonNull, of: planCompletion(state, inner.ofType, fieldNodes, path, parentFetch, itemsOf) };
   if (isLeafType(inner)) return { kind: 'leaf', nonNull, type: inner };
   invariant(isObjectType(inner), `abstract type ${String(inner)} is rejected at config load`);
   const sets = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-  return { kind: 'object', nonNull, typeName: inner.name, fields: planSelection(state, inner, sets, path, parentFetch) };
+  return { kind: 'object', nonNull, typeName: inner.name, fields: planSelection(state, inner, sets, path, parentFetch, itemsOf) };
+}
+
+/**
+ * Whether a field bound by `binding` needs nothing of its parents but their key: both operations
+ * batched, the parents' answering one item per key, and the field's key exactly the parents' key
+ * field, with no other param read from them. Every item of a batch answer is matched to its key
+ * by that field (execute/match-items.ts), so each parent that arrives carries one of the keys its
+ * fetch asked for: the field can be fetched with them, by those keys.
+ */
+function keyedByParentKey(blueprint: Blueprint, parentType: string, itemsOf: FieldBinding, binding: FieldBinding): boolean {
+  const parentBatch = itemsOf.operation.batch;
+  const whole = binding.key?.template.whole;
+  if (!parentBatch || parentBatch.many || !binding.operation.batch || !whole || whole.path[0] === 'args') return false;
+  if (binding.params.some(([, source]) => source.template.refs.some((ref) => ref.path[0] !== 'args'))) return false;
+  const from = blueprint.fields.get(parentType)?.get(whole.path[1]!)?.from;
+  return from !== undefined && from.join('.') === parentBatch.keyField;
 }
 
 function completionFetches(c: Completion): boolean {

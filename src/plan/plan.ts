@@ -29,6 +29,8 @@ export interface PlanField {
   completion: Completion;
   /** The fetch this field performs, if it is bound to a connector operation. */
   fetch: FetchStep | undefined;
+  /** Keyed by its parents' own key: fetched together with them, by the keys they are fetched by. */
+  fetchWithParent?: boolean;
   /** True if this field or anything below it fetches: the executor walks only those branches. */
   fetchesBelow: boolean;
   /** Post-processing (computed value, transforms, value directives), run by the shaping walk. */
@@ -75,6 +77,8 @@ export interface FetchStep {
   /** 1 for root fetches; n + 1 for a fetch that needs the result of a fetch of stage n. */
   stage: number;
   dependsOn: number | undefined;
+  /** Sent with fetch n, by the keys n is sent with: its key is the parents' own key field. */
+  withKeysOf?: number;
   batched: boolean;
   maxBatchSize: number | undefined;
   /** The key template (`{parent.id}`) for batched operations; `keys` for list keys. */

@@ -35,7 +35,8 @@ export function printPlan(plan: Plan): string {
       const how = f.batched ? `batched by ${f.keys ? `keys ${f.keys}` : `key ${f.key}`} (max ${f.maxBatchSize} per call)` : 'one call per distinct params';
       const params = Object.entries(f.params).map(([k, v]) => `${k}=${v}`).join(', ');
       lines.push(`  #${f.id} ${f.operation}  ← ${f.field} at ${f.path}`);
-      lines.push(`      ${how}${params ? `; params ${params}` : ''}${f.dependsOn ? `; needs #${f.dependsOn}` : ''}`);
+      const after = f.withKeysOf ? `; sent with #${f.withKeysOf}, by its keys` : f.dependsOn ? `; needs #${f.dependsOn}` : '';
+      lines.push(`      ${how}${params ? `; params ${params}` : ''}${after}`);
       if (f.fields) lines.push(`      asks only for ${f.fields.join(', ')}`);
       if (f.neededBy) lines.push(`      only to compute ${f.neededBy}`);
     }

@@ -63,14 +63,13 @@ describe('tessera explain', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
-        'Plan for query P: 2 fetches in 2 stages',
-        'Stage 1:',
+        'Plan for query P: 2 fetches in 1 stage',
+        'Stage 1, in parallel:',
         '  #1 crm.getCustomers  ← Query.customer at customer',
         '      batched by key {args.id} (max 100 per call)',
         '      asks only for full_name, id',
-        'Stage 2 (after stage 1):',
         '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
-        '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
+        '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; sent with #1, by its keys',
         '      asks only for customer_id, id',
         '',
       ].join('\n'),

@@ -29,6 +29,8 @@ type User {
   "Only ever answered by its fallback in the tests: shows that a fallback is masked like a fetched value."
   phoneOrDefault: String @source(connector: "profiles", operation: "getProfiles", key: "{parent.id}")
     @fallback(value: "5551234567") @mask(keepLast: 4)
+  "Keyed by a field the users' answer brings (not their key): a fetch that must wait for it."
+  profileByName: Profile @source(connector: "profiles", operation: "getProfiles", key: "{parent.name}")
 }
 
 type Profile {

@@ -39,8 +39,9 @@ describe('request deadline', () => {
     const { gw } = await start({ timeoutMs: 5_000 });
     rigs.upstream.setFault('/users', { kind: 'delay', ms: 300 });
     rigs.upstream.setFault('/profiles', { kind: 'hang' });
-    const [{ body }, elapsedMs] = await timed(() => gw.query('{ users(ids: ["1"]) { name profile { bio } } }', undefined, { 'x-tessera-timeout-ms': '600' }));
-    expect(body.data).toEqual({ users: [{ name: 'User 1', profile: null }] });
+    // profileByName's key is the user's name: its call waits for the users' answer.
+    const [{ body }, elapsedMs] = await timed(() => gw.query('{ users(ids: ["1"]) { name profileByName { bio } } }', undefined, { 'x-tessera-timeout-ms': '600' }));
+    expect(body.data).toEqual({ users: [{ name: 'User 1', profileByName: null }] });
     expect(codesOf(body)).toEqual(['UPSTREAM_TIMEOUT']);
     const usersBudget = Number(rigs.upstream.calls.find((c) => c.route === '/users')!.headers['x-tessera-deadline-ms']);
     const profilesBudget = Number(rigs.upstream.calls.find((c) => c.route === '/profiles')!.headers['x-tessera-deadline-ms']);

@@ -21,31 +21,39 @@ const PANEL = `query Panel($id: ID!) {
 }`;
 
 describe('planner', () => {
-  test('the panel plans four fetches in three dependent stages', () => {
+  test('the panel plans four fetches in two stages: orders and tickets are keyed by the customer id, so they go with the customer', () => {
     const plan = planOf(new PlanCache(blueprint), PANEL, { id: '1' });
-    expect(describePlan(plan).stages.map((s) => s.fetches.map((f) => `${f.operation}@${f.path}<-${f.dependsOn ?? '-'}`))).toEqual([
-      ['crm.getCustomers@customer<--'],
-      ['orders.ordersByCustomer@customer.orders<-1', 'tickets.ticketsByCustomer@customer.tickets<-1'],
+    expect(describePlan(plan).stages.map((s) => s.fetches.map((f) => `${f.operation}@${f.path}<-${f.dependsOn ?? '-'}${f.withKeysOf ? `~${f.withKeysOf}` : ''}`))).toEqual([
+      ['crm.getCustomers@customer<--', 'orders.ordersByCustomer@customer.orders<--~1', 'tickets.ticketsByCustomer@customer.tickets<--~1'],
       ['agents.getAgents@customer.tickets.agent<-3'],
     ]);
     expect(printPlan(plan)).toBe(
       [
-        'Plan for query Panel: 4 fetches in 3 stages',
-        'Stage 1:',
+        'Plan for query Panel: 4 fetches in 2 stages',
+        'Stage 1, in parallel:',
         '  #1 crm.getCustomers  ← Query.customer at customer',
         '      batched by key {args.id} (max 100 per call)',
         '      asks only for full_name, id',
-        'Stage 2 (after stage 1), in parallel:',
         '  #2 orders.ordersByCustomer  ← Customer.orders at customer.orders',
-        '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; needs #1',
+        '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; sent with #1, by its keys',
         '      asks only for customer_id, id',
         '  #3 tickets.ticketsByCustomer  ← Customer.tickets at customer.tickets',
-        '      batched by key {parent.id} (max 100 per call); params status={args.status}; needs #1',
-        'Stage 3 (after stage 2):',
+        '      batched by key {parent.id} (max 100 per call); params status={args.status}; sent with #1, by its keys',
+        'Stage 2 (after stage 1):',
         '  #4 agents.getAgents  ← Ticket.agent at customer.tickets.agent',
         '      batched by key {parent.agentId} (max 100 per call); needs #3',
       ].join('\n'),
     );
+  });
+
+  test.each([
+    ['a field keyed by a parent field that is not the parents\' key waits for them', '{ customer(id: "1") { tickets(status: "open") { agent { id } } } }', 'agents.getAgents', false],
+    ['a field keyed by its parents\' own key field goes with them', '{ customer(id: "1") { orders(limit: 1) { id } } }', 'orders.ordersByCustomer', true],
+  ])('%s', (_name, query, operation, withParent) => {
+    const plan = planOf(new PlanCache(blueprint), query);
+    const fetch = plan.fetches.find((f) => f.operation === operation)!;
+    expect(fetch.withKeysOf !== undefined).toBe(withParent);
+    expect(fetch.stage).toBe(withParent ? 1 : 2);
   });
 
   test('only fields that need a connector produce fetches', () => {
