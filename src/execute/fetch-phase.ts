@@ -134,9 +134,9 @@ function buildParams(fetcher: FieldFetcher, field: PlanField, binding: FieldBind
 }
 
 /**
- * Every parent's value of a bound field, in order. Keys of a batched operation whose params are
- * the same for every parent (the usual case) go to the loader in one list for the whole level:
- * one promise per level, not one per key.
+ * Every parent's value of a bound field, in order. Keys of a batched operation go to the loader
+ * in one list for all the parents that share the call's params (the whole level, usually): one
+ * promise per level, not one per key.
  */
 function loadLevel(
   ctx: FetchContext,
@@ -147,9 +147,30 @@ function loadLevel(
   parents: readonly object[],
   shared: Record<string, unknown> | null | undefined,
 ): Promise<unknown[]> {
-  if (shared === undefined || (!binding.key && !binding.keys)) return Promise.all(parents.map((parent) => loadFor(ctx, fetcher, field, binding, args, parent, shared)));
-  if (shared === null) return Promise.resolve(parents.map(() => null));
-  const op = binding.operation;
+  if (!binding.key && !binding.keys) {
+    return Promise.all(parents.map((parent) => {
+      const params = shared === undefined ? buildParams(fetcher, field, binding, args, parent) : shared;
+      return params === null ? null : ctx.loaders.loadSingle(binding.operation, params);
+    }));
+  }
+  if (shared !== undefined) return shared === null ? Promise.resolve(parents.map(() => null)) : loadByKeys(ctx, fetcher, field, binding, args, parents, shared);
+  // Params read from each parent: one loader call per parent.
+  return Promise.all(parents.map((parent) => {
+    const params = buildParams(fetcher, field, binding, args, parent);
+    return params === null ? null : loadByKeys(ctx, fetcher, field, binding, args, [parent], params).then((values) => values[0]);
+  }));
+}
+
+/** The values of `parents` for a field bound with `key:` or `keys:`, all their keys asked in one list. */
+function loadByKeys(
+  ctx: FetchContext,
+  fetcher: FieldFetcher,
+  field: PlanField,
+  binding: FieldBinding,
+  args: Record<string, unknown>,
+  parents: readonly object[],
+  params: Record<string, unknown>,
+): Promise<unknown[]> {
   const template = (binding.key ?? binding.keys)!.template;
   // Per parent: its key (key:) or its list of keys (keys:); null when it has none.
   const perParent = parents.map((parent) =>
@@ -163,8 +184,8 @@ function loadLevel(
       for (const key of value) if (key !== null && key !== undefined) keys.push(key);
     }
   }
-  if (keys.length === 0) return Promise.resolve(parents.map((_, i) => (binding.keys && Array.isArray(perParent[i]) ? perParent[i].map(() => null) : null)));
-  const loaded = ctx.loaders.loadKeys(op, shared, keys);
+  if (keys.length === 0) return Promise.resolve(perParent.map((value) => (binding.keys && Array.isArray(value) ? value.map(() => null) : null)));
+  const loaded = ctx.loaders.loadKeys(binding.operation, params, keys);
   prefetchByKey(ctx, field, keys);
   return loaded.then((values) => {
     let next = 0;
@@ -195,33 +216,6 @@ function prefetchByKey(ctx: FetchContext, field: PlanField, keys: readonly unkno
     const params = buildParams(fetcher, child, binding, args, EMPTY_PARENT);
     if (params !== null) void ctx.loaders.loadKeys(binding.operation, params, keys);
   }
-}
-
-function loadFor(
-  ctx: FetchContext,
-  fetcher: FieldFetcher,
-  field: PlanField,
-  binding: FieldBinding,
-  args: Record<string, unknown>,
-  parent: object,
-  shared: Record<string, unknown> | null | undefined,
-): Promise<unknown> {
-  const params = shared === undefined ? buildParams(fetcher, field, binding, args, parent) : shared;
-  if (params === null) return Promise.resolve(null);
-  const op = binding.operation;
-  if (binding.key) {
-    const template = binding.key.template;
-    const key = template.whole ? resolveRef(fetcher, args, parent, template.whole) : renderTemplate(template, (ref) => resolveRef(fetcher, args, parent, ref));
-    if (key === null || key === undefined) return Promise.resolve(null);
-    return ctx.loaders.loadKey(op, params, key);
-  }
-  if (binding.keys) {
-    const keys = renderTemplate(binding.keys.template, (ref) => resolveRef(fetcher, args, parent, ref));
-    if (!Array.isArray(keys)) return Promise.resolve(null);
-    // Each key fails on its own (its item is a FetchFailure): one missing entity nulls only its own list item.
-    return Promise.all(keys.map((key) => (key === null || key === undefined ? null : ctx.loaders.loadKey(op, params, key))));
-  }
-  return ctx.loaders.loadSingle(op, params);
 }
 
 /** A transform that fails fails this field for this parent, like a failed fetch. */

@@ -74,11 +74,6 @@ export class RequestLoaders {
     return loader.loadMany(keys);
   }
 
-  /** Loads the value of a batched operation for one key: the item, or a FetchFailure. */
-  async loadKey(op: CompiledOperation, params: ParamValues, key: unknown): Promise<unknown> {
-    return (await this.loadKeys(op, params, [key]))[0];
-  }
-
   /** Loads an unbatched operation once per distinct params (identical calls are de-duplicated): the answer, or a FetchFailure. */
   loadSingle(op: CompiledOperation, params: ParamValues): Promise<unknown> {
     let loader = this.#loaders.get(op.id);

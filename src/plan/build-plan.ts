@@ -164,7 +164,8 @@ function planField(
   let fetchWithParent = false;
   if (ir.binding) {
     const b = ir.binding;
-    fetchWithParent = parentFetch !== undefined && itemsOf !== undefined && keyedByParentKey(state.blueprint, parentType.name, itemsOf, b);
+    // itemsOf is set only below a field that fetches, so parentFetch is that field's fetch.
+    fetchWithParent = itemsOf !== undefined && keyedByParentKey(state.blueprint, parentType.name, itemsOf, b);
     fetch = {
       id: state.fetches.length + 1,
       operation: b.operation.id,

@@ -228,7 +228,7 @@ describe('forwarded headers', () => {
       { headers: { 'x-request-id': 'b', 'x-caller': 'billing' }, id: '2' },
       { headers: { 'x-request-id': 'c', 'x-caller': 'support' }, id: '3' },
     ];
-    const items = await Promise.all(callers.map((c) => loadersFor(c.headers).loadKey(op, {}, c.id)));
+    const items = await Promise.all(callers.map((c) => loadersFor(c.headers).loadKeys(op, {}, [c.id]).then(([item]) => item)));
     await transport.close();
     expect(items.map((item) => (item as { id: string }).id)).toEqual(['1', '2', '3']);
     expect(users.calls.map((c) => [c.headers['x-caller'], c.headers['x-request-id'], c.url.searchParams.get('ids')]).sort()).toEqual([

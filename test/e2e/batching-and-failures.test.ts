@@ -84,6 +84,18 @@ describe('batching', () => {
     expect(posts.calls.map((c) => c.rawPath).sort()).toEqual(['/posts?userIds=1%2C2', '/posts?userIds=1%2C2&tag=news']);
   });
 
+  test('params read from each parent: one call per distinct params, each parent gets its own keys', async () => {
+    const { body } = await gw.query('{ users(ids: ["1", "2"]) { id postsFromCity { title } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({
+      users: ['1', '2'].map((id) => ({ id, postsFromCity: [{ title: `City ${id} A of ${id}` }, { title: `City ${id} B of ${id}` }] })),
+    });
+    expect(posts.calls.map((c) => [c.url.searchParams.get('tag'), c.url.searchParams.get('userIds')]).sort()).toEqual([
+      ['City 1', '1'],
+      ['City 2', '2'],
+    ]);
+  });
+
   test('a key the upstream does not return is null with an error at its own position, never a shifted answer', async () => {
     const query = '{ users(ids: ["1", "404", "3"]) { id } }';
     const { body } = await gw.query(query);

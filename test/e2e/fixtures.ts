@@ -47,6 +47,8 @@ type User {
   name: String! @map(from: "full_name")
   city: String @map(from: "address.city")
   posts(tag: String): [Post!] @source(connector: "posts", operation: "postsByUser", key: "{parent.id}", params: { tag: "{args.tag}" })
+  "Posts tagged with the user's city: a param read from each parent, so parents share a call only when it is the same."
+  postsFromCity: [Post!] @source(connector: "posts", operation: "postsByUser", key: "{parent.id}", params: { tag: "{parent.city}" })
 }
 
 type Post {
