@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
   const svgFile = path.join(RESULTS_DIR, `${stamp}.svg`);
-  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, gatewayNodeFlags: gatewayNodeFlags(), scenarios: settings.scenarios.map((s) => s.name) }, rows, verdicts }, null, 2));
+  await writeFile(jsonFile, JSON.stringify({ machine, pinned: cpus.available, settings: { ...settings, gatewayNodeFlags: shippedFlags, scenarios: settings.scenarios.map((s) => s.name) }, rows, verdicts }, null, 2));
   await writeFile(svgFile, renderChart(rows, `Tessera bench, Node ${machine.node}, ${machine.cpu}`));
   console.log(`\nWrote ${path.relative(process.cwd(), jsonFile)} and ${path.relative(process.cwd(), svgFile)}`);
 }
