@@ -49,7 +49,7 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
     // One list for the level, handled in one synchronous loop: no promise and closure per parent.
     // The loaders never reject: a failed call comes back as a FetchFailure value.
-    const loaded = await loadLevel(ctx, fetcher, field, binding, args, parents, shared);
+    const loaded = await loadLevel({ ctx, fetcher, field, binding, args }, parents, shared);
     values = new Array<unknown>(parents.length);
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!;
@@ -133,44 +133,39 @@ function buildParams(fetcher: FieldFetcher, field: PlanField, binding: FieldBind
   return params;
 }
 
+/** One bound field's fetch at one level: what loading its parents' values needs. */
+interface FieldLoad {
+  ctx: FetchContext;
+  fetcher: FieldFetcher;
+  field: PlanField;
+  binding: FieldBinding;
+  args: Record<string, unknown>;
+}
+
 /**
  * Every parent's value of a bound field, in order. Keys of a batched operation go to the loader
  * in one list for all the parents that share the call's params (the whole level, usually): one
  * promise per level, not one per key.
  */
-function loadLevel(
-  ctx: FetchContext,
-  fetcher: FieldFetcher,
-  field: PlanField,
-  binding: FieldBinding,
-  args: Record<string, unknown>,
-  parents: readonly object[],
-  shared: Record<string, unknown> | null | undefined,
-): Promise<unknown[]> {
+function loadLevel(load: FieldLoad, parents: readonly object[], shared: Record<string, unknown> | null | undefined): Promise<unknown[]> {
+  const { ctx, fetcher, field, binding, args } = load;
   if (!binding.key && !binding.keys) {
     return Promise.all(parents.map((parent) => {
       const params = shared === undefined ? buildParams(fetcher, field, binding, args, parent) : shared;
       return params === null ? null : ctx.loaders.loadSingle(binding.operation, params);
     }));
   }
-  if (shared !== undefined) return shared === null ? Promise.resolve(parents.map(() => null)) : loadByKeys(ctx, fetcher, field, binding, args, parents, shared);
+  if (shared !== undefined) return shared === null ? Promise.resolve(parents.map(() => null)) : loadByKeys(load, parents, shared);
   // Params read from each parent: one loader call per parent.
   return Promise.all(parents.map((parent) => {
     const params = buildParams(fetcher, field, binding, args, parent);
-    return params === null ? null : loadByKeys(ctx, fetcher, field, binding, args, [parent], params).then((values) => values[0]);
+    return params === null ? null : loadByKeys(load, [parent], params).then((values) => values[0]);
   }));
 }
 
 /** The values of `parents` for a field bound with `key:` or `keys:`, all their keys asked in one list. */
-function loadByKeys(
-  ctx: FetchContext,
-  fetcher: FieldFetcher,
-  field: PlanField,
-  binding: FieldBinding,
-  args: Record<string, unknown>,
-  parents: readonly object[],
-  params: Record<string, unknown>,
-): Promise<unknown[]> {
+function loadByKeys(load: FieldLoad, parents: readonly object[], params: Record<string, unknown>): Promise<unknown[]> {
+  const { ctx, fetcher, field, binding, args } = load;
   const template = (binding.key ?? binding.keys)!.template;
   // Per parent: its key (key:) or its list of keys (keys:); null when it has none.
   const perParent = parents.map((parent) =>
