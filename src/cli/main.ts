@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=16 --no-allocation-site-pretenuring
 // The tessera command line: parses arguments and calls src/index.ts; no logic lives here.
 import { runServe } from './commands/serve.ts';
 import { runDemo } from './commands/demo.ts';
