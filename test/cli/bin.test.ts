@@ -10,6 +10,8 @@ import { REPO_ROOT } from '../support/gateway.ts';
  * Each bin is committed as 100755 and starts with a shebang, so `npx tessera` runs it directly.
  */
 const bins = Object.entries((JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin);
+// main.ts was the bin before the launcher: links npx made then still point at it, and it can be run directly.
+bins.push(['tessera (before the launcher)', './src/cli/main.ts']);
 
 function gitMode(file: string): Promise<string> {
   return new Promise((resolve, reject) => {

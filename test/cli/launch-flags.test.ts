@@ -23,6 +23,7 @@ describe('the gateway launch flags', () => {
   test.each([
     ['npm run tessera', () => nodeFlagsOf(scripts.tessera!)],
     ['the tessera bin (shebang)', () => nodeFlagsOf(read(pkg.bin.tessera!).split('\n')[0]!.replace(/^#!\/usr\/bin\/env -S /, ''))],
+    ['src/cli/main.ts run directly (shebang)', () => nodeFlagsOf(read('src/cli/main.ts').split('\n')[0]!.replace(/^#!\/usr\/bin\/env -S /, ''))],
     [
       'the Docker image (ENTRYPOINT)',
       () => {
