@@ -22,6 +22,12 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist/src ./src
+# GraphiQL (dev/demo mode only) is served by the gateway itself, not from a CDN: its built files
+# come from the development dependency @graphql-yoga/graphiql. The bundle is self-contained, so
+# the image takes those files and none of the package's dependencies.
+COPY --from=build /app/node_modules/@graphql-yoga/graphiql/package.json ./node_modules/@graphql-yoga/graphiql/
+COPY --from=build /app/node_modules/@graphql-yoga/graphiql/dist/yoga-graphiql.umd.js /app/node_modules/@graphql-yoga/graphiql/dist/graphiql.css ./node_modules/@graphql-yoga/graphiql/dist/
+COPY --from=build /app/node_modules/@graphql-yoga/graphiql/dist/monacoeditorwork ./node_modules/@graphql-yoga/graphiql/dist/monacoeditorwork
 COPY schemas ./schemas
 COPY connectors ./connectors
 # The image's own non-root user; nothing under /app is writable by it.

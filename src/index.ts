@@ -130,7 +130,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     async listen({ port = 4000, host = '127.0.0.1' } = {}) {
       http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false, requestTimeoutMs: settings.requestTimeoutMs, admission });
       http.server.listen(port, host);
-      await once(http.server, 'listening');
+      try {
+        await once(http.server, 'listening');
+      } catch (error) {
+        http = undefined; // never listened: close() has no server to stop
+        throw error;
+      }
       const address = http.server.address() as AddressInfo;
       return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, http };
     },

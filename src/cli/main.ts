@@ -1,5 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=16 --no-allocation-site-pretenuring
-// The tessera command line: parses arguments and calls src/index.ts; no logic lives here.
+// The tessera command line: parses arguments and calls src/index.ts; no logic lives here. npm start,
+// npm run tessera and the bin start it through ./tessera.js, which checks the Node version first;
+// it stays executable for direct runs (and for npx links made when it was the bin itself).
 import { runServe } from './commands/serve.ts';
 import { runDemo } from './commands/demo.ts';
 import { runValidate } from './commands/validate.ts';

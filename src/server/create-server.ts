@@ -13,6 +13,8 @@ import { logAccess } from './log-access.ts';
 import { requestDeadline, TIMEOUT_HEADER } from './request-deadline.ts';
 import type { Admission } from './admission.ts';
 import { SERVER_DEFAULTS } from './server-settings.ts';
+import { refuseMediaType } from './media-type-rules.ts';
+import { locateGraphiQLAssets, serveGraphiQLAsset } from './graphiql-assets.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -43,10 +45,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function createHttpServer(options: HttpServerOptions): GatewayHttpServer {
   // graphql-yoga is loaded on the first request off the hot path, not at start: a gateway that
   // only ever sees POST JSON never holds it (about 9 MB of heap and 20 MB of RSS).
+  // GraphiQL's own files, served from here (no CDN): listed once at start, in dev mode only.
+  const graphiqlAssets = options.dev ? locateGraphiQLAssets() : undefined;
   let yogaLoading: Promise<YogaServer> | undefined;
   const yoga = (): Promise<YogaServer> =>
     (yogaLoading ??= import('./create-yoga.ts').then(({ createYogaServer }) =>
-      createYogaServer({ schema: options.schema, executor: options.executor, dev: options.dev }),
+      createYogaServer({ schema: options.schema, executor: options.executor, dev: options.dev, graphiqlAssets }),
     ));
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
@@ -60,6 +64,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     const requestId = context.requestId;
     if (pathname === '/healthz') return sendJson(res, requestId, 200, { status: 'ok' });
     if (pathname === '/readyz') return sendJson(res, requestId, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
     if (admission) {
       const refused = admission.admit(context.callerId);
@@ -76,6 +81,8 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
         errors: [{ message: `The ${EXPLAIN_HEADER} header is only honoured in dev/demo mode.`, extensions: { code: ErrorCodes.REQUEST_EXPLAIN_FORBIDDEN } }],
       });
     }
+    const mediaRefusal = refuseMediaType(req.method, req.headers['content-type'], req.headers.accept, options.dev);
+    if (mediaRefusal) return sendJson(res, requestId, mediaRefusal.status, mediaRefusal.body);
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
       res.setHeader('x-request-id', requestId); // yoga writes the head itself
       await (await yoga()).requestListener(req, res);

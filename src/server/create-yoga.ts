@@ -2,12 +2,16 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import { useTesseraExecutor } from './plugins/use-tessera-executor.ts';
+import type { GraphiQLAssets } from './graphiql-assets.ts';
+import { renderGraphiQLPage } from './render-graphiql.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;
   executor: Executor;
   /** Dev mode serves GraphiQL. */
   dev: boolean;
+  /** GraphiQL's files as the gateway serves them; undefined when the package is not installed. */
+  graphiqlAssets?: GraphiQLAssets | undefined;
 }
 
 /**
@@ -21,6 +25,7 @@ export function createYogaServer(options: YogaOptions): YogaServer {
     schema: options.schema,
     graphqlEndpoint: '/graphql',
     graphiql: options.dev ? { title: 'Tessera', defaultQuery: DEFAULT_QUERY } : false,
+    renderGraphiQL: (graphiql) => renderGraphiQLPage(graphiql, options.graphiqlAssets),
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
     logging: false,

@@ -49,6 +49,14 @@ test('the compiled demo serves the hot path, the yoga path, and stops cleanly on
   const get = await fetch(`${url}/graphql?query=${encodeURIComponent('{ agent(id: "a1") { id } }')}`);
   expect(await get.json()).toEqual({ data: { agent: { id: 'a1' } } });
 
+  // GraphiQL's files are found from the compiled tree too (the Docker image runs it).
+  const page = await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text();
+  const script = /<script src="([^"]+)">/.exec(page)?.[1];
+  expect(script).toMatch(/^\/graphiql\/[^/]+\/yoga-graphiql\.umd\.js$/);
+  const asset = await fetch(`${url}${script}`);
+  expect([asset.status, asset.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+  await asset.arrayBuffer();
+
   demo!.kill('SIGTERM');
   expect(await exited).toBe(0);
 });

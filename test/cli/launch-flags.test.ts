@@ -10,7 +10,8 @@ import { REPO_ROOT } from '../support/gateway.ts';
  * carry the same ones, and the bench measures the gateway with exactly those.
  */
 const read = (file: string): string => readFileSync(path.join(REPO_ROOT, file), 'utf8');
-const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; bin: Record<string, string> };
+const scripts = pkg.scripts;
 
 describe('the gateway launch flags', () => {
   const shipped = gatewayNodeFlags();
@@ -21,7 +22,8 @@ describe('the gateway launch flags', () => {
 
   test.each([
     ['npm run tessera', () => nodeFlagsOf(scripts.tessera!)],
-    ['the tessera bin (shebang)', () => nodeFlagsOf(read('src/cli/main.ts').split('\n')[0]!.replace(/^#!\/usr\/bin\/env -S /, ''))],
+    ['the tessera bin (shebang)', () => nodeFlagsOf(read(pkg.bin.tessera!).split('\n')[0]!.replace(/^#!\/usr\/bin\/env -S /, ''))],
+    ['src/cli/main.ts run directly (shebang)', () => nodeFlagsOf(read('src/cli/main.ts').split('\n')[0]!.replace(/^#!\/usr\/bin\/env -S /, ''))],
     [
       'the Docker image (ENTRYPOINT)',
       () => {

@@ -65,7 +65,8 @@ describe('HTTP endpoint', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('GraphiQL');
     const none = await fetch(`${prod.url}/graphql`, { headers: { accept: 'text/html' } });
-    expect(await none.text()).not.toContain('GraphiQL');
+    expect(none.status).toBe(406);
+    expect(await none.text()).not.toContain('<html');
   });
 
   test('GET queries run through the same engine', async () => {

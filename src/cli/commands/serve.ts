@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { createGateway, type Gateway } from '../../index.ts';
+import { explainListenError } from './listen-error.ts';
 
 /** `tessera serve`: serves the config in --config-dir until SIGTERM/SIGINT. */
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'config-dir': { type: 'string' } } });
   const gateway = await createGateway({ configDir: values['config-dir'], dev: process.env.TESSERA_DEV === '1' });
-  const { url } = await gateway.listen(listenOptions());
+  const { url } = await listenOrClose(gateway, 'npx tessera serve');
   gateway.logger.info({ url: `${url}/graphql` }, 'tessera listening');
   return closeOnSignal(gateway);
 }
@@ -13,6 +14,21 @@ export async function runServe(argv: string[]): Promise<number> {
 /** PORT and HOST from the environment, with the defaults the README documents. */
 export function listenOptions(): { port: number; host: string } {
   return { port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '127.0.0.1' };
+}
+
+/**
+ * Listens on PORT/HOST. If that fails (say the port is taken), closes the gateway and `onClose`
+ * (what the command started besides it), so the process can exit, and rejects with one line
+ * saying what to set.
+ */
+export async function listenOrClose(gateway: Gateway, rerun: string, onClose: () => Promise<void> = async () => {}): ReturnType<Gateway['listen']> {
+  const options = listenOptions();
+  try {
+    return await gateway.listen(options);
+  } catch (error) {
+    await gateway.close().finally(onClose);
+    throw explainListenError(error, { ...options, rerun });
+  }
 }
 
 /** Waits for SIGTERM or SIGINT, then closes the gateway and resolves the exit code. */
