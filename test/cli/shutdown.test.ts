@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT, writeConfigDir } from '../support/gateway.ts';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { ACCOUNTS_YAML, profilesBody, profilesYaml, RESILIENCE_SCHEMA, usersBody } from '../e2e/resilience-fixtures.ts';
 
 const MAIN = path.join(REPO_ROOT, 'src/cli/main.ts');
@@ -61,19 +62,14 @@ async function serve(): Promise<Served> {
 const query = (url: string, q: string) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!condition()) throw new Error('condition not met within 5 s');
-}
-
 describe('graceful shutdown on SIGTERM', () => {
   test('stops accepting, finishes the request in flight, exits 0', async () => {
     const { child, url, logs, exited } = await serve();
     upstream.setFault('/profiles', { kind: 'hang' });
     const inFlight = query(url, '{ profile(id: "1") { id bio } }');
-    await until(() => upstream.callsTo('/profiles') === 1);
+    await waitFor(() => upstream.callsTo('/profiles') === 1);
     child.kill('SIGTERM');
-    await until(() => logs.some((l) => l.msg === 'shutting down'));
+    await waitFor(() => logs.some((l) => l.msg === 'shutting down'));
 
     // New connections are refused at once…
     await expect(query(url, '{ users(ids: ["1"]) { id } }')).rejects.toThrow();
@@ -93,7 +89,7 @@ describe('graceful shutdown on SIGTERM', () => {
       () => 'answered',
       () => 'cut',
     );
-    await until(() => upstream.callsTo('/profiles') === 1);
+    await waitFor(() => upstream.callsTo('/profiles') === 1);
     child.kill('SIGTERM');
     // Grace is 2 s; the request's own deadline (20 s) is not waited for: it would end in a 200 with
     // UPSTREAM_TIMEOUT, not a cut connection, and the upstream call would still be open.

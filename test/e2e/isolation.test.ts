@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { codesOf, PROFILE_IDS, PROFILE_QUERY, useRigs, waitFor } from './resilience-fixtures.ts';
+import { PROFILE_IDS, PROFILE_QUERY, useRigs, waitFor } from './resilience-fixtures.ts';
 import { locationOf } from '../support/location-of.ts';
 
 const rigs = useRigs();
