@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatTable, type Row } from '../../bench/lib/report.ts';
 import { REPO_ROOT } from '../support/gateway.ts';
-import { readDoc } from '../support/markdown.ts';
+import { markedBlock, markerNames, readDoc } from '../support/markdown.ts';
 
 /** docs/cli.md and docs/performance.md describe what the code really offers and prints. */
 const CLI_DOC = readDoc('docs/cli.md');
@@ -23,6 +24,23 @@ describe('docs/cli.md', () => {
   test.for(['demo', 'serve', 'validate', 'explain', 'bench'])('has a section on %s', (command) => {
     expect(CLI_DOC).toContain(`\n## ${command}\n`);
     expect(CLI_DOC).toContain(`npx tessera ${command}`);
+  });
+
+  test('its validate example prints what the doc shows, and exits 1', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tessera-validate-doc-'));
+    try {
+      const files = markerNames(CLI_DOC, 'validate ').map((name) => name.slice('validate '.length)).filter((name) => name !== 'output');
+      expect(files).toEqual(['connectors/crm.yaml', 'connectors/orders.yaml', 'schemas/api.graphql']);
+      for (const file of files) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), markedBlock(CLI_DOC, `validate ${file}`));
+      }
+      const run = spawnSync(process.execPath, [path.join(REPO_ROOT, 'src/cli/main.ts'), 'validate', '--config-dir', '.'], { cwd: dir, encoding: 'utf8' });
+      expect(run.stdout).toBe(markedBlock(CLI_DOC, 'validate output'));
+      expect(run.status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test.for(['PORT', 'HOST', 'LOG_LEVEL', 'TESSERA_DEV'])('its environment table has %s', (variable) => {
