@@ -38,6 +38,6 @@ HEALTHCHECK --interval=10s --timeout=2s --start-period=5s --retries=3 \
 # Mount your own schemas/ and connectors/ over /app to serve them; `demo` runs the embedded demo.
 # The V8 flags are the gateway's own, the same as `npm start`'s (package.json): a young generation
 # capped at 2 x 16 MB and no allocation-site pretenuring keep a busy gateway under ~200 MB of RSS
-# (README, Performance: Memory).
+# (docs/performance.md, Memory).
 ENTRYPOINT ["node", "--max-semi-space-size=16", "--no-allocation-site-pretenuring", "src/cli/main.js"]
 CMD ["serve", "--config-dir", "/app"]

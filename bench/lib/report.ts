@@ -52,7 +52,7 @@ export function baselineOf(rows: readonly Row[], row: Row): Row | undefined {
   return rows.find((r) => r.target === 'baseline' && r.scenario === row.scenario && r.delayMs === row.delayMs);
 }
 
-/** The table the runner prints (also used in the README): one line per row, ratios against the baseline. */
+/** The table the runner prints (also quoted in docs/performance.md): one line per row, ratios against the baseline. */
 export function formatTable(rows: readonly Row[]): string {
   const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'CPU µs/req', 'GC µs/req', 'RPS ×base', 'p99 ×base', 'CPU ×base'];
   const lines = rows.map((row) => {

@@ -3,7 +3,7 @@ import type { ConnectorConfig, OperationConfig } from '../config/types.ts';
 /**
  * Resilience policies: the settings of connectors/*.yaml with every default applied. Built once
  * at boot (blueprint/ for an operation's CallPolicy, index.ts for a connector's), read on every
- * call without lookups. The defaults here are the ones the README's settings table quotes.
+ * call without lookups. The defaults here are the ones docs/config.md's settings table quotes.
  */
 
 /** How one operation retries; only idempotent operations retry at all. */

@@ -9,7 +9,7 @@ export interface ServerSettings {
   rateLimits: { default: RateLimitConfig | undefined; callers: Record<string, RateLimitConfig> };
 }
 
-/** The defaults the README's settings table quotes: safe with no gateway.yaml at all. */
+/** The defaults docs/config.md's settings table quotes: safe with no gateway.yaml at all. */
 export const SERVER_DEFAULTS = Object.freeze({
   requestTimeoutMs: 10_000, // 10 s per request, across every upstream call it makes
   maxInFlight: 1_000, // requests served at once; beyond this, a fast 503

@@ -17,7 +17,7 @@ const row = (target: Row['target'], rps: number, p99: number, cpu: number, gc: n
   ...(gc === undefined ? {} : { gcUsPerRequest: gc }),
 });
 
-/** The printed table is what the README quotes: one line per row, ratios against the same scenario's baseline. */
+/** The printed table is what docs/performance.md quotes: one line per row, ratios against the same scenario's baseline. */
 describe('bench table', () => {
   const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
   const lines = formatTable([row('gateway', 3000, 30, 300, 21.4), row('baseline', 1500, 120, 600, 40), row('direct', 30000, 3, 25, undefined)]).split('\n');

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { startDemoUpstreams, type DemoServiceName, type DemoUpstreams } from '../../src/demo/upstreams.ts';
 import { agentById, customerById, ordersOfCustomer, ticketsOfCustomer } from '../../src/demo/data.ts';
 
@@ -161,15 +161,32 @@ describe('hostile path ids', () => {
 });
 
 describe('lifecycle', () => {
-  test('delayMs holds every response, 404s included', async () => {
+  test('delayMs holds every response until its timer has run that long, 404s included', async () => {
     const slow = await startDemoUpstreams({ delayMs: 50 });
+    // Only setTimeout is faked: sockets and setImmediate stay real, so requests still flow.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
     try {
-      for (const path of ['/customers/1', '/nope']) {
-        const started = performance.now();
-        await (await fetch(slow.urls.crm + path)).arrayBuffer();
-        expect(performance.now() - started).toBeGreaterThanOrEqual(45); // lower bound only: timers never fire early by more than a tick
+      for (const [path, status] of [['/customers/1', 200], ['/nope', 404]] as const) {
+        slow.resetRequests();
+        let answered = false;
+        const response = fetch(slow.urls.crm + path).then(async (r) => {
+          await r.arrayBuffer();
+          answered = true;
+          return r.status;
+        });
+        for (let i = 0; i < 1_000 && slow.requests.length === 0; i++) await turns(1);
+        expect(slow.requests.map((r) => r.path)).toEqual([path]);
+        vi.advanceTimersByTime(49);
+        await turns(20); // time for an answer, had one been sent, to arrive over loopback
+        expect(answered).toBe(false);
+        vi.advanceTimersByTime(1);
+        expect(await response).toBe(status);
       }
     } finally {
+      vi.useRealTimers();
       await slow.close();
     }
   });

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startFaultUpstream, type Fault, type FaultUpstream } from '../support/fault-upstream.ts';
 import { profilesBody, startRig, usersBody, USERS_WITH_PROFILES } from './resilience-fixtures.ts';
@@ -139,9 +138,7 @@ describe('fault injection through the HTTP endpoint: a profiles fault nulls only
     upstream.setFault('/profiles', c.fault);
     const rig = await startRig({ connector: PROFILES_SETTINGS }, {}, upstream);
     try {
-      const started = performance.now();
       const { status, body } = await rig.gw.query(USERS_WITH_PROFILES);
-      const elapsedMs = performance.now() - started;
 
       expect(status).toBe(200);
       expect(body.data).toEqual(c.data);
@@ -150,8 +147,6 @@ describe('fault injection through the HTTP endpoint: a profiles fault nulls only
       expect(upstream.callsTo('/profiles')).toBe(c.profileCalls);
       // Never upstream internals, never a stack trace.
       expect(JSON.stringify(body)).not.toMatch(/database on fire|secret|internal|stack/);
-      // Three attempts of at most 300 ms plus tiny backoffs: far below the 10 s request deadline.
-      expect(elapsedMs).toBeLessThan(5_000);
       // The gateway is still up and answers the control connector normally.
       const control = await rig.gw.query('{ users(ids: ["3"]) { id name } }');
       expect(control.body).toEqual({ data: { users: [{ id: '3', name: 'User 3' }] } });

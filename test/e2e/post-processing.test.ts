@@ -217,12 +217,10 @@ describe('caller expressions: BAD_EXPRESSION with the position in the expression
   test.for([
     { name: 'a list over the caller limit', filter: "item.tags.exists(t, t == 'tag1')", message: 'filter: expected input lists of at most 100 items; got 500' },
     { name: 'a string over the caller limit', filter: "item.name.startsWith('x')", message: 'filter: expected input strings of at most 4096 characters; got 10000' },
-  ])('huge inputs are refused within a bound: $name', async ({ filter, message }) => {
-    const started = performance.now();
+  ])('huge inputs are refused by their size, before any work on them: $name', async ({ filter, message }) => {
     const { body } = await gw.query(`{ people(ids: ["5"]) @transform(filter: "${filter}") { id } }`);
     expect(body.data).toEqual({ people: null });
     expect(body.errors?.map((e) => ({ message: e.message, path: e.path, reason: e.extensions?.reason }))).toEqual([{ message, path: ['people'], reason: 'EXPR_LIMIT_EXCEEDED' }]);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   test('the work on one list is bounded: items × estimated cost per item', async () => {

@@ -1,6 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
@@ -128,18 +126,7 @@ export const PROFILE_IDS = { connector: 'profiles', operation: 'getProfiles' };
 export const PROFILE_QUERY = (id: string) => `{ profile(id: "${id}") { id bio } }`;
 export const codesOf = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => (body.errors ?? []).map((e) => e.extensions?.code);
 
-/** Runs `fn` and returns its result with the elapsed milliseconds. */
-export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const result = await fn();
-  return [result, performance.now() - started];
-}
-
-/** Polls a condition every 10 ms, for at most 5 s. */
-export async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await sleep(10);
-  if (!condition()) throw new Error('condition not met within 5 s');
-}
+export { waitFor } from '../support/wait-for.ts';
 
 /** What a resilience test file works with: one fault upstream for the file, one gateway per test. */
 export interface RigHarness {

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
-import { codesOf, PROFILE_IDS, PROFILE_QUERY, timed, useRigs, waitFor } from './resilience-fixtures.ts';
+import { codesOf, PROFILE_IDS, PROFILE_QUERY, useRigs, waitFor } from './resilience-fixtures.ts';
 import type { GatewayOptions } from '../../src/index.ts';
 import { locationOf } from '../support/location-of.ts';
 
@@ -19,7 +18,7 @@ describe('request deadline', () => {
   ])('$name: a hanging upstream costs the deadline, not its own timeout', async (c) => {
     const { gw } = await start({ timeoutMs: 5_000 }, c.options);
     rigs.upstream.setFault('/profiles', { kind: 'hang' });
-    const [{ status, body }, elapsedMs] = await timed(() => gw.query(PROFILE_QUERY('1'), undefined, c.headers));
+    const { status, body } = await gw.query(PROFILE_QUERY('1'), undefined, c.headers);
     expect(status).toBe(200);
     expect(body).toEqual({
       data: { profile: null },
@@ -29,10 +28,8 @@ describe('request deadline', () => {
     const forwarded = Number(rigs.upstream.calls[0]!.headers['x-tessera-deadline-ms']);
     expect(forwarded).toBeGreaterThan(0);
     expect(forwarded).toBeLessThanOrEqual(c.deadlineMs);
-    // No retry: there was no time left for one.
+    // No retry: there was no time left for one (with the 5 s timeout alone there would be three attempts).
     expect(rigs.upstream.callsTo('/profiles')).toBe(1);
-    // 5 s timeout × 3 attempts without the deadline; generous bound with it.
-    expect(elapsedMs).toBeLessThan(c.deadlineMs + 1_500);
   });
 
   test('the deadline is shared across plan stages: a slow first stage leaves less for the next', async () => {
@@ -40,16 +37,18 @@ describe('request deadline', () => {
     rigs.upstream.setFault('/users', { kind: 'delay', ms: 300 });
     rigs.upstream.setFault('/profiles', { kind: 'hang' });
     // profileByName's key is the user's name: its call waits for the users' answer.
-    const [{ body }, elapsedMs] = await timed(() => gw.query('{ users(ids: ["1"]) { name profileByName { bio } } }', undefined, { 'x-tessera-timeout-ms': '600' }));
+    const { body } = await gw.query('{ users(ids: ["1"]) { name profileByName { bio } } }', undefined, { 'x-tessera-timeout-ms': '600' });
     expect(body.data).toEqual({ users: [{ name: 'User 1', profileByName: null }] });
     expect(codesOf(body)).toEqual(['UPSTREAM_TIMEOUT']);
     const usersBudget = Number(rigs.upstream.calls.find((c) => c.route === '/users')!.headers['x-tessera-deadline-ms']);
     const profilesBudget = Number(rigs.upstream.calls.find((c) => c.route === '/profiles')!.headers['x-tessera-deadline-ms']);
     expect(usersBudget).toBeLessThanOrEqual(600);
-    // The profiles call started after the 300 ms users stage, so it had at most 300 ms left.
-    expect(profilesBudget).toBeLessThanOrEqual(300);
+    // The profiles call started after the users stage, which the upstream held for 300 ms: what
+    // it was told it had left is what the users stage left, less those 300 ms (200 allows for
+    // timers firing a tick early), never a fresh 600 or its own 5 s.
     expect(profilesBudget).toBeGreaterThan(0);
-    expect(elapsedMs).toBeLessThan(600 + 1_500);
+    expect(profilesBudget).toBeLessThan(usersBudget - 200);
+    expect(rigs.upstream.callsTo('/profiles')).toBe(1);
   });
 
   test('a malformed deadline header is a 400 with REQUEST_INVALID', async () => {
@@ -71,28 +70,21 @@ describe('circuit breaker', () => {
     }
     expect(rigs.upstream.callsTo('/profiles')).toBe(4);
 
-    const [open, openMs] = await timed(() => gw.query(PROFILE_QUERY('9')));
+    const open = await gw.query(PROFILE_QUERY('9'));
     expect(open.body).toEqual({
       data: { profile: null },
       errors: [{ message: 'Connector profiles is failing; its circuit breaker is open', locations: locationOf(PROFILE_QUERY('x'), 'profile'), path: ['profile'], extensions: { code: 'CIRCUIT_OPEN', ...ids } }],
     });
+    // Failing fast: the open breaker answered without calling the upstream.
     expect(rigs.upstream.callsTo('/profiles')).toBe(4);
-    expect(openMs).toBeLessThan(1_000);
     expect(gw.gateway.connectorStates().profiles!.breaker).toBe('open');
     // Other connectors are untouched.
     expect((await gw.query('{ users(ids: ["1"]) { name } }')).body).toEqual({ data: { users: [{ name: 'User 1' }] } });
 
     rigs.upstream.setFault('/profiles', { kind: 'none' });
-    let recovered;
-    for (let i = 0; i < 100 && !recovered; i++) {
-      const { body } = await gw.query(PROFILE_QUERY('1'));
-      if (!body.errors) recovered = body;
-      else {
-        expect(codesOf(body)).toEqual(['CIRCUIT_OPEN']);
-        await sleep(50);
-      }
-    }
-    expect(recovered).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });
+    // After resetTimeoutMs the breaker lets one probe through; it succeeds and closes the breaker.
+    await waitFor(() => gw.gateway.connectorStates().profiles!.breaker === 'halfOpen');
+    expect((await gw.query(PROFILE_QUERY('1'))).body).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });
     // Exactly one probe reached the upstream after the four failures.
     expect(rigs.upstream.callsTo('/profiles')).toBe(5);
     expect(gw.gateway.connectorStates().profiles!.breaker).toBe('closed');

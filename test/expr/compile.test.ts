@@ -121,8 +121,7 @@ describe('expr: caller limits are stricter', () => {
   });
 });
 
-describe('expr: escape attempts fail with a clear error, within a bound', () => {
-  const started = performance.now();
+describe('expr: escape attempts fail with a clear error', () => {
   test.for([
     { name: 'huge list input', raw: { tags: Array.from({ length: 5_000 }, (_, i) => `t${i}`) }, source: 'parent.tags.map(t, t + t)', code: 'EXPR_LIMIT_EXCEEDED' },
     { name: 'huge string input', raw: { full_name: 'x'.repeat(100_000) }, source: 'size(parent.name)', code: 'EXPR_LIMIT_EXCEEDED' },
@@ -136,11 +135,16 @@ describe('expr: escape attempts fail with a clear error, within a bound', () => 
     expect(run(source, { raw })).toMatchObject({ code });
   });
 
-  test('a pathological regex runs in linear time (RE2), not exponential', () => {
-    const start = performance.now();
+  test('a pathological regex is answered (RE2), where a backtracking engine would need 2^30000 steps', () => {
     expect(run('parent.name.matches("^(a+)+$")', { raw: { full_name: `${'a'.repeat(30_000)}b` } })).toEqual({ value: false });
-    // Backtracking engines need 2^30000 steps here; RE2 needs one pass. 2 s is a generous bound.
-    expect(performance.now() - start).toBeLessThan(2_000);
+  });
+
+  // What only a backtracking engine can do is refused: the patterns run on RE2, linear in the text.
+  test.for([
+    { name: 'a back-reference', pattern: '(a)\\\\1' },
+    { name: 'a look-ahead', pattern: 'a(?=b)' },
+  ])('a pattern with $name is refused', ({ pattern }) => {
+    expect(run(`parent.name.matches("${pattern}")`)).toMatchObject({ code: 'EXPR_SYNTAX', message: expect.stringMatching(/^expected an RE2 regular expression: /) });
   });
 
   test('a pattern that comes from data is checked when it runs', () => {
@@ -150,9 +154,5 @@ describe('expr: escape attempts fail with a clear error, within a bound', () => 
     expect(evaluate('^a')).toBe(true);
     expect(() => evaluate('a'.repeat(2_000))).toThrow(expect.objectContaining({ code: 'EXPR_EVALUATION_FAILED', message: 'pattern longer than 1000 characters' }));
     expect(() => evaluate('(')).toThrow(expect.objectContaining({ code: 'EXPR_EVALUATION_FAILED' }));
-  });
-
-  test('the whole table stays bounded in time', () => {
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

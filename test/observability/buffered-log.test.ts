@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { bufferedDestination, createLogger, logInfo, runWithRequestContext, type RequestContext } from '../../src/observability/index.ts';
 
 // The default destination buffers access-log lines; these tests give it a file instead of stdout.
@@ -22,14 +22,6 @@ const messages = async (): Promise<string[]> =>
     .filter(Boolean)
     .map((line) => (JSON.parse(line) as { msg: string }).msg);
 
-async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const stopAt = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > stopAt) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('buffered log destination', () => {
   test('access-log lines wait in the buffer; a line outside any request writes them and itself at once, in order', async () => {
     const destination = bufferedDestination(file, 3_600_000); // no periodic flush during the test
@@ -43,15 +35,31 @@ describe('buffered log destination', () => {
     expect(await messages()).toEqual(['request 0', 'request 1', 'request 2', 'shutting down']);
   });
 
-  test.for([
-    { name: 'a warning inside a request', write: (logger: ReturnType<typeof createLogger>) => runWithRequestContext(inRequest, () => logger.warn('upstream call failed')), expected: ['upstream call failed'] },
-    { name: 'a quiet period (periodic flush)', write: (logger: ReturnType<typeof createLogger>) => runWithRequestContext(inRequest, () => logInfo(logger, {}, 'request 0')), expected: ['request 0'] },
-  ])('$name is written without waiting for the buffer to fill', async ({ write, expected }) => {
-    const destination = bufferedDestination(file);
+  test('a warning inside a request is written at once, with the access-log lines before it', async () => {
+    const destination = bufferedDestination(file, 3_600_000);
     await new Promise((resolve) => (destination as unknown as { once(e: string, f: () => void): void }).once('ready', () => resolve(undefined)));
     const logger = createLogger({ destination });
-    write(logger);
-    await until(async () => (await messages()).length === expected.length);
-    expect(await messages()).toEqual(expected);
+    runWithRequestContext(inRequest, () => {
+      logInfo(logger, { status: 200 }, 'request 0');
+      logger.warn('upstream call failed');
+    });
+    expect(await messages()).toEqual(['request 0', 'upstream call failed']);
+  });
+
+  test('in a quiet period the buffer is written by the periodic flush, when its interval has passed', async () => {
+    // Only setInterval is faked: the flush timer the destination starts is the one under test.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const destination = bufferedDestination(file, 250);
+      await new Promise((resolve) => (destination as unknown as { once(e: string, f: () => void): void }).once('ready', () => resolve(undefined)));
+      const logger = createLogger({ destination });
+      runWithRequestContext(inRequest, () => logInfo(logger, {}, 'request 0'));
+      vi.advanceTimersByTime(249);
+      expect(await messages()).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(await messages()).toEqual(['request 0']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

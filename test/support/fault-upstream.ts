@@ -7,7 +7,7 @@ export type Fault =
   | { kind: 'none' }
   /** Answer normally, after `ms`. */
   | { kind: 'delay'; ms: number }
-  /** Never answer (until the test closes the server). */
+  /** Never answer, until the test calls `releaseHung()` (or closes the server). */
   | { kind: 'hang' }
   /** Answer with this status and a body full of internals that must never reach a caller. */
   | { kind: 'status'; status: number }
@@ -36,6 +36,8 @@ export interface FaultUpstream {
   setFault(route: string, fault: Fault): void;
   /** Calls to one route so far. */
   callsTo(route: string): number;
+  /** Answers every call held by a `hang` fault, normally, and forgets them. */
+  releaseHung(): void;
   /** Forgets every call and clears every fault. */
   reset(): void;
   close(): Promise<void>;
@@ -51,6 +53,8 @@ export async function startFaultUpstream(routes: Record<string, RouteHandler>): 
   const faults = new Map<string, Fault>();
   const calls: FaultCall[] = [];
   const sockets = new Set<Socket>();
+  /** Calls a `hang` fault holds, each with the answer it would have had. */
+  const hung: { res: ServerResponse; body: () => unknown }[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://upstream');
     const route = Object.keys(routes).find((prefix) => url.pathname.startsWith(prefix));
@@ -59,7 +63,9 @@ export async function startFaultUpstream(routes: Record<string, RouteHandler>): 
       if (!route) return send(res, 404, { error: 'no route' });
       calls.push({ route, url, headers: req.headers });
       const fault = faults.get(route) ?? { kind: 'none' };
-      answer(fault, res, () => routes[route]!(url));
+      const body = () => routes[route]!(url);
+      if (fault.kind === 'hang') hung.push({ res, body });
+      else answer(fault, res, body);
     });
   });
   server.on('connection', (socket: Socket) => {
@@ -74,9 +80,13 @@ export async function startFaultUpstream(routes: Record<string, RouteHandler>): 
     calls,
     setFault: (route, fault) => faults.set(route, fault),
     callsTo: (route) => calls.filter((c) => c.route === route).length,
+    releaseHung() {
+      for (const { res, body } of hung.splice(0)) if (!res.destroyed) send(res, 200, body());
+    },
     reset() {
       calls.length = 0;
       faults.clear();
+      hung.length = 0;
     },
     close: () =>
       new Promise((resolve) => {
@@ -96,7 +106,7 @@ function answer(fault: Fault, res: ServerResponse, body: () => unknown): void {
       return;
     }
     case 'hang':
-      return;
+      return; // held by the server until releaseHung()
     case 'status':
       return send(res, fault.status, INTERNALS);
     case 'reset':

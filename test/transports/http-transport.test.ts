@@ -147,8 +147,11 @@ describe('HTTP transport: every answer becomes a parsed body or a stable code', 
 
   test('aborting the signal while the upstream thinks stops the call', async () => {
     const controller = new AbortController();
+    // Aborted once the upstream has the request: the call is under way, not still being set up.
+    const received = once(server, 'request');
     const pending = verdict(transport.send(call('/hang', { timeoutMs: 10_000 }), { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 20);
+    await received;
+    controller.abort();
     expect(await pending).toEqual(aborted);
   });
 

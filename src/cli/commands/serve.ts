@@ -11,7 +11,7 @@ export async function runServe(argv: string[]): Promise<number> {
   return closeOnSignal(gateway);
 }
 
-/** PORT and HOST from the environment, with the defaults the README documents. */
+/** PORT and HOST from the environment, with the defaults docs/cli.md documents. */
 export function listenOptions(): { port: number; host: string } {
   return { port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '127.0.0.1' };
 }

@@ -1,29 +1,28 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkConfigSources } from '../../src/config/index.ts';
 import { RESILIENCE_DEFAULTS } from '../../src/resilience/index.ts';
 import { SERVER_DEFAULTS } from '../../src/server/index.ts';
-import { REPO_ROOT } from '../support/gateway.ts';
+import { readDoc } from '../support/markdown.ts';
 
-const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+/** docs/config.md's resilience and gateway.yaml sections: their examples load, their defaults are the code's. */
+const CONFIG_DOC = readDoc('docs/config.md');
 
 /** The ```yaml block that starts with `firstLine`. */
 function yamlBlock(firstLine: string): string {
-  const start = README.indexOf(`\`\`\`yaml\n${firstLine}`);
+  const start = CONFIG_DOC.indexOf(`\`\`\`yaml\n${firstLine}`);
   expect(start).toBeGreaterThan(-1);
-  const body = README.slice(start + '```yaml\n'.length);
+  const body = CONFIG_DOC.slice(start + '```yaml\n'.length);
   return body.slice(0, body.indexOf('```'));
 }
 
 /** The Default column of a settings table row, by setting name. */
 function documentedDefault(name: string): string {
-  const row = README.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
-  expect(row, `README has a row for ${name}`).toBeDefined();
+  const row = CONFIG_DOC.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+  expect(row, `docs/config.md has a row for ${name}`).toBeDefined();
   return row!.split('|')[2]!.trim().replace(/`/g, '');
 }
 
-describe('README resilience section', () => {
+describe('docs/config.md resilience and gateway settings', () => {
   test('the example connector and gateway.yaml are valid config', () => {
     const { errors, config } = checkConfigSources(
       {

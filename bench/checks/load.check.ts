@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runSlice, summarize } from '../../bench/lib/load.ts';
+import { runSlice, summarize } from '../lib/load.ts';
 
 /**
  * A bench row measured in slices must read as one run: counts summed, RPS over the total time,
