@@ -17,7 +17,7 @@ describe('README', () => {
     const commands = /```sh\n([\s\S]*?)```/.exec(setUp)?.[1]?.split('\n').map((line) => line.split('#')[0]!.trim()).filter(Boolean);
     expect(commands).toEqual(['npm ci && npm start', 'npm ci && npm test']);
     const scripts = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toMatch(/ src\/cli\/main\.ts demo$/);
+    expect(scripts.start).toMatch(/ src\/cli\/tessera\.js demo$/);
     expect(scripts.test).toBe('vitest run');
   });
 });
