@@ -94,7 +94,7 @@ export class RequestLoaders {
 
   async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
     const request = renderRequest(op, params, undefined, this.#runtime.headers);
-    if (op.pagination) return loadPages(op, params, request, (page) => this.#send(op, page, 0), this.#statsOf(op));
+    if (op.pagination) return loadPages(op, params, request, (page) => this.#send(op, page, 0), () => this.#countMaxPages(op));
     const body = await this.#send(op, request, 0);
     return readPath(body, op.resultPath) ?? null;
   }
@@ -120,6 +120,11 @@ export class RequestLoaders {
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
     const batchId = loaderId + (this.#headersId ??= headersId(runtime.headers));
     return runtime.limit.run(() => shared.join(batchId, op, params, runtime.headers, share));
+  }
+
+  #countMaxPages(op: CompiledOperation): void {
+    const stats = this.#statsOf(op);
+    stats.maxPagesReached = (stats.maxPagesReached ?? 0) + 1;
   }
 
   #statsOf(op: CompiledOperation): UpstreamCallStats {

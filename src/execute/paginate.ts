@@ -5,23 +5,18 @@ import type { UpstreamRequest } from '../transports/transport.ts';
 import { readPath } from '../util/read-path.ts';
 import { formEncode, type ParamValues } from './render-request.ts';
 
-/** Where paging tells the request's stats that it stopped at `maxPages` with items still wanted. */
-export interface PageStats {
-  maxPagesReached?: number;
-}
-
 /**
  * Loads a paged list: page after page, in order (each page names the next), until the field has
  * the items it needs (the `limitParam` value), the upstream has no next page, or `maxPages`
- * calls were made. Reaching the cap is not an error: the list is what the pages held, and the
- * request's stats count it (`maxPagesReached`) so the explain header and access log show it.
+ * calls were made. Reaching the cap is not an error: the list is what the pages held, and
+ * `onMaxPages` lets the request's stats count it, so the explain header and access log show it.
  */
 export async function loadPages(
   op: CompiledOperation,
   params: ParamValues,
   first: UpstreamRequest,
   send: (request: UpstreamRequest) => Promise<unknown>,
-  stats: PageStats,
+  onMaxPages: () => void,
 ): Promise<unknown[]> {
   const p = op.pagination!;
   const limit = p.limitParam === undefined ? undefined : params[p.limitParam];
@@ -41,7 +36,7 @@ export async function loadPages(
     position = nextPosition(p, body, pageItems.length, page);
     if (position === undefined) return items;
     if (page >= p.maxPages) {
-      stats.maxPagesReached = (stats.maxPagesReached ?? 0) + 1;
+      onMaxPages();
       return items;
     }
   }

@@ -18,7 +18,7 @@ function heldSend() {
 }
 
 describe('in-flight coalescing: which calls share one upstream call', () => {
-  test.for([
+  test.for<{ name: string; other: Partial<UpstreamRequest>; calls: number }>([
     { name: 'same call, another request id', other: { headers: { 'x-request-id': 'r2' } }, calls: 1 },
     { name: 'another param in the query', other: { path: '/orders?customerId=8' }, calls: 2 },
     { name: 'another body', other: { body: '{"a":1}' }, calls: 2 },
