@@ -1,6 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import type { OperationDefinitionNode } from 'graphql';
+import { validateConfig } from '../../src/index.ts';
+import { PlanCache, printPlan } from '../../src/plan/index.ts';
 
 const page = (style: string, extra: string) => `
     path: /orders/${style}
@@ -159,6 +162,19 @@ describe('pagination: pages are followed up to the items a field needs, never pa
     const response = await gw.query('{ byCursorCapped(customerId: "8", limit: 250) { id } }', undefined, { 'x-tessera-explain': '1' });
     const plan = (response.body.extensions!.tessera as { plan: { stages: { fetches: { pagination?: unknown }[] }[] } }).plan;
     expect(plan.stages[0]!.fetches[0]!.pagination).toEqual({ style: 'cursor', maxPages: 2, limitParam: 'limit' });
+  });
+
+  test('tessera explain prints how a paged list is followed', async () => {
+    const { blueprint } = await validateConfig({ configDir: config.dir, env: { ORDERS_URL: orders.url } });
+    const cache = new PlanCache(blueprint!);
+    const prepared = cache.prepareText('{ byCursor(customerId: "7", limit: 250) { id } }');
+    if ('errors' in prepared) throw new Error('the query is valid');
+    const plan = cache.plan(prepared, cache.selectOperation(prepared, undefined) as OperationDefinitionNode, {});
+    expect(printPlan(plan).split('\n').slice(2)).toEqual([
+      '  #1 orders.byCursor  ← Query.byCursor at byCursor',
+      '      one call per distinct params; params customerId={args.customerId}, limit={args.limit}',
+      '      follows cursor pages until limit items or the last page, at most 5 calls',
+    ]);
   });
 
   test('the access log shows the capped list', async () => {
