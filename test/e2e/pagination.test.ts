@@ -5,8 +5,8 @@ import type { OperationDefinitionNode } from 'graphql';
 import { validateConfig } from '../../src/index.ts';
 import { PlanCache, printPlan } from '../../src/plan/index.ts';
 
-const page = (style: string, extra: string) => `
-    path: /orders/${style}
+const page = (style: string, extra: string, at = style) => `
+    path: /orders/${at}
     query: { customerId: "{customerId}" }
     params: { customerId: ID!, limit: Int }
     result: items
@@ -20,6 +20,8 @@ operations:
   byCursorCapped:${page('cursor', 'cursorPath: paging.next, maxPages: 2')}
   byPage:${page('page', 'pageParam: p, maxPages: 5')}
   byOffset:${page('offset', 'maxPages: 5')}
+  wrapped:${page('cursor', 'cursorPath: next, cursorParam: cursor, maxPages: 5', 'wrapped')}
+    envelope: { failWhen: "body.code != 0", data: data, code: code }
 `;
 
 const SCHEMA = `
@@ -28,6 +30,7 @@ type Query {
   byCursorCapped(customerId: ID!, limit: Int): [Order!] @source(connector: "orders", operation: "byCursorCapped", params: { customerId: "{args.customerId}", limit: "{args.limit}" })
   byPage(customerId: ID!, limit: Int): [Order!] @source(connector: "orders", operation: "byPage", params: { customerId: "{args.customerId}", limit: "{args.limit}" })
   byOffset(customerId: ID!, limit: Int): [Order!] @source(connector: "orders", operation: "byOffset", params: { customerId: "{args.customerId}", limit: "{args.limit}" })
+  wrapped(customerId: ID!, limit: Int): [Order!] @source(connector: "orders", operation: "wrapped", params: { customerId: "{args.customerId}", limit: "{args.limit}" })
 }
 type Order { id: ID! }
 `;
@@ -46,11 +49,13 @@ beforeAll(async () => {
     const size = Number(q.get('size'));
     const style = call.url.pathname.split('/')[2];
     // Cursors are opaque to the gateway: here "after:<offset>", which must arrive percent-encoded.
-    const offset = style === 'cursor' ? Number((q.get('cursor') ?? 'after:0').slice('after:'.length)) : style === 'page' ? (Number(q.get('p')) - 1) * size : Number(q.get('offset'));
+    const offset = style === 'cursor' || style === 'wrapped' ? Number((q.get('cursor') ?? 'after:0').slice('after:'.length)) : style === 'page' ? (Number(q.get('p')) - 1) * size : Number(q.get('offset'));
     if (customerId === 'broken' && offset > 0) return json(res, 500, { error: 'page 2 is gone' });
     const total = COUNTS[customerId] ?? 0;
     const items = Array.from({ length: Math.max(0, Math.min(size, total - offset)) }, (_, i) => ({ id: `o${offset + i + 1}` }));
     const next = offset + size < total ? `after:${offset + size}` : null;
+    // "wrapped": an internal service's { code, data } envelope around each page; customer 9's third page is refused.
+    if (style === 'wrapped') return json(res, 200, customerId === '9' && offset === 200 ? { code: 1001, data: null } : { code: 0, data: { items, next } });
     json(res, 200, style === 'cursor' ? { items, paging: { next } } : { items });
   });
   config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'orders.yaml': ORDERS_YAML } });
@@ -135,6 +140,13 @@ describe('pagination: pages are followed up to the items a field needs, never pa
       maxPagesReached: 1,
     },
     {
+      name: 'an envelope: each page\'s data holds its items and the next cursor',
+      field: 'wrapped(customerId: "7", limit: 150)',
+      calls: ['/orders/wrapped?customerId=7&size=100', '/orders/wrapped?customerId=7&size=100&cursor=after%3A100'],
+      items: ids(1, 150),
+      maxPagesReached: undefined,
+    },
+    {
       name: 'limit 0 needs no call',
       field: 'byCursor(customerId: "7", limit: 0)',
       calls: [],
@@ -156,6 +168,12 @@ describe('pagination: pages are followed up to the items a field needs, never pa
       errors: [{ message: 'Upstream orders.byCursor answered HTTP 500', path: ['list'], locations: [{ line: 1, column: 3 }], extensions: { code: 'UPSTREAM_HTTP_ERROR', connector: 'orders', operation: 'byCursor', status: 500 } }],
       data: { list: null, other: [{ id: 'o1' }] },
     });
+  });
+
+  test('a page whose body says it failed fails the field, after the pages before it', async () => {
+    const response = await gw.query('{ wrapped(customerId: "9", limit: 300) { id } }');
+    expect(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.upstreamCode])).toEqual([['UPSTREAM_BODY_ERROR', 1001]]);
+    expect(orders.calls).toHaveLength(3);
   });
 
   test('explain shows how a paged list is followed', async () => {
