@@ -180,6 +180,7 @@ function planField(
       key: b.key?.template.text,
       keys: b.keys?.template.text,
       params: Object.fromEntries(b.params.map(([name, source]) => [name, source.template.text])),
+      ...(b.operation.policy.coalesce ? { coalesce: true as const } : {}),
       ...(b.operation.pagination ? { pagination: paginationOf(b.operation.pagination) } : {}),
     };
     state.fetches.push(fetch);

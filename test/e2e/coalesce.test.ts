@@ -109,6 +109,9 @@ describe('in-flight de-duplication (coalesce: true)', () => {
     expect(access).toHaveLength(50);
     const logged = access.map((l) => (l.upstreamCalls as Record<string, { coalesced?: number }>)['orders.ordersByCustomer']!.coalesced ?? 0);
     expect(logged.reduce((a, b) => a + b, 0)).toBe(49);
+    // The plan in the explain header says the fetch coalesces, whether or not a call was joined.
+    const plan = (responses[0]!.body.extensions!.tessera as { plan: { stages: { fetches: { coalesce?: boolean }[] }[] } }).plan;
+    expect(plan.stages[0]!.fetches[0]!.coalesce).toBe(true);
   });
 
   test.for([
