@@ -23,6 +23,7 @@ const VARIABLES: Readonly<Record<string, VariableDecl>> = Object.freeze({ body: 
 export function compileEnvelope(connector: ConnectorConfig, op: OperationConfig, errors: ConfigError[]): EnvelopePolicy | undefined {
   const own = op.envelope !== undefined;
   const envelope = own ? op.envelope : connector.envelope;
+  // `envelope: false` on the operation: its answers are plain, whatever the connector says.
   if (!envelope) return undefined;
   const at: ConfigPath = own ? ['operations', op.name, 'envelope', 'failWhen'] : ['envelope', 'failWhen'];
   let failWhen: EnvelopePolicy['failWhen'];

@@ -67,7 +67,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
   const headers = readStringMap(c, value, [], 'headers');
   const resilience = readConnectorResilience(c, value);
-  const envelope = readEnvelope(c, value, []);
+  const envelope = readEnvelope(c, value, []) || undefined;
   const operations: Record<string, OperationConfig> = {};
   if (required(c, value, [], 'operations')) {
     const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
@@ -124,7 +124,7 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
     result: result ?? '',
     timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
     resilience,
-    ...(envelope ? { envelope } : {}),
+    ...(envelope !== undefined ? { envelope } : {}),
     ...(pagination ? { pagination } : {}),
   };
 }

@@ -9,10 +9,13 @@ const PATH_HINT = 'a dot path into the response body, e.g. "data"';
  * Reads `envelope:` (connector or operation): an answer that says in its body whether it failed.
  * The `failWhen` expression is only read here; blueprint/ compiles it and points into it.
  */
-export function readEnvelope(c: Checker, owner: Mapping, at: ConfigPath): EnvelopeConfig | undefined {
+export function readEnvelope(c: Checker, owner: Mapping, at: ConfigPath): EnvelopeConfig | false | undefined {
   if (owner.envelope === undefined) return undefined;
+  // An operation of an enveloped connector that answers plainly (a health check) opts out.
+  if (owner.envelope === false && at.length > 0) return false;
   const where = [...at, 'envelope'];
-  const envelope = readMapping(c, owner.envelope, where, `a mapping with any of the keys ${ENVELOPE_KEYS.join(', ')}`);
+  const what = at.length > 0 ? ', or false for none' : '';
+  const envelope = readMapping(c, owner.envelope, where, `a mapping with any of the keys ${ENVELOPE_KEYS.join(', ')}${what}`);
   if (!envelope) return undefined;
   checkKeys(c, envelope, where, ENVELOPE_KEYS);
   const optional = (key: string, what: string) => (envelope[key] === undefined ? undefined : readString(c, envelope, where, key, what));

@@ -57,8 +57,8 @@ export interface OperationConfig {
   timeoutMs: number | undefined;
   /** Per-operation overrides of the connector's resilience settings (absent = connector's). */
   resilience: OperationResilienceConfig;
-  /** How the answer signals a failure and where its data is; replaces the connector's. */
-  envelope?: EnvelopeConfig | undefined;
+  /** How the answer signals a failure and where its data is; replaces the connector's (false: none). */
+  envelope?: EnvelopeConfig | false | undefined;
   /** Follow a paged list upstream over several calls, up to a cap. */
   pagination?: PaginationConfig | undefined;
 }

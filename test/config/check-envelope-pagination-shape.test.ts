@@ -32,7 +32,7 @@ describe('envelope, coalesce and pagination: every misspelt or mistyped key is r
         { code: 'CONFIG_INVALID_VALUE', at: '6:23', path: 'connectors.crm.operations.list.envelope.data', message: 'expected a dot path into the response body, e.g. "data"; got 3' },
         { code: 'CONFIG_INVALID_VALUE', at: '6:39', path: 'connectors.crm.operations.list.envelope.messageSafe', message: 'expected true or false; got "yes"' },
         { code: 'CONFIG_INVALID_VALUE', at: '6:55', path: 'connectors.crm.operations.list.envelope.retryOn', message: 'expected a list of upstream codes (strings or numbers), e.g. [503, "BUSY"]; got 503' },
-        { code: 'CONFIG_INVALID_VALUE', at: '9:15', path: 'connectors.crm.operations.other.envelope', message: `expected a mapping with any of the keys failWhen, data, code, message, messageSafe, retryOn; got true` },
+        { code: 'CONFIG_INVALID_VALUE', at: '9:15', path: 'connectors.crm.operations.other.envelope', message: `expected a mapping with any of the keys failWhen, data, code, message, messageSafe, retryOn, or false for none; got true` },
       ],
     },
     {
@@ -112,6 +112,7 @@ describe('envelope, coalesce and pagination: every misspelt or mistyped key is r
     const text = yaml(
       'envelope: { failWhen: "body.code != 0", data: data, code: code, message: msg, retryOn: [1001, "BUSY"] }',
       ...HEAD,
+      '  health: { path: /health, envelope: false }',
       '  list:',
       '    path: /list',
       '    coalesce: true',

@@ -26,6 +26,9 @@ operations:
     path: /notes/{id}
     params: { id: ID! }
     envelope: { failWhen: "body.status == 'ERR'", code: errno, message: reason, messageSafe: true }
+  health:
+    path: /health
+    envelope: false
 `;
 
 // Its own connector, so the breaker that opens here trips nothing the other tests use.
@@ -47,7 +50,9 @@ type Query {
   customers(ids: [ID!]!): [Customer] @source(connector: "crm", operation: "getCustomers", keys: "{args.ids}")
   note(id: ID!): Note @source(connector: "crm", operation: "getNote", params: { id: "{args.id}" })
   fragile(id: ID!): Customer @source(connector: "fragile", operation: "getCustomer", params: { id: "{args.id}" })
+  health: Health @source(connector: "crm", operation: "health")
 }
+type Health { ok: Boolean }
 type Customer { id: ID! name: String }
 type Note { id: ID! text: String }
 `;
@@ -64,6 +69,7 @@ let gw: TestGateway;
 beforeAll(async () => {
   crm = await startFakeUpstream((call, res) => {
     const [, kind, id] = call.url.pathname.split('/');
+    if (kind === 'health') return json(res, 200, { ok: true });
     if (kind === 'notes') {
       if (id === 'bad') return json(res, 200, { status: 'ERR', errno: 'E_LOCKED', reason: 'note is locked' });
       return json(res, 200, { status: 'OK', id, text: `note ${id}` });
@@ -159,6 +165,12 @@ describe('errors signalled in the body (envelope)', () => {
         data: { ok: { text: 'note 7' }, note: null },
       },
       calls: ['/notes/7', '/notes/bad'],
+    },
+    {
+      name: 'envelope: false: an operation of an enveloped connector that answers plainly',
+      query: '{ health { ok } }',
+      body: { data: { health: { ok: true } } },
+      calls: ['/health'],
     },
     {
       name: 'an answer without the declared envelope is a bad response',
