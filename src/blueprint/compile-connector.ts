@@ -3,9 +3,12 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { ConnectorConfig, OperationConfig } from '../config/types.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 import type { BodyTemplate, CompiledOperation } from './ir.ts';
+import type { EnvelopePolicy } from '../resilience/index.ts';
 import { parseTemplate, templateError, type Template } from './template.ts';
 import { locateScalarContent } from './locate-in-yaml.ts';
 import { resolveCallPolicy } from '../resilience/policy.ts';
+import { compileEnvelope } from './compile-envelope.ts';
+import { compilePagination } from './compile-pagination.ts';
 
 /** The reserved template name carrying a batch's keys. */
 export const KEYS_REF = 'keys';
@@ -85,7 +88,9 @@ export function compileConnector(connector: ConnectorConfig, errors: ConfigError
         }),
       );
     }
-    compiled.push(freezeOperation(connector, op, basePath, url.origin, { path, query, headers, body, selectsFields }));
+    const envelope = compileEnvelope(connector, op, errors);
+    const pagination = compilePagination(connector, op, errors);
+    compiled.push(freezeOperation(connector, op, basePath, url.origin, { path, query, headers, body, selectsFields, pagination }, envelope));
   }
   return compiled;
 }
@@ -108,7 +113,8 @@ function freezeOperation(
   op: OperationConfig,
   basePath: string,
   origin: string,
-  parts: Pick<CompiledOperation, 'path' | 'query' | 'headers' | 'body' | 'selectsFields'>,
+  parts: Pick<CompiledOperation, 'path' | 'query' | 'headers' | 'body' | 'selectsFields' | 'pagination'>,
+  envelope: EnvelopePolicy | undefined,
 ): CompiledOperation {
   return Object.freeze({
     id: `${connector.name}.${op.name}`,
@@ -124,6 +130,6 @@ function freezeOperation(
     resultPath: op.result === '' ? [] : op.result.split('.'),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
     // Only headers filled from params vary between calls; constant ones need not key the cache.
-    policy: resolveCallPolicy(connector, op, parts.headers.filter(([, t]) => t.refs.length > 0).map(([name]) => name)),
+    policy: resolveCallPolicy(connector, op, parts.headers.filter(([, t]) => t.refs.length > 0).map(([name]) => name), envelope),
   });
 }

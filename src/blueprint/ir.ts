@@ -38,6 +38,22 @@ export interface CompiledOperation {
   timeoutMs: number;
   /** Connect timeout, idempotency, retries and caching of this operation, defaults applied. */
   policy: CallPolicy;
+  /** Follows a paged list over several calls (`pagination:`); undefined = one call. */
+  pagination?: CompiledPagination | undefined;
+}
+
+/** `pagination:` of an unbatched list operation, checked against its params. */
+export interface CompiledPagination {
+  style: 'cursor' | 'page' | 'offset';
+  maxPages: number;
+  pageSize: number | undefined;
+  limitParam: string | undefined;
+  /** cursor style: where the next cursor is in each page's body (after `envelope.data`). */
+  cursorPath: readonly string[];
+  /** Query parameter carrying the cursor, page number or offset. */
+  requestParam: string;
+  firstPage: number;
+  sizeParam: string | undefined;
 }
 
 /** Where a binding reads a value from: a template over `args.*` and `parent.*`. */

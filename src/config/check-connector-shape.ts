@@ -3,10 +3,12 @@ import type { ConfigError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationConfig, ParamConfig, SourceMap } from './types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from './check-resilience-shape.ts';
+import { readEnvelope } from './check-envelope-shape.ts';
+import { readPagination } from './check-pagination-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
-const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS] as const;
+const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope'] as const;
+const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination'] as const;
 const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle', 'acrossRequests'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
@@ -65,6 +67,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
   const headers = readStringMap(c, value, [], 'headers');
   const resilience = readConnectorResilience(c, value);
+  const envelope = readEnvelope(c, value, []) || undefined;
   const operations: Record<string, OperationConfig> = {};
   if (required(c, value, [], 'operations')) {
     const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
@@ -84,6 +87,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
       headers,
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       resilience,
+      ...(envelope ? { envelope } : {}),
       operations,
       sourceMap,
     },
@@ -101,6 +105,13 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
   if (op.method !== undefined) method = readOneOf(c, op.method, [...at, 'method'], METHODS) ?? method;
   const opPath = required(c, op, at, 'path') ? readString(c, op, at, 'path') : undefined;
   const result = op.result === undefined ? '' : readString(c, op, at, 'result', 'a dot path into the response body, e.g. "data.items"');
+  const resilience = readOperationResilience(c, op, at);
+  // Sharing an answer is only sound for a call that does the same thing however often it is made.
+  if (resilience.coalesce && !(resilience.idempotent ?? method === 'GET')) {
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected coalesce only on an idempotent operation (GET, or idempotent: true); this ${method} is not`, [...at, 'coalesce']);
+  }
+  const envelope = readEnvelope(c, op, at);
+  const pagination = readPagination(c, op, at);
   return {
     name,
     method,
@@ -112,7 +123,9 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
     batch: op.batch === undefined ? undefined : readBatch(c, op.batch, [...at, 'batch']),
     result: result ?? '',
     timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
-    resilience: readOperationResilience(c, op, at),
+    resilience,
+    ...(envelope !== undefined ? { envelope } : {}),
+    ...(pagination ? { pagination } : {}),
   };
 }
 

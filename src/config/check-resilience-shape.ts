@@ -5,7 +5,7 @@ import { checkKeys, readBoolean, readIntInRange, readMapping, readPositiveInt, r
 /** The resilience keys a connector file may have at its top level (docs/config.md, "Resilience"). */
 export const CONNECTOR_RESILIENCE_KEYS = ['connectTimeoutMs', 'retry', 'circuitBreaker', 'concurrency', 'cache'] as const;
 /** The resilience keys an operation may have, overriding its connector's. */
-export const OPERATION_RESILIENCE_KEYS = ['connectTimeoutMs', 'idempotent', 'retry', 'cache'] as const;
+export const OPERATION_RESILIENCE_KEYS = ['connectTimeoutMs', 'idempotent', 'retry', 'cache', 'coalesce'] as const;
 
 const RETRY_KEYS = ['maxRetries', 'baseDelayMs', 'maxDelayMs'] as const;
 const CONNECTOR_RETRY_KEYS = [...RETRY_KEYS, 'budgetPercent', 'minRetriesPerWindow', 'budgetWindowMs'] as const;
@@ -75,6 +75,7 @@ export function readOperationResilience(c: Checker, op: Mapping, at: ConfigPath)
     idempotent: readBoolean(c, op, at, 'idempotent'),
     retry: retry ? readRetry(c, retry, [...at, 'retry']) : {},
     cacheTtlMs,
+    coalesce: readBoolean(c, op, at, 'coalesce'),
   };
 }
 

@@ -57,6 +57,47 @@ export interface OperationConfig {
   timeoutMs: number | undefined;
   /** Per-operation overrides of the connector's resilience settings (absent = connector's). */
   resilience: OperationResilienceConfig;
+  /** How the answer signals a failure and where its data is; replaces the connector's (false: none). */
+  envelope?: EnvelopeConfig | false | undefined;
+  /** Follow a paged list upstream over several calls, up to a cap. */
+  pagination?: PaginationConfig | undefined;
+}
+
+/**
+ * An answer that signals failure in its body (`{ code: 0, msg: "", data: … }`, HTTP 200): when it
+ * is a failure, where its data is, and what of it may reach the caller.
+ */
+export interface EnvelopeConfig {
+  /** CEL over `body`; true means the answer is a failure. Absent: never a failure. */
+  failWhen: string | undefined;
+  /** Dot path of the data inside the body, taken before `result:`; empty = the whole body. */
+  data: string;
+  /** Dot path of the value that becomes the error's `extensions.upstreamCode`. */
+  code: string | undefined;
+  /** Dot path of the upstream's message; it reaches callers only when `messageSafe`. */
+  message: string | undefined;
+  messageSafe: boolean;
+  /** Upstream codes (compared as text) that are worth a retry; by default body failures are not retried. */
+  retryOn: readonly string[];
+}
+
+/** How a list upstream pages: by cursor, page number or item offset. */
+export interface PaginationConfig {
+  style: 'cursor' | 'page' | 'offset';
+  /** Most calls for one list, the first included. */
+  maxPages: number;
+  /** Items per page: sent as `sizeParam`; for page and offset styles a shorter page is the last. */
+  pageSize: number | undefined;
+  /** The declared param whose value is how many items the field needs; absent = every page up to maxPages. */
+  limitParam: string | undefined;
+  /** cursor: dot path of the next page's cursor in the body; absent, null or "" = last page. */
+  cursorPath: string;
+  /** The query parameter that carries the cursor, page number or offset. */
+  requestParam: string;
+  /** page: the first page's number (0 or 1). */
+  firstPage: number;
+  /** Query parameter carrying pageSize on every call; absent = not sent. */
+  sizeParam: string | undefined;
 }
 
 /**
@@ -109,6 +150,8 @@ export interface OperationResilienceConfig {
   retry: RetryConfig;
   /** Opt-in response cache: absent = no caching for this operation. */
   cacheTtlMs?: number | undefined;
+  /** Identical calls in flight at once share one upstream call (no cache afterwards). */
+  coalesce?: boolean | undefined;
 }
 
 /** One upstream service, as declared in `connectors/<name>.yaml`. */
@@ -119,6 +162,8 @@ export interface ConnectorConfig {
   headers: Record<string, string>;
   timeoutMs: number;
   resilience: ConnectorResilienceConfig;
+  /** Applies to every operation that has no `envelope` of its own. */
+  envelope?: EnvelopeConfig | undefined;
   operations: Record<string, OperationConfig>;
   sourceMap: SourceMap;
 }

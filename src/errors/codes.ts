@@ -40,6 +40,7 @@ export const ErrorCodes = {
   UPSTREAM_HTTP_ERROR: 'UPSTREAM_HTTP_ERROR',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ENTITY_NOT_FOUND: 'UPSTREAM_ENTITY_NOT_FOUND',
+  UPSTREAM_BODY_ERROR: 'UPSTREAM_BODY_ERROR',
   // Resilience: the gateway refused a call or a request to protect an upstream or itself.
   CIRCUIT_OPEN: 'CIRCUIT_OPEN',
   OVERLOADED: 'OVERLOADED',

@@ -7,7 +7,7 @@ import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
-import { ConcurrencyLimit, StaleStore } from '../resilience/index.ts';
+import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resilience/index.ts';
 import { VariableCoercion } from './coerce-variables.ts';
 import { SharedBatches } from './shared-batches.ts';
 
@@ -91,7 +91,19 @@ export class Executor {
       stats,
       sharedBatches: this.#sharedBatches,
       onUpstreamError: (error, upstream) =>
-        logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),
+        logger.warn(
+          {
+            connector: upstream.connector,
+            operation: upstream.operation,
+            code: error.code,
+            status: error.details.status,
+            // A failure stated in the body: its code, and its message (kept from callers unless marked safe) for the operator.
+            upstreamCode: error.details.upstreamCode,
+            upstreamMessage: error.details.upstreamMessage ?? error.details[LOGGED_UPSTREAM_MESSAGE],
+            err: error.cause,
+          },
+          'upstream call failed',
+        ),
     });
     const { data, errors, fallbacks } = await executePlan({
       blueprint,

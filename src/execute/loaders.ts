@@ -8,6 +8,7 @@ import { readPath } from '../util/read-path.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import { batchAnswerItems } from './match-items.ts';
 import { KeyLoader } from './key-loader.ts';
+import { loadPages } from './paginate.ts';
 import type { SharedBatches } from './shared-batches.ts';
 
 /** What one request learnt about its upstream calls: shown by the explain header and the access log. */
@@ -22,6 +23,10 @@ export interface UpstreamCallStats {
   cacheHits: number;
   /** Calls that carried other requests' keys too (`batch.acrossRequests`); absent when none did. */
   sharedCalls?: number;
+  /** Calls answered by an identical call another request had in flight (`coalesce: true`); absent when none were. */
+  coalesced?: number;
+  /** Paged lists cut short by `pagination.maxPages` while more items were wanted; absent when none were. */
+  maxPagesReached?: number;
 }
 
 export interface LoaderRuntime {
@@ -88,7 +93,9 @@ export class RequestLoaders {
   }
 
   async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
-    const body = await this.#send(op, renderRequest(op, params, undefined, this.#runtime.headers), 0);
+    const request = renderRequest(op, params, undefined, this.#runtime.headers);
+    if (op.pagination) return loadPages(op, params, request, (page) => this.#send(op, page, 0), () => this.#countMaxPages(op));
+    const body = await this.#send(op, request, 0);
     return readPath(body, op.resultPath) ?? null;
   }
 
@@ -113,6 +120,11 @@ export class RequestLoaders {
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
     const batchId = loaderId + (this.#headersId ??= headersId(runtime.headers));
     return runtime.limit.run(() => shared.join(batchId, op, params, runtime.headers, share));
+  }
+
+  #countMaxPages(op: CompiledOperation): void {
+    const stats = this.#statsOf(op);
+    stats.maxPagesReached = (stats.maxPagesReached ?? 0) + 1;
   }
 
   #statsOf(op: CompiledOperation): UpstreamCallStats {

@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import type { Blueprint, FieldBinding } from '../blueprint/index.ts';
+import type { Blueprint, CompiledPagination, FieldBinding } from '../blueprint/index.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { invariant } from '../util/invariant.ts';
@@ -180,6 +180,8 @@ function planField(
       key: b.key?.template.text,
       keys: b.keys?.template.text,
       params: Object.fromEntries(b.params.map(([name, source]) => [name, source.template.text])),
+      ...(b.operation.policy.coalesce ? { coalesce: true as const } : {}),
+      ...(b.operation.pagination ? { pagination: paginationOf(b.operation.pagination) } : {}),
     };
     state.fetches.push(fetch);
   }
@@ -253,3 +255,8 @@ function containsVariable(value: ValueNode): boolean {
   return false;
 }
 
+
+/** What explain says about a paged list: its style, its cap and the param that says how many items. */
+function paginationOf(p: CompiledPagination): NonNullable<FetchStep['pagination']> {
+  return p.limitParam === undefined ? { style: p.style, maxPages: p.maxPages } : { style: p.style, maxPages: p.maxPages, limitParam: p.limitParam };
+}

@@ -89,6 +89,10 @@ export interface FetchStep {
   fields?: readonly string[];
   /** Set when the fetch only feeds a computed field (`Customer.openTicketCount`). */
   neededBy?: string;
+  /** Set when identical calls in flight share one upstream call (`coalesce: true`). */
+  coalesce?: true;
+  /** A paged list: how pages are followed and the most calls it may make (`pagination:`). */
+  pagination?: { style: 'cursor' | 'page' | 'offset'; maxPages: number; limitParam?: string };
 }
 
 /** The plan of one operation: plain data, cached and reused across requests. */

@@ -39,6 +39,11 @@ export function printPlan(plan: Plan): string {
       lines.push(`      ${how}${params ? `; params ${params}` : ''}${after}`);
       if (f.fields) lines.push(`      asks only for ${f.fields.join(', ')}`);
       if (f.neededBy) lines.push(`      only to compute ${f.neededBy}`);
+      if (f.coalesce) lines.push('      identical calls in flight share one (coalesce)');
+      if (f.pagination) {
+        const until = f.pagination.limitParam ? `until ${f.pagination.limitParam} items or the last page` : 'until the last page';
+        lines.push(`      follows ${f.pagination.style} pages ${until}, at most ${f.pagination.maxPages} calls`);
+      }
     }
   }
   if (d.stages.length === 0) lines.push('No upstream calls.');

@@ -7,6 +7,9 @@ import { RetryBudget } from './retry-budget.ts';
 import { ConnectorBulkhead } from './bulkhead.ts';
 import { ConnectorCircuitBreaker, type BreakerState } from './circuit-breaker.ts';
 import { withResponseCache } from './response-cache.ts';
+import { withCoalescing } from './coalesce.ts';
+import { withEnvelope } from './body-failure.ts';
+import type { SendWrapper } from './compose.ts';
 import { resolveConnectorPolicy, type ConnectorPolicy } from './policy.ts';
 
 /** One connector's `send` with every protection around it, and the state an operator may look at. */
@@ -28,9 +31,12 @@ export interface ConnectorState {
  * Builds a connector's protections once, at boot, so that every request shares the same breaker,
  * retry budget, bulkhead and cache. Order, outermost first:
  * - cache: a hit (or a call already in flight) skips everything below;
+ * - coalescing (only if an operation asks for it): an identical call in flight is joined;
  * - retry: each attempt goes through the bulkhead and the breaker again;
  * - bulkhead: a full queue rejects before the breaker counts anything;
  * - breaker: sees every real attempt, fails fast while open;
+ * - envelope (only if declared): a 200 whose body says "failed" becomes a failure here, so the
+ *   breaker counts it and the retry sees it;
  * - deadline: runs last, so queue waits and backoff are already spent when it sets the timeout.
  */
 export function createConnectorPipeline(
@@ -41,11 +47,15 @@ export function createConnectorPipeline(
   const policy = resolveConnectorPolicy(connector);
   const bulkhead = new ConnectorBulkhead(connector.name, policy.concurrency);
   const breaker = new ConnectorCircuitBreaker(connector.name, policy.circuitBreaker, (state) => onBreakerStateChange(connector.name, state));
+  // Wrappers no operation of this connector uses are left out, so they cost nothing.
+  const ops = Object.values(connector.operations);
   const send = compose((request, options) => transport.send(request, options), [
     withResponseCache(policy.cache),
+    ...optional(ops.some((op) => op.resilience.coalesce === true), withCoalescing),
     withRetry(new RetryBudget(policy.retryBudget)),
     bulkhead.wrap,
     breaker.wrap,
+    ...optional(connector.envelope !== undefined || ops.some((op) => op.envelope !== undefined), withEnvelope),
     withDeadline(),
   ]);
   return {
@@ -54,4 +64,8 @@ export function createConnectorPipeline(
     state: () => ({ breaker: breaker.state, inFlight: bulkhead.active, queued: bulkhead.queued }),
     close: () => breaker.shutdown(),
   };
+}
+
+function optional(wanted: boolean, wrapper: () => SendWrapper): SendWrapper[] {
+  return wanted ? [wrapper()] : [];
 }

@@ -6,3 +6,5 @@ export { RESILIENCE_DEFAULTS, resolveCallPolicy, resolveConnectorPolicy, type Ca
 export { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
 export { StaleStore } from './stale-store.ts';
 export { ConcurrencyLimit } from './concurrency-limit.ts';
+export { LOGGED_UPSTREAM_MESSAGE, type EnvelopePolicy } from './body-failure.ts';
+export { COALESCED_CHANNEL } from './coalesce.ts';

@@ -1,4 +1,5 @@
 import type { ConnectorConfig, OperationConfig } from '../config/types.ts';
+import type { EnvelopePolicy } from './body-failure.ts';
 
 /**
  * Resilience policies: the settings of connectors/*.yaml with every default applied. Built once
@@ -25,6 +26,10 @@ export interface CallPolicy {
   cacheTtlMs: number | undefined;
   /** Headers whose values vary by call and so belong in the cache key (templated headers). */
   cacheKeyHeaders: readonly string[];
+  /** Identical calls in flight at once share one upstream call (`coalesce: true`). */
+  coalesce?: boolean | undefined;
+  /** How the answer's body signals a failure and where its data is; undefined = it does not. */
+  envelope?: EnvelopePolicy | undefined;
 }
 
 /** A connector's shared protections: one budget, one breaker, one bulkhead, one cache per connector. */
@@ -47,7 +52,12 @@ export const RESILIENCE_DEFAULTS = Object.freeze({
 });
 
 /** The policy of one operation: its own settings, else its connector's, else the defaults. */
-export function resolveCallPolicy(connector: ConnectorConfig, op: OperationConfig, cacheKeyHeaders: readonly string[]): CallPolicy {
+export function resolveCallPolicy(
+  connector: ConnectorConfig,
+  op: OperationConfig,
+  cacheKeyHeaders: readonly string[],
+  envelope?: EnvelopePolicy,
+): CallPolicy {
   const c = connector.resilience;
   const o = op.resilience;
   const d = RESILIENCE_DEFAULTS;
@@ -62,6 +72,9 @@ export function resolveCallPolicy(connector: ConnectorConfig, op: OperationConfi
     }),
     cacheTtlMs: o.cacheTtlMs,
     cacheKeyHeaders: Object.freeze([...cacheKeyHeaders]),
+    // Only set when configured, so a plain operation's policy reads as it always did.
+    ...(o.coalesce === true ? { coalesce: true } : {}),
+    ...(envelope ? { envelope } : {}),
   });
 }
 

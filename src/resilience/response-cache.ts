@@ -57,7 +57,7 @@ export function withResponseCache(bounds: { maxEntries: number; maxBytes: number
 }
 
 /** The shared call's answer, or UPSTREAM_TIMEOUT when this request's deadline comes first. */
-function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number, request: UpstreamRequest): Promise<UpstreamResponse> {
+export function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number, request: UpstreamRequest): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(deadlineExceeded(request.connector, request.operation)), Math.max(0, deadlineAt - performance.now()));
     timer.unref();

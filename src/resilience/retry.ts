@@ -6,6 +6,7 @@ import type { RetryPolicy } from './policy.ts';
 import type { RetryBudget } from './retry-budget.ts';
 import type { SendWrapper } from './compose.ts';
 import { NOT_SENT } from './deadline.ts';
+import { RETRYABLE_BODY_FAILURE } from './body-failure.ts';
 
 /** A retry with less time than this left before the deadline could not finish; it is not made. */
 const MIN_ATTEMPT_MS = 10;
@@ -20,6 +21,8 @@ const RETRY_STATUSES = new Set([500, 502, 503, 504]);
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof UpstreamError) || error.details[NOT_SENT] === true) return false;
   if (error.code === ErrorCodes.UPSTREAM_TIMEOUT || error.code === ErrorCodes.UPSTREAM_UNAVAILABLE) return true;
+  // A failure stated in the body is the upstream's decision: retried only when its code is listed in `retryOn`.
+  if (error.code === ErrorCodes.UPSTREAM_BODY_ERROR) return error.details[RETRYABLE_BODY_FAILURE] === true;
   return error.code === ErrorCodes.UPSTREAM_HTTP_ERROR && RETRY_STATUSES.has(error.details.status as number);
 }
 

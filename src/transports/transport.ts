@@ -34,6 +34,8 @@ export interface UpstreamResponse {
 export interface CallObserver {
   retries: number;
   cacheHits: number;
+  /** Calls answered by an identical call already in flight (`coalesce: true`); absent when none were. */
+  coalesced?: number;
 }
 
 export interface SendOptions {

@@ -36,6 +36,8 @@ describe('what is retried: decided on codes', () => {
     { name: 'breaker open', error: upstream('CIRCUIT_OPEN'), retryable: false },
     { name: 'queue full', error: upstream('OVERLOADED'), retryable: false },
     { name: 'never sent (deadline)', error: upstream('UPSTREAM_TIMEOUT', { notSent: true }), retryable: false },
+    { name: 'failure stated in the body', error: upstream('UPSTREAM_BODY_ERROR', { upstreamCode: 1001 }), retryable: false },
+    { name: 'failure stated in the body, code in retryOn', error: upstream('UPSTREAM_BODY_ERROR', { upstreamCode: 503, retryableBodyFailure: true }), retryable: true },
     { name: 'not ours', error: new Error('boom'), retryable: false },
   ])('$name → $retryable', (c) => {
     expect(isRetryable(c.error)).toBe(c.retryable);
