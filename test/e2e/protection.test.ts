@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { useRigs } from './resilience-fixtures.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const rigs = useRigs();
 
@@ -9,8 +10,14 @@ const OVERLOADED = { errors: [{ message: 'The gateway is overloaded; retry short
 describe('load shedding', () => {
   test('past its in-flight cap the gateway sheds with a fast 503 OVERLOADED, then recovers', async () => {
     const rig = await rigs.start({ connector: 'retry: { maxRetries: 0 }' }, { maxInFlight: 5 });
-    rigs.upstream.setFault('/profiles', { kind: 'delay', ms: 400 });
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => rig.gw.query(`{ profile(id: "${i}") { id } }`)));
+    // The admitted requests hang at the upstream until every other one has been answered, so
+    // exactly five are in flight whatever the machine's speed.
+    rigs.upstream.setFault('/profiles', { kind: 'hang' });
+    let answered = 0;
+    const pending = Array.from({ length: 20 }, (_, i) => rig.gw.query(`{ profile(id: "${i}") { id } }`).finally(() => (answered += 1)));
+    await waitFor(() => rigs.upstream.callsTo('/profiles') === 5 && answered === 15, 'five calls held upstream and fifteen requests shed');
+    rigs.upstream.releaseHung();
+    const responses = await Promise.all(pending);
 
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(5).fill(200), ...Array(15).fill(503)]);
