@@ -29,7 +29,7 @@ describe('forwardHeaders: accepted forms', () => {
 
   test.for([
     { name: '${VAR}', text: 'Bearer ${ORDERS_TOKEN}', env: { ORDERS_TOKEN: 's3cret' }, expected: 'Bearer s3cret' },
-    { name: '${VAR:-default}, unset', text: 'Bearer ${ORDERS_TOKEN:-anonymous}', env: {}, expected: 'Bearer anonymous' },
+    { name: '${VAR:-default}, unset', text: 'Bearer ${ORDERS_TOKEN:-anonymous}', env: {} as Record<string, string>, expected: 'Bearer anonymous' },
   ])('static upstream credentials come from the environment: $name', ({ text, env, expected }) => {
     const { config, errors } = check(yaml(...BASE, 'headers:', `  Authorization: ${text}`), env);
     expect(errors).toEqual([]);
