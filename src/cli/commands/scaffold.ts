@@ -2,19 +2,20 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { writeScaffold } from '../../scaffold/write-scaffold.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { didYouMean } from '../../util/did-you-mean.ts';
 
 const USAGE = 'Usage: tessera scaffold --openapi SPEC.yaml --name NAME [--out DIR] [--force]\n';
+const OPTIONS = { openapi: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false } } as const;
 
 /** `tessera scaffold`: writes connectors/NAME.yaml and schemas/NAME.graphql from an OpenAPI document. */
 export async function runScaffold(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { openapi: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean', default: false } },
-    }));
+    ({ values } = parseArgs({ args: argv, options: OPTIONS }));
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}`);
+    const unknown = /^Unknown option '--([^']*)'/.exec((error as Error).message);
+    const message = unknown ? `Unknown option --${unknown[1]}.${didYouMean(unknown[1]!, Object.keys(OPTIONS))}` : (error as Error).message;
+    process.stderr.write(`${message}\n${USAGE}`);
     return 2;
   }
   if (!values.openapi || !values.name) {
