@@ -9,6 +9,7 @@ import { FetchFailure } from './fetch-failure.ts';
 import { batchAnswerItems } from './match-items.ts';
 import { KeyLoader } from './key-loader.ts';
 import type { SharedBatches } from './shared-batches.ts';
+import { forwardedHeaders, type CallerHeaders } from './forwarded-headers.ts';
 
 /** What one request learnt about its upstream calls: shown by the explain header and the access log. */
 export interface UpstreamCallStats {
@@ -32,7 +33,7 @@ export interface LoaderRuntime {
   /** Headers forwarded on every upstream call of this request (request id, …). */
   headers: Readonly<Record<string, string>>;
   /** The caller's request headers (Node's, names lowercased), read only by connectors with `forwardHeaders`. */
-  callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  callerHeaders?: CallerHeaders | undefined;
   /** Bounds this request's concurrent upstream calls (its fan-out budget). */
   limit: ConcurrencyLimit;
   stats: Map<string, UpstreamCallStats>;
@@ -136,15 +137,7 @@ export class RequestLoaders {
     const forward = op.forwardHeaders!;
     const cached = this.#forwarded?.get(op.connector);
     if (cached) return cached;
-    const headers: Record<string, string> = { ...runtime.headers };
-    const caller = runtime.callerHeaders;
-    if (caller) {
-      for (const { from, to } of forward) {
-        const value = caller[from];
-        // Node joins repeated headers with ", " except set-cookie, which it keeps as a list.
-        if (value !== undefined) headers[to] = typeof value === 'string' ? value : value.join(', ');
-      }
-    }
+    const headers = forwardedHeaders(runtime.headers, runtime.callerHeaders, forward);
     const entry = { headers, id: headersId(headers) };
     (this.#forwarded ??= new Map()).set(op.connector, entry);
     return entry;

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
@@ -123,6 +124,23 @@ describe('forwardHeaders through both doors', () => {
     await send(door, { 'x-request-id': 'req-fwd-2' });
     // fetch itself sends `accept-language: *`, so that one the caller did send.
     expect(accounts.calls.map(headersOf)).toEqual([{ 'accept-language': '*', 'x-request-id': 'req-fwd-2' }]);
+  });
+
+  test('a header the caller names in its Connection header is hop-by-hop and is not forwarded', async () => {
+    // fetch may not set Connection, so this caller is node:http.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const body = JSON.stringify({ query: QUERY });
+      const req = request(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', connection: 'keep-alive, x-tenant', 'x-tenant': 'acme', authorization: CALLER_TOKEN, 'x-request-id': 'req-fwd-3' },
+        agent: false,
+      });
+      req.on('response', (res) => res.resume().on('end', () => resolve(res.statusCode)));
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(status).toBe(200);
+    expect(accounts.calls.map(headersOf)).toEqual([{ authorization: CALLER_TOKEN, 'x-request-id': 'req-fwd-3' }]);
   });
 
   test('a failed upstream call is logged without the forwarded credential', async () => {
