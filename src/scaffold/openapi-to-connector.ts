@@ -25,6 +25,8 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 /** Template names the gateway reserves (blueprint/compile-connector.ts): a param must not take them. */
 const RESERVED_PARAMS = new Set(['keys', 'fields']);
 const CONNECTOR_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Header parameters the OpenAPI specification says to ignore (3.0 §4.7.12.1): the protocol and security schemes own them. */
+const IGNORED_HEADER_PARAMS = new Set(['accept', 'content-type', 'authorization']);
 
 /**
  * Reads an OpenAPI 3 or Swagger 2.0 document with @apidevtools/swagger-parser (which validates it
@@ -80,6 +82,7 @@ export function scaffoldFromDocument(doc: JsonSchema, options: ScaffoldOptions &
   connector.commentBefore = [
     ` Scaffolded by \`tessera scaffold\` from ${options.specName ?? 'an OpenAPI document'}${typeof info.title === 'string' ? ` (${info.title}${typeof info.version === 'string' ? ` ${info.version}` : ''})` : ''}.`,
     ' A starting point: add batch: sections for list endpoints, cache:, retry: and forwardHeaders: as needed.',
+    ...credentialHints(doc, options.name),
   ].join('\n');
   const opsNode = connector.get('operations', true);
   if (isMap(opsNode)) {
@@ -126,6 +129,10 @@ function buildOperation(doc: JsonSchema, types: SdlTypes, name: string, method: 
     const original = String(p.name);
     if (p.in === 'body') {
       bodySchema = p.schema;
+      continue;
+    }
+    if (p.in === 'header' && IGNORED_HEADER_PARAMS.has(original.toLowerCase())) {
+      notes.push(`header parameter "${original}" left out: OpenAPI ignores it (credentials go in headers: or forwardHeaders:)`);
       continue;
     }
     if (p.in === 'formData' || p.in === 'cookie') {
@@ -238,6 +245,26 @@ function baseUrlOf(doc: JsonSchema): string {
   // A relative server URL is relative to where the document is served: unknown here.
   if (!/^https?:\/\//.test(url)) url = `http://127.0.0.1:8080${url.startsWith('/') ? '' : '/'}${url}`;
   return url.replace(/\/+$/, '');
+}
+
+/**
+ * One comment line per header-borne security scheme (OpenAPI 3 `components.securitySchemes`,
+ * Swagger 2.0 `securityDefinitions`): how to send that credential, statically or from the caller.
+ */
+function credentialHints(doc: JsonSchema, connector: string): string[] {
+  const schemes = { ...asObject(asObject(doc.components).securitySchemes), ...asObject(doc.securityDefinitions) };
+  const hints: string[] = [];
+  for (const [name, raw] of Object.entries(schemes)) {
+    const scheme = asObject(resolveRef(doc, raw));
+    const token = `\${${envName(connector)}_TOKEN}`;
+    const bearer = (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') || scheme.type === 'oauth2' || scheme.type === 'openIdConnect';
+    if (bearer) hints.push(` Security "${name}": headers: { authorization: "Bearer ${token}" }, or forwardHeaders: [authorization] to pass the caller's.`);
+    else if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'basic') hints.push(` Security "${name}": headers: { authorization: "Basic ${token}" }.`);
+    else if (scheme.type === 'apiKey' && scheme.in === 'header' && typeof scheme.name === 'string') {
+      hints.push(` Security "${name}": headers: { ${scheme.name.toLowerCase()}: "${token}" }, or forwardHeaders: [${scheme.name.toLowerCase()}].`);
+    }
+  }
+  return hints;
 }
 
 function checkName(name: string): void {

@@ -72,7 +72,18 @@ describe('scaffold from OpenAPI 3', () => {
         query: { fields: '{fieldsParam}' },
       },
     });
-    expect(connectorYaml).toContain('  # GET /orders: Orders of one customer, newest first\n  listOrders:\n');
+    expect(connectorYaml).toContain(
+      '  # GET /orders: Orders of one customer, newest first\n  # header parameter "Authorization" left out: OpenAPI ignores it (credentials go in headers: or forwardHeaders:)\n  listOrders:\n',
+    );
+    // Header-borne security schemes become hints for a static or a forwarded credential.
+    expect(connectorYaml.split('\n\n')[0]).toBe(
+      [
+        '# Scaffolded by `tessera scaffold` from orders-openapi3.yaml (Orders API 1.4.0).',
+        '# A starting point: add batch: sections for list endpoints, cache:, retry: and forwardHeaders: as needed.',
+        '# Security "bearer": headers: { authorization: "Bearer ${ORDERS_TOKEN}" }, or forwardHeaders: [authorization] to pass the caller\'s.',
+        '# Security "key": headers: { x-api-key: "${ORDERS_TOKEN}" }, or forwardHeaders: [x-api-key].',
+      ].join('\n'),
+    );
   });
 
   test('schema: one Query field per GET with @source, object types named by $ref, enums, renames by @map', async () => {
