@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { writeScaffold } from '../../scaffold/write-scaffold.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { didYouMean } from '../../util/did-you-mean.ts';
 
@@ -24,6 +23,9 @@ export async function runScaffold(argv: string[]): Promise<number> {
   }
   const outDir = values.out ?? process.cwd();
   try {
+    // Loaded only for this command: the OpenAPI parser and its JSON Schema validator are no
+    // business of a serving gateway's start-up time or heap.
+    const { writeScaffold } = await import('../../scaffold/write-scaffold.ts');
     const written = await writeScaffold({ specFile: values.openapi, name: values.name, outDir, force: values.force });
     const where = (f: string) => (values.out ? path.join(values.out, f) : f);
     process.stdout.write(
