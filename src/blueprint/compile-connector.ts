@@ -125,11 +125,18 @@ function freezeOperation(
     origin,
     basePath,
     ...parts,
+    forwardHeaders: connector.forwardHeaders.length > 0 ? Object.freeze(connector.forwardHeaders.map((h) => Object.freeze({ ...h }))) : undefined,
     params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
     batch: op.batch,
     resultPath: op.result === '' ? [] : op.result.split('.'),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
-    // Only headers filled from params vary between calls; constant ones need not key the cache.
-    policy: resolveCallPolicy(connector, op, parts.headers.filter(([, t]) => t.refs.length > 0).map(([name]) => name), envelope),
+    // Only headers filled from params or from the caller vary between calls; constant ones need
+    // not key the cache. Forwarded ones must: two callers' tokens never share an answer.
+    policy: resolveCallPolicy(
+      connector,
+      op,
+      [...parts.headers.filter(([, t]) => t.refs.length > 0).map(([name]) => name), ...connector.forwardHeaders.map((h) => h.to)],
+      envelope,
+    ),
   });
 }

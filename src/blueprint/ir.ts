@@ -1,5 +1,5 @@
 import type { GraphQLSchema, GraphQLField, GraphQLNamedType, GraphQLOutputType } from 'graphql';
-import type { BatchConfig, ConnectorConfig, HttpMethod } from '../config/types.ts';
+import type { BatchConfig, ConnectorConfig, ForwardedHeader, HttpMethod } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Template } from './template.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
@@ -27,6 +27,8 @@ export interface CompiledOperation {
   path: Template;
   query: readonly [string, Template][];
   headers: readonly [string, Template][];
+  /** The connector's `forwardHeaders` (caller header → upstream header); undefined when it declares none. */
+  forwardHeaders: readonly ForwardedHeader[] | undefined;
   body: BodyTemplate | undefined;
   /** True if a template uses `{fields}`: the plan then names the upstream fields it needs. */
   selectsFields: boolean;

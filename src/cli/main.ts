@@ -7,6 +7,7 @@ import { runDemo } from './commands/demo.ts';
 import { runValidate } from './commands/validate.ts';
 import { runExplain } from './commands/explain.ts';
 import { runBench } from './commands/bench.ts';
+import { runScaffold } from './commands/scaffold.ts';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -18,6 +19,8 @@ Commands:
                                print the plan of an operation
   bench [load|micro|soak] [--flags]
                                run a benchmark suite of bench/ (load: npm run bench); --help lists flags
+  scaffold --openapi SPEC --name NAME [--out DIR] [--force]
+                               write connectors/NAME.yaml and schemas/NAME.graphql from an OpenAPI document
 
 Environment: PORT (default 4000), HOST (default 127.0.0.1), LOG_LEVEL (default info),
              TESSERA_DEV=1 (serve only: GraphiQL and the x-tessera-explain header)`;
@@ -28,6 +31,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   validate: runValidate,
   explain: runExplain,
   bench: runBench,
+  scaffold: runScaffold,
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -5,9 +5,10 @@ import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationCon
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from './check-resilience-shape.ts';
 import { readEnvelope } from './check-envelope-shape.ts';
 import { readPagination } from './check-pagination-shape.ts';
+import { readForwardHeaders } from './check-forward-headers.ts';
 import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope'] as const;
+const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope'] as const;
 const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination'] as const;
 const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle', 'acrossRequests'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -66,6 +67,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   const baseUrl = required(c, value, [], 'baseUrl') ? readBaseUrl(c, value.baseUrl) : undefined;
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
   const headers = readStringMap(c, value, [], 'headers');
+  const forwardHeaders = readForwardHeaders(c, value.forwardHeaders, headers);
   const resilience = readConnectorResilience(c, value);
   const envelope = readEnvelope(c, value, []) || undefined;
   const operations: Record<string, OperationConfig> = {};
@@ -78,6 +80,14 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
       if (checked) operations[opName] = checked;
     }
   }
+  for (const op of Object.values(operations)) {
+    for (const header of Object.keys(op.headers)) {
+      if (forwardHeaders.some((f) => f.to === header.toLowerCase())) {
+        const message = `expected a header that forwardHeaders does not pass on; "${header.toLowerCase()}" is forwarded from the caller too, so one value would silently win`;
+        report(c, ErrorCodes.CONFIG_INVALID_VALUE, message, ['operations', op.name, 'headers', header], 'key');
+      }
+    }
+  }
   if (c.errors.length > 0) return { connector: undefined, errors: c.errors };
   return {
     connector: {
@@ -85,6 +95,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
       transport: 'http',
       baseUrl: baseUrl!,
       headers,
+      forwardHeaders,
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       resilience,
       ...(envelope ? { envelope } : {}),

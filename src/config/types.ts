@@ -154,12 +154,20 @@ export interface OperationResilienceConfig {
   coalesce?: boolean | undefined;
 }
 
+/** One forwarded caller header: read from the caller's `from`, sent upstream as `to` (both lowercase). */
+export interface ForwardedHeader {
+  from: string;
+  to: string;
+}
+
 /** One upstream service, as declared in `connectors/<name>.yaml`. */
 export interface ConnectorConfig {
   name: string;
   transport: 'http';
   baseUrl: string;
   headers: Record<string, string>;
+  /** Caller request headers passed on to every call (`forwardHeaders:`), names lowercased. */
+  forwardHeaders: readonly ForwardedHeader[];
   timeoutMs: number;
   resilience: ConnectorResilienceConfig;
   /** Applies to every operation that has no `envelope` of its own. */

@@ -62,6 +62,10 @@ export const ErrorCodes = {
   EXPR_EVALUATION_FAILED: 'EXPR_EVALUATION_FAILED',
   BAD_EXPRESSION: 'BAD_EXPRESSION',
 
+  // Scaffold: `tessera scaffold` could not turn an OpenAPI document into config files.
+  SCAFFOLD_INVALID_SPEC: 'SCAFFOLD_INVALID_SPEC',
+  SCAFFOLD_OUTPUT_EXISTS: 'SCAFFOLD_OUTPUT_EXISTS',
+
   // Ours: anything unexpected is masked to this code; details go to the log only.
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -36,6 +36,8 @@ export interface ExecuteRequest {
   explain: boolean;
   /** `performance.now()` time by which the request must be answered (the server sets it). */
   deadlineAt?: number | undefined;
+  /** The caller's HTTP request headers (Node's, names lowercased): the source of connectors' `forwardHeaders`. */
+  callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -87,6 +89,7 @@ export class Executor {
       sendFor: (op) => this.#options.sendFor(op.connector),
       deadlineAt: request.deadlineAt,
       headers: { 'x-request-id': request.requestId },
+      callerHeaders: request.callerHeaders,
       limit: new ConcurrencyLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
       stats,
       sharedBatches: this.#sharedBatches,

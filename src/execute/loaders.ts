@@ -10,6 +10,7 @@ import { batchAnswerItems } from './match-items.ts';
 import { KeyLoader } from './key-loader.ts';
 import { loadPages } from './paginate.ts';
 import type { SharedBatches } from './shared-batches.ts';
+import { forwardedHeaders, type CallerHeaders } from './forwarded-headers.ts';
 
 /** What one request learnt about its upstream calls: shown by the explain header and the access log. */
 export interface UpstreamCallStats {
@@ -36,6 +37,8 @@ export interface LoaderRuntime {
   deadlineAt: number | undefined;
   /** Headers forwarded on every upstream call of this request (request id, …). */
   headers: Readonly<Record<string, string>>;
+  /** The caller's request headers (Node's, names lowercased), read only by connectors with `forwardHeaders`. */
+  callerHeaders?: CallerHeaders | undefined;
   /** Bounds this request's concurrent upstream calls (its fan-out budget). */
   limit: ConcurrencyLimit;
   stats: Map<string, UpstreamCallStats>;
@@ -63,6 +66,8 @@ export class RequestLoaders {
   readonly #loaders = new Map<string, DataLoader<unknown, unknown, string>>();
   /** The forwarded headers that must match for two requests' keys to share a call: all but the request id (worked out on first use). */
   #headersId: string | undefined;
+  /** Per connector with `forwardHeaders`: its calls' headers and their pooling id, built on first use. */
+  #forwarded: Map<string, { headers: Readonly<Record<string, string>>; id: string }> | undefined;
 
   constructor(runtime: LoaderRuntime) {
     this.#runtime = runtime;
@@ -93,7 +98,7 @@ export class RequestLoaders {
   }
 
   async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
-    const request = renderRequest(op, params, undefined, this.#runtime.headers);
+    const request = renderRequest(op, params, undefined, this.#headersOf(op));
     if (op.pagination) return loadPages(op, params, request, (page) => this.#send(op, page, 0), () => this.#countMaxPages(op));
     const body = await this.#send(op, request, 0);
     return readPath(body, op.resultPath) ?? null;
@@ -101,7 +106,7 @@ export class RequestLoaders {
 
   async #batch(op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<unknown[]> {
     try {
-      const request = renderRequest(op, params, keys, this.#runtime.headers);
+      const request = renderRequest(op, params, keys, this.#headersOf(op));
       return batchAnswerItems(op, await this.#send(op, request, keys.length), keys);
     } catch (error) {
       // One failure object for the whole batch: it is only ever read.
@@ -118,8 +123,31 @@ export class RequestLoaders {
     if (!shared || !shared.pooling || keys.length >= op.batch!.maxSize) return this.#batch(op, params, keys);
     const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError };
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
-    const batchId = loaderId + (this.#headersId ??= headersId(runtime.headers));
-    return runtime.limit.run(() => shared.join(batchId, op, params, runtime.headers, share));
+    const forwarded = op.forwardHeaders === undefined ? undefined : this.#forwardedOf(op);
+    const batchId = loaderId + (forwarded ? forwarded.id : (this.#headersId ??= headersId(runtime.headers)));
+    const headers = forwarded ? forwarded.headers : runtime.headers;
+    return runtime.limit.run(() => shared.join(batchId, op, params, headers, share));
+  }
+
+  /** The headers of `op`'s calls in this request: connectors without `forwardHeaders` (nearly all) share the request's one set. */
+  #headersOf(op: CompiledOperation): Readonly<Record<string, string>> {
+    return op.forwardHeaders === undefined ? this.#runtime.headers : this.#forwardedOf(op).headers;
+  }
+
+  /**
+   * For a connector with `forwardHeaders`: the request's headers plus the declared caller
+   * headers (a loop over a few names, once per connector and request), and the id that keeps
+   * pooled calls with other values apart.
+   */
+  #forwardedOf(op: CompiledOperation): { headers: Readonly<Record<string, string>>; id: string } {
+    const runtime = this.#runtime;
+    const forward = op.forwardHeaders!;
+    const cached = this.#forwarded?.get(op.connector);
+    if (cached) return cached;
+    const headers = forwardedHeaders(runtime.headers, runtime.callerHeaders, forward);
+    const entry = { headers, id: headersId(headers) };
+    (this.#forwarded ??= new Map()).set(op.connector, entry);
+    return entry;
   }
 
   #countMaxPages(op: CompiledOperation): void {

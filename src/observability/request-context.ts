@@ -8,6 +8,12 @@ export interface RequestContext {
   callerId: string | undefined;
   /** performance.now() at arrival, for the access log's duration. */
   startedAt: number;
+  /**
+   * The caller's request headers as Node parsed them: both doors hand these same values to the
+   * executor for `forwardHeaders`, so a header is forwarded identically whichever door served it.
+   * Never logged (they may carry credentials).
+   */
+  callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
   /** performance.now() time by which the request must be answered; upstream calls get what is left. */
   deadlineAt?: number | undefined;
   /** Filled in by the executor, read by the access log. */

@@ -7,7 +7,7 @@ import { deepFreeze } from '../util/deep-freeze.ts';
 
 /**
  * Caches the answers of operations that opt in (`cache: { ttlMs }`), keyed by operation and the
- * rendered call (path, query, body, templated headers), bounded in entries and bytes (lru-cache).
+ * rendered call (path, query, body, templated and forwarded headers), bounded in entries and bytes (lru-cache).
  * Concurrent identical calls share one in-flight request, so a burst for a hot key reaches the
  * upstream once. Failures are never cached. Cached bodies are shared between requests, so they
  * are frozen: the engine only reads them, and a write would fail in its own request.
@@ -76,6 +76,10 @@ export function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number
 
 function cacheKey(request: UpstreamRequest): string {
   let key = `${request.operation}\n${request.method} ${request.path}\n${request.body ?? ''}`;
-  for (const name of request.policy.cacheKeyHeaders) key += `\n${request.headers[name] ?? ''}`;
+  // An absent header and an empty one are different calls: `-` marks absent, `=` a value.
+  for (const name of request.policy.cacheKeyHeaders) {
+    const value = request.headers[name];
+    key += value === undefined ? '\n-' : `\n=${value}`;
+  }
   return key;
 }

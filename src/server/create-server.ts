@@ -101,6 +101,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       requestId: context.requestId,
       explain,
       deadlineAt: deadline,
+      callerHeaders: context.callerHeaders,
     });
     context.operationName = fast.params.operationName;
     context.upstreamCalls = result.upstreamCalls;
@@ -117,6 +118,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       requestId: requestIdFrom(typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined),
       callerId: typeof callerHeader === 'string' ? requestIdFrom(callerHeader) === callerHeader ? callerHeader : undefined : undefined,
       startedAt: performance.now(),
+      callerHeaders: req.headers,
     };
     res.once('finish', () => logAccess(options.logger, req, res, context));
     runWithRequestContext(context, () => {

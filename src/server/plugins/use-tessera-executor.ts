@@ -38,6 +38,8 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           requestId: context?.requestId ?? 'unknown',
           explain: request?.headers.get(EXPLAIN_HEADER) === '1',
           deadlineAt: context?.deadlineAt,
+          // Node's parsed headers, not yoga's Request copy: the fast path forwards the same values.
+          callerHeaders: context?.callerHeaders,
         });
         if (context) {
           context.operationName = args.operationName ?? undefined;
