@@ -5,6 +5,7 @@ import { didYouMean } from '../util/did-you-mean.ts';
 import type { BodyTemplate, CompiledOperation } from './ir.ts';
 import { parseTemplate, templateError, type Template } from './template.ts';
 import { locateScalarContent } from './locate-in-yaml.ts';
+import { compileBatchAnswer, describeBatchAnswer } from './compile-batch-answer.ts';
 import { resolveCallPolicy } from '../resilience/policy.ts';
 
 /** The reserved template name carrying a batch's keys. */
@@ -121,6 +122,8 @@ function freezeOperation(
     ...parts,
     params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
     batch: op.batch,
+    answerReader: op.batch && compileBatchAnswer(op.batch),
+    answerLabel: op.batch && describeBatchAnswer(op.batch),
     resultPath: op.result === '' ? [] : op.result.split('.'),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
     // Only headers filled from params vary between calls; constant ones need not key the cache.
