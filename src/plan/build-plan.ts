@@ -177,6 +177,7 @@ function planField(
       ...(fetchWithParent ? { withKeysOf: parentFetch!.id } : {}),
       batched: b.operation.batch !== undefined,
       maxBatchSize: b.operation.batch?.maxSize,
+      ...(b.operation.answerReader ? { answer: b.operation.answerLabel! } : {}),
       key: b.keyParts ? `{ ${b.operation.batch!.keyFields!.map((name, i) => `${name}: ${b.keyParts![i]!.template.text}`).join(', ')} }` : b.key?.template.text,
       keys: b.keys?.template.text,
       params: Object.fromEntries(b.params.map(([name, source]) => [name, source.template.text])),

@@ -76,6 +76,18 @@ describe('tessera explain', () => {
     );
   });
 
+  test('names the layout a batch answer is read in when it is not a flat list', async () => {
+    const file = path.join(broken.dir, 'demo-grouped.graphql');
+    await writeFile(file, 'query G($ids: [ID!]!) { customers(ids: $ids) { recentOrders { id } } }');
+    const result = await tessera(['explain', file, '--variables', '{"ids":["1","2"]}']);
+    expect(result.stdout.split('\n').slice(5, 9)).toEqual([
+      '  #2 orders.recentOrdersGrouped  ← Customer.recentOrders at customers.recentOrders',
+      '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; sent with #1, by its keys',
+      '      asks only for id',
+      '      answers read as grouped by customerId → orders (many per key)',
+    ]);
+  });
+
   test('--json prints the same plan as data', async () => {
     const file = path.join(broken.dir, 'demo-one.graphql');
     await writeFile(file, '{ customer(id: "1") { name } }');
