@@ -250,6 +250,40 @@ describe('batch answer shapes', () => {
     expect(withKeysOf).toEqual(row.composite ? [] : ['Customer.orders', 'Customer.account']);
   });
 
+  test('POST /customers:batchGet { ids, fields } is split at maxSize, each call with the same fields, and matched by key', async () => {
+    const row = ROWS.find((r) => r.crm === CRM_POST)!;
+    const config = await writeConfigDir({
+      schemas: { 's.graphql': schema(false) },
+      connectors: { 'crm.yaml': CRM_POST.replace('maxSize: 100', 'maxSize: 20'), 'orders.yaml': row.orders('') },
+    });
+    configs.push(config);
+    const gw = await startGateway({ configDir: config.dir, env: { SHAPES_URL: upstream.url } });
+    gateways.set('POST split', gw);
+    const flat = await rawAnswer(gateways.get(ROWS[0]!.name)!, QUERY, { ids: FIFTY });
+    upstream.calls.length = 0;
+    expect(await rawAnswer(gw, QUERY, { ids: FIFTY })).toBe(flat);
+    const crmBodies = upstream.calls.filter((c) => c.url.pathname === '/customers:batchGet').map((c) => JSON.parse(c.body) as { ids: string[]; fields: string[] });
+    expect(crmBodies.map((b) => b.ids)).toEqual([FIFTY.slice(0, 20), FIFTY.slice(20, 40), FIFTY.slice(40)]);
+    expect(crmBodies.map((b) => b.fields)).toEqual([['id', 'name'], ['id', 'name'], ['id', 'name']]);
+  });
+
+  test('an answer not laid out as declared fails the call with UPSTREAM_BAD_RESPONSE, costing only its fields', async () => {
+    // Both operations point at /customers, which answers { items: [...] }: no list of groups at the top, no object at items.
+    const orders = ordersYaml(get('/customers', 'ids: "{keys}"', 'many: true, answer: { kind: grouped, keyPath: id, valuePath: orders }'), get('/customers', 'ids: "{keys}"', 'answer: { kind: map }', 'items'));
+    const config = await writeConfigDir({ schemas: { 's.graphql': schema(false) }, connectors: { 'crm.yaml': CRM_GET, 'orders.yaml': orders } });
+    configs.push(config);
+    const gw = await startGateway({ configDir: config.dir, env: { SHAPES_URL: upstream.url } });
+    gateways.set('bad layout', gw);
+    const { body } = await gw.query('{ customers(ids: ["1", "2"]) { id account { plan } } }');
+    expect(body.data).toEqual({ customers: [{ id: '1', account: null }, { id: '2', account: null }] });
+    expect(body.errors!.map((e) => [e.extensions!.code, e.message, e.path])).toEqual([
+      ['UPSTREAM_BAD_RESPONSE', 'Upstream orders.accountOf answered without an object keyed by the keys.', ['customers', 0, 'account']],
+      ['UPSTREAM_BAD_RESPONSE', 'Upstream orders.accountOf answered without an object keyed by the keys.', ['customers', 1, 'account']],
+    ]);
+    const grouped = await gw.query('{ customers(ids: ["1"]) { id orders { id } } }');
+    expect(grouped.body.errors!.map((e) => [e.extensions!.code, e.message])).toEqual([['UPSTREAM_BAD_RESPONSE', 'Upstream orders.ordersOf answered without a list of groups.']]);
+  });
+
   test.for(ROWS.filter((row) => ['grouped', 'composite keys, keyed map'].some((p) => row.name.startsWith(p))))(
     'batch.acrossRequests pools concurrent requests’ keys into one call: $name',
     async (row) => {
