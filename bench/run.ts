@@ -10,7 +10,7 @@
  * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,wide,aliases --targets=gateway,gateway-solo,baseline,floor,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
@@ -271,6 +271,7 @@ class RowMeasurement {
       errors: result.errors,
       non2xx: result.non2xx,
       callsPerRequest: direct ? 0 : this.#upstreamRequests / Math.max(1, result.sent),
+      idealCallsPerRequest: idealCalls(this.#scenario.variants[0]!),
       peakRssMb: this.#peakRss / 1_048_576,
       cpuUsPerRequest: this.#cpuMicros / Math.max(1, result.sent),
       gcUsPerRequest: this.#gcMicros / Math.max(1, result.sent),

@@ -20,6 +20,7 @@ export class Loaders {
   readonly agents: DataLoader<string, Row | null>;
   readonly #upstreams: Upstreams;
   readonly #orders = new Map<number, DataLoader<string, Row[]>>();
+  readonly #recentOrders = new Map<number, DataLoader<string, Row[]>>();
   readonly #tickets = new Map<string, DataLoader<string, Row[]>>();
 
   constructor(upstreams: Upstreams) {
@@ -42,6 +43,20 @@ export class Loaders {
         return ids.map((id) => byCustomer.get(id) ?? []);
       }, { maxBatchSize: 100 });
       this.#orders.set(limit, loader);
+    }
+    return loader;
+  }
+
+  /** The grouped endpoint: `{ groups: [{ customerId, orders }] }`, matched by each group's customerId. */
+  recentOrdersOf(limit: number): DataLoader<string, Row[]> {
+    let loader = this.#recentOrders.get(limit);
+    if (!loader) {
+      loader = new DataLoader(async (ids) => {
+        const body = (await this.#upstreams.orders.getJson(`/orders/grouped?customerIds=${encodeList(ids)}&limit=${limit}`)) as { groups: { customerId: string; orders: Row[] }[] };
+        const byCustomer = new Map(body.groups.map((g) => [String(g.customerId), g.orders]));
+        return ids.map((id) => byCustomer.get(id) ?? []);
+      }, { maxBatchSize: 100 });
+      this.#recentOrders.set(limit, loader);
     }
     return loader;
   }

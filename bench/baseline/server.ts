@@ -54,6 +54,7 @@ const resolvers = {
     lastLoginAt: fromField('last_login_at'),
     marketingOptIn: fromField('marketing_opt_in'),
     orders: (parent: Row, args: { limit: number }, ctx: Context) => ctx.loaders.ordersOf(args.limit).load(String(parent.id)),
+    recentOrders: (parent: Row, args: { limit: number }, ctx: Context) => ctx.loaders.recentOrdersOf(args.limit).load(String(parent.id)),
     tickets: (parent: Row, args: { status?: string | null }, ctx: Context) => ctx.loaders.ticketsOf(args.status ?? undefined).load(String(parent.id)),
   },
   Address: { countryCode: fromField('country_code') },

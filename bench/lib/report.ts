@@ -23,6 +23,8 @@ export interface Row {
   non2xx: number;
   /** Upstream requests per answered request (0 for the direct row, which is the upstream). */
   callsPerRequest: number;
+  /** The scenario's ideal upstream calls per request (every level in one batched call per operation); absent in older results. */
+  idealCallsPerRequest?: number;
   peakRssMb: number;
   /**
    * CPU time the server process used per answered request (user + system). Unlike RPS it hardly
@@ -54,7 +56,7 @@ export function baselineOf(rows: readonly Row[], row: Row): Row | undefined {
 
 /** The table the runner prints (also quoted in docs/performance.md): one line per row, ratios against the baseline. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'peak RSS MB', 'CPU µs/req', 'GC µs/req', 'RPS ×base', 'p99 ×base', 'CPU ×base'];
+  const header = ['scenario', 'delay', 'server', 'RPS', 'p50 ms', 'p90 ms', 'p99 ms', 'err', 'non2xx', 'calls/req', 'ideal', 'peak RSS MB', 'CPU µs/req', 'GC µs/req', 'RPS ×base', 'p99 ×base', 'CPU ×base'];
   const lines = rows.map((row) => {
     const base = baselineOf(rows, row);
     return [
@@ -68,6 +70,7 @@ export function formatTable(rows: readonly Row[]): string {
       String(row.errors),
       String(row.non2xx),
       row.target === 'direct' ? '—' : row.callsPerRequest.toFixed(2),
+      row.target === 'direct' || row.idealCallsPerRequest === undefined ? '—' : row.idealCallsPerRequest.toFixed(2),
       row.peakRssMb.toFixed(0),
       row.cpuUsPerRequest.toFixed(0),
       row.gcUsPerRequest === undefined ? '—' : row.gcUsPerRequest.toFixed(0),

@@ -6,6 +6,7 @@ import type { BodyTemplate, CompiledOperation } from './ir.ts';
 import type { EnvelopePolicy } from '../resilience/index.ts';
 import { parseTemplate, templateError, type Template } from './template.ts';
 import { locateScalarContent } from './locate-in-yaml.ts';
+import { compileBatchAnswer, describeBatchAnswer } from './compile-batch-answer.ts';
 import { resolveCallPolicy } from '../resilience/policy.ts';
 import { compileEnvelope } from './compile-envelope.ts';
 import { compilePagination } from './compile-pagination.ts';
@@ -128,6 +129,8 @@ function freezeOperation(
     forwardHeaders: connector.forwardHeaders.length > 0 ? Object.freeze(connector.forwardHeaders.map((h) => Object.freeze({ ...h }))) : undefined,
     params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
     batch: op.batch,
+    answerReader: op.batch && compileBatchAnswer(op.batch),
+    answerLabel: op.batch && describeBatchAnswer(op.batch),
     resultPath: op.result === '' ? [] : op.result.split('.'),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
     // Only headers filled from params or from the caller vary between calls; constant ones need

@@ -6,6 +6,7 @@ import {
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLType,
+  type ObjectValueNode,
   GraphQLString,
 } from 'graphql';
 import { ConfigError } from '../errors/gateway-error.ts';
@@ -107,7 +108,30 @@ function compileBinding(
   const key = keyArg && compileSource(keyArg.value, keyArg.node);
   const keys = keysArg && compileSource(keysArg.value, keysArg.node);
   const batch = operation.batch;
-  if (!batch && (keyArg || keysArg)) {
+  const keyNode = directive.arguments?.find((a) => a.name.value === 'key')?.value;
+  const keyObject = keyNode?.kind === Kind.OBJECT ? keyNode : undefined;
+  let keyParts: ValueSource[] | undefined;
+  if (keyNode && !keyArg && !keyObject) {
+    fail(ErrorCodes.CONFIG_INVALID_VALUE, 'expected key to be a template string like "{parent.id}", or an object of them for a composite key', keyNode);
+  }
+  if (batch?.keyFields) {
+    const names = batch.keyFields;
+    const example = `key: { ${names.map((n) => `${n}: "{parent.${n}}"`).join(', ')} }`;
+    if (keyArg) fail(ErrorCodes.CONFIG_TYPE_MISMATCH, `expected key to be an object with one template per key field of ${operation.id} (${names.join(', ')}), e.g. ${example}`, keyArg.node);
+    if (keysArg) fail(ErrorCodes.CONFIG_UNSUPPORTED, `keys: with a composite key (${operation.id} is keyed by ${names.join(', ')}) is not supported; use ${example}`, keysArg.node);
+    if (keyObject) keyParts = compileKeyParts(keyObject, names, operation.id, compileSource, fail);
+    if (!keyArg && !keysArg && !keyObject) fail(ErrorCodes.CONFIG_MISSING_PARAM, `expected ${example}: operation ${operation.id} is batched by a composite key`, directive);
+    else if (keyObject && batch.many && !isListLike(field.type)) fail(ErrorCodes.CONFIG_TYPE_MISMATCH, `expected ${where} to be a list: ${operation.id} returns many items per key; got ${String(field.type)}`, field.astNode);
+    else if (keyObject && !batch.many && isListLike(field.type)) fail(ErrorCodes.CONFIG_TYPE_MISMATCH, `expected ${where} not to be a list: ${operation.id} returns one item per key; got ${String(field.type)}`, field.astNode);
+  } else if (keyObject) {
+    fail(
+      ErrorCodes.CONFIG_TYPE_MISMATCH,
+      batch
+        ? `expected key to be a template string like "{parent.id}": ${operation.id} has one key field (batch.keyField); an object key needs batch.keyFields`
+        : `expected no key/keys: operation ${operation.id} has no batch section (keys are for batched operations)`,
+      keyObject,
+    );
+  } else if (!batch && (keyArg || keysArg)) {
     fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected no key/keys: operation ${operation.id} has no batch section (keys are for batched operations)`, (keyArg ?? keysArg)!.node);
   } else if (batch && !keyArg && !keysArg) {
     fail(ErrorCodes.CONFIG_MISSING_PARAM, `expected key: "{...}" or keys: "{...}": operation ${operation.id} is batched and needs the key of each entity`, directive);
@@ -154,7 +178,42 @@ function compileBinding(
     }
   }
 
-  return Object.freeze({ operation, key: key?.source, keys: keys?.source, params, parentFields: [...parentFields] });
+  return Object.freeze({ operation, key: batch?.keyFields ? undefined : key?.source, keys: batch?.keyFields ? undefined : keys?.source, keyParts, params, parentFields: [...parentFields] });
+}
+
+/** `key: { tenantId: "{parent.tenantId}", customerId: "{parent.id}" }`: one scalar template per key field, each named once. */
+function compileKeyParts(
+  node: ObjectValueNode,
+  names: readonly string[],
+  operationId: string,
+  compileSource: (text: string, node: ConstValueNode) => { source: ValueSource; type: GraphQLType | undefined },
+  fail: (code: ErrorCode, message: string, node: { loc?: unknown } | null | undefined, column?: number) => void,
+): ValueSource[] | undefined {
+  const parts = new Map<string, ValueSource>();
+  for (const entry of node.fields) {
+    const name = entry.name.value;
+    if (!names.includes(name)) {
+      fail(ErrorCodes.CONFIG_UNKNOWN_REFERENCE, `expected a key field of ${operationId} (${names.join(', ')}); got "${name}".${didYouMean(name, names)}`, entry.name);
+      continue;
+    }
+    if (parts.has(name)) {
+      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected each key field once; got "${name}" twice`, entry.name);
+      continue;
+    }
+    if (entry.value.kind !== Kind.STRING) {
+      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected key field "${name}" to be a template string like "{parent.${name}}"`, entry.value);
+      continue;
+    }
+    const compiled = compileSource(entry.value.value, entry.value as ConstValueNode);
+    if (compiled.type && !isLeafValueType(compiled.type)) fail(ErrorCodes.CONFIG_TYPE_MISMATCH, `expected key field "${name}" to be a scalar; got ${String(compiled.type)}`, entry.value, 1);
+    parts.set(name, compiled.source);
+  }
+  const missing = names.filter((name) => !parts.has(name));
+  if (missing.length > 0) {
+    fail(ErrorCodes.CONFIG_MISSING_PARAM, `expected key to name every key field of ${operationId} (${names.join(', ')}); ${missing.join(', ')} missing`, node);
+    return undefined;
+  }
+  return names.map((name) => parts.get(name)!);
 }
 
 /** Checks `args.x` / `parent.x` against the field's arguments and the parent's fields. */

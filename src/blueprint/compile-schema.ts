@@ -21,12 +21,13 @@ import { FALLBACK_DIRECTIVE, FALLBACK_DIRECTIVE_SDL, FALLBACK_PRELUDE_TYPE } fro
 
 /** The binding directives, declared by the gateway so schema files need not repeat them. */
 export const BINDING_DIRECTIVES_SDL = /* GraphQL */ `
-directive @source(connector: String!, operation: String!, key: String, keys: String, params: _TesseraParams) on FIELD_DEFINITION
+directive @source(connector: String!, operation: String!, key: _TesseraKey, keys: String, params: _TesseraParams) on FIELD_DEFINITION
 directive @map(from: String!) on FIELD_DEFINITION
 scalar _TesseraParams
+scalar _TesseraKey
 ${POST_DIRECTIVES_SDL}`;
 const BINDING_NAMES = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES, FALLBACK_DIRECTIVE]);
-const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraValue', FALLBACK_PRELUDE_TYPE]);
+const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraKey', '_TesseraValue', FALLBACK_PRELUDE_TYPE]);
 
 export interface CompiledSchemas {
   /** With binding directives: what blueprint/ reads bindings from. */

@@ -2,6 +2,7 @@ import type { GraphQLSchema, GraphQLField, GraphQLNamedType, GraphQLOutputType }
 import type { BatchConfig, ConnectorConfig, ForwardedHeader, HttpMethod } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Template } from './template.ts';
+import type { BatchAnswerReader } from './compile-batch-answer.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
 import type { ListTransform, ValuePipeline } from '../postprocess/index.ts';
 import type { CallPolicy } from '../resilience/policy.ts';
@@ -35,6 +36,10 @@ export interface CompiledOperation {
   /** Declared params: name → GraphQL type text (`ID!`). */
   params: ReadonlyMap<string, string>;
   batch: BatchConfig | undefined;
+  /** How a batch answer that is not a flat list keyed by one field is read (grouped, map, composite keys); undefined otherwise. */
+  answerReader: BatchAnswerReader | undefined;
+  /** How explain names the layout batch answers are read in (`grouped by customerId → orders`); undefined when unbatched. */
+  answerLabel: string | undefined;
   /** Dot path into the JSON body, split once. */
   resultPath: readonly string[];
   timeoutMs: number;
@@ -69,6 +74,8 @@ export interface FieldBinding {
   /** For batched operations: the single key (`key:`) or the list of keys (`keys:`). */
   key: ValueSource | undefined;
   keys: ValueSource | undefined;
+  /** For composite keys (`batch.keyFields`): one source per key field, in keyFields order (`key: { tenantId: "…", customerId: "…" }`). */
+  keyParts: readonly ValueSource[] | undefined;
   /** Operation params, each fed from a template over args and parent fields. */
   params: readonly [string, ValueSource][];
   /** Public fields of the parent type that the templates read (the planner needs them). */

@@ -3,6 +3,7 @@ import type { ConfigError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationConfig, ParamConfig, SourceMap } from './types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from './check-resilience-shape.ts';
+import { readBatchAnswerShape } from './check-batch-answer-shape.ts';
 import { readEnvelope } from './check-envelope-shape.ts';
 import { readPagination } from './check-pagination-shape.ts';
 import { readForwardHeaders } from './check-forward-headers.ts';
@@ -10,7 +11,7 @@ import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt
 
 const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope'] as const;
 const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination'] as const;
-const BATCH_KEYS = ['maxSize', 'keyField', 'many', 'keyStyle', 'acrossRequests'] as const;
+const BATCH_KEYS = ['maxSize', 'keyField', 'keyFields', 'keySeparator', 'many', 'keyStyle', 'answer', 'acrossRequests'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
 
@@ -141,15 +142,17 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
 }
 
 function readBatch(c: Checker, value: unknown, at: ConfigPath): BatchConfig | undefined {
-  const batch = readMapping(c, value, at, 'a mapping with maxSize and keyField');
+  const batch = readMapping(c, value, at, 'a mapping with maxSize and keyField (or answer, keyFields)');
   if (!batch) return undefined;
   checkKeys(c, batch, at, BATCH_KEYS);
   const maxSize = required(c, batch, at, 'maxSize') ? readPositiveInt(c, batch, at, 'maxSize', Number.MAX_SAFE_INTEGER) : undefined;
-  const keyField = required(c, batch, at, 'keyField') ? readString(c, batch, at, 'keyField') : undefined;
+  // A missing keyField is reported by readBatchAnswerShape: grouped and map answers, and composite keys, need none.
+  const keyField = batch.keyField !== undefined ? readString(c, batch, at, 'keyField') : undefined;
+  const shape = readBatchAnswerShape(c, batch, at);
   const many = readFlag(c, batch, at, 'many');
   const acrossRequests = readFlag(c, batch, at, 'acrossRequests');
   const keyStyle = batch.keyStyle === undefined ? 'comma' : readOneOf(c, batch.keyStyle, [...at, 'keyStyle'], KEY_STYLES);
-  return { maxSize: maxSize ?? 1, keyField: keyField ?? '', many, keyStyle: keyStyle ?? 'comma', acrossRequests };
+  return { maxSize: maxSize ?? 1, keyField: keyField ?? '', many, keyStyle: keyStyle ?? 'comma', acrossRequests, ...shape };
 }
 
 /** An optional true/false key, false when absent. */

@@ -26,18 +26,40 @@ export interface ParamConfig {
 export interface BatchConfig {
   /** Most keys per upstream call; larger batches are split. */
   maxSize: number;
-  /** Dot path, inside each returned item, of the value that equals the requested key. */
+  /** Dot path, inside each returned item, of the value that equals the requested key; "" when none is named (grouped or map answers, composite keys). */
   keyField: string;
   /** true: many items per key (grouped into a list per key); false: exactly one item per key. */
   many: boolean;
   /** How `{keys}` renders in a query parameter: `comma` (ids=1,2) or `repeat` (ids=1&ids=2). */
   keyStyle: 'comma' | 'repeat';
+  /** How the answer lays out its items (`answer:`); `{ kind: 'list' }` when absent, as before. */
+  answer: BatchAnswerConfig;
+  /**
+   * Composite keys (`keyFields: [tenantId, customerId]`): the fields, in each item (or group),
+   * that together equal the key. Undefined for a one-field key (`keyField`).
+   */
+  keyFields: readonly string[] | undefined;
+  /** Between a composite key's parts when it is sent as text (`keys=1:7,2:9`); default `:`. */
+  keySeparator: string;
   /**
    * true: the keys of concurrent requests for this operation (same params and forwarded headers)
    * go out in one call, gathered over one event-loop turn; each request still sees only its own.
    */
   acrossRequests: boolean;
 }
+
+/**
+ * The layout of a batch answer, at the operation's `result` path:
+ * - `list`: a flat list of items, each carrying its key (`keyField`/`keyFields`);
+ * - `grouped`: a list of groups, each with its key at `keyPath` (or `keyFields`) and its value
+ *   (a list of items, or one item) at `valuePath`;
+ * - `map`: an object whose property names are the keys (`{ "1": {...} }`), the value at
+ *   `valuePath` inside each entry (whole entry when empty).
+ */
+export type BatchAnswerConfig =
+  | { kind: 'list' }
+  | { kind: 'grouped'; keyPath: string; valuePath: string }
+  | { kind: 'map'; valuePath: string };
 
 /** One named call a connector offers. Templates refer to params as `{name}` and to batch keys as `{keys}`. */
 export interface OperationConfig {

@@ -26,8 +26,8 @@ export const CRM_ROUTES: readonly Route[] = [
 ];
 
 /**
- * Orders: newest first, at most `?limit=` per customer; batched by `?customerIds=` or one customer
- * by path; `?fields=a,b` trims each order to those fields (id always kept).
+ * Orders: newest first, at most `?limit=` per customer; batched by `?customerIds=` (a flat list,
+ * or grouped per customer at `/orders/grouped`) or one customer by path; `?fields=a,b` trims each order to those fields (id always kept).
  */
 export const ORDERS_ROUTES: readonly Route[] = [
   {
@@ -39,6 +39,24 @@ export const ORDERS_ROUTES: readonly Route[] = [
       if (typeof limit === 'object') return limit;
       const fields = listParam(query, 'fields');
       return ok({ items: ids.filter(isCustomerId).sort(byNumber).flatMap((id) => ordersOfCustomer(id, limit).map((order) => trimFields(order, fields))) });
+    },
+  },
+  {
+    // The same orders grouped per customer, as many real batch endpoints answer:
+    // `{ groups: [{ customerId, orders: [...] }] }`, with no group for a customer without orders.
+    pattern: '/orders/grouped',
+    handle: (_params, query) => {
+      const ids = requiredList(query, 'customerIds');
+      if (!Array.isArray(ids)) return ids;
+      const limit = limitParam(query);
+      if (typeof limit === 'object') return limit;
+      const fields = listParam(query, 'fields');
+      const groups = ids
+        .filter(isCustomerId)
+        .sort(byNumber)
+        .map((id) => ({ customerId: id, orders: ordersOfCustomer(id, limit).map((order) => trimFields(order, fields)) }))
+        .filter((group) => group.orders.length > 0);
+      return ok({ groups });
     },
   },
   {

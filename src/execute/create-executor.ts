@@ -120,7 +120,7 @@ export class Executor {
     });
     const upstreamCalls = Object.fromEntries(stats);
     const result: GatewayResult = errors.length > 0 ? { errors, data } : { data };
-    if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls } };
+    if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls: withAnswerLayouts(blueprint, upstreamCalls) } };
     // Callers must be able to tell a stale or default value from a fresh one.
     if (fallbacks.length > 0) result.extensions = { ...result.extensions, fallbacks };
     Object.defineProperty(result, 'upstreamCalls', { value: upstreamCalls, enumerable: false });
@@ -138,6 +138,20 @@ export class Executor {
     }) as ExecutionResult;
     return result.data ?? undefined;
   }
+}
+
+/**
+ * The explain header's calls, each batched operation's with the layout its answers were read in
+ * (`answer: "grouped by customerId → orders"`). Only explain pays for the copy; the access log
+ * reads the stats as they are.
+ */
+function withAnswerLayouts(blueprint: Blueprint, calls: Record<string, UpstreamCallStats>): Record<string, UpstreamCallStats & { answer?: string }> {
+  const out: Record<string, UpstreamCallStats & { answer?: string }> = {};
+  for (const [id, stats] of Object.entries(calls)) {
+    const answer = blueprint.operations.get(id)?.answerLabel;
+    out[id] = answer === undefined ? stats : { ...stats, answer };
+  }
+  return out;
 }
 
 /** graphql-js reports bad variables without a code; callers get a stable one. */

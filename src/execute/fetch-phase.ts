@@ -1,9 +1,10 @@
 import { getArgumentValues } from 'graphql';
-import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type TemplateRef } from '../blueprint/index.ts';
+import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type TemplateRef, type ValueSource } from '../blueprint/index.ts';
 import type { Completion, FetchTransform, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { RequestLoaders } from './loaders.ts';
 import { readPath } from '../util/read-path.ts';
+import { CompositeKey } from '../util/composite-key.ts';
 import type { StaleStore } from '../resilience/index.ts';
 import { chooseFallback, rememberGood, staleKey } from './field-fallback.ts';
 
@@ -96,7 +97,7 @@ function fieldFetcher(blueprint: Blueprint, field: PlanField, binding: FieldBind
   if (fetcher) return fetcher;
   const parentIRs = blueprint.fields.get(field.parentType);
   const parentPaths = new Map<string, readonly string[] | undefined>();
-  const sources = [...binding.params.map(([, source]) => source), binding.key, binding.keys];
+  const sources = [...binding.params.map(([, source]) => source), binding.key, binding.keys, ...(binding.keyParts ?? [])];
   for (const source of sources) {
     for (const ref of source?.template.refs ?? []) {
       const name = ref.path[1]!;
@@ -149,7 +150,7 @@ interface FieldLoad {
  */
 function loadLevel(load: FieldLoad, parents: readonly object[], shared: Record<string, unknown> | null | undefined): Promise<unknown[]> {
   const { ctx, fetcher, field, binding, args } = load;
-  if (!binding.key && !binding.keys) {
+  if (!binding.key && !binding.keys && !binding.keyParts) {
     return Promise.all(parents.map((parent) => {
       const params = shared === undefined ? buildParams(fetcher, field, binding, args, parent) : shared;
       return params === null ? null : ctx.loaders.loadSingle(binding.operation, params);
@@ -166,14 +167,20 @@ function loadLevel(load: FieldLoad, parents: readonly object[], shared: Record<s
 /** The values of `parents` for a field bound with `key:` or `keys:`, all their keys asked in one list. */
 function loadByKeys(load: FieldLoad, parents: readonly object[], params: Record<string, unknown>): Promise<unknown[]> {
   const { ctx, fetcher, field, binding, args } = load;
-  const template = (binding.key ?? binding.keys)!.template;
   // Per parent: its key (key:) or its list of keys (keys:); null when it has none.
-  const perParent = parents.map((parent) =>
-    binding.key && template.whole ? resolveRef(fetcher, args, parent, template.whole) : renderTemplate(template, (ref) => resolveRef(fetcher, args, parent, ref)),
-  );
+  let perParent: unknown[];
+  if (binding.keyParts) {
+    perParent = parents.map((parent) => compositeKeyOf(load, binding.keyParts!, parent));
+  } else {
+    const template = (binding.key ?? binding.keys)!.template;
+    perParent = parents.map((parent) =>
+      binding.key && template.whole ? resolveRef(fetcher, args, parent, template.whole) : renderTemplate(template, (ref) => resolveRef(fetcher, args, parent, ref)),
+    );
+  }
+  const single = binding.keys === undefined;
   const keys: unknown[] = [];
   for (const value of perParent) {
-    if (binding.key) {
+    if (single) {
       if (value !== null && value !== undefined) keys.push(value);
     } else if (Array.isArray(value)) {
       for (const key of value) if (key !== null && key !== undefined) keys.push(key);
@@ -185,11 +192,25 @@ function loadByKeys(load: FieldLoad, parents: readonly object[], params: Record<
   return loaded.then((values) => {
     let next = 0;
     return perParent.map((value) => {
-      if (binding.key) return value === null || value === undefined ? null : values[next++];
+      if (single) return value === null || value === undefined ? null : values[next++];
       // Each key fails on its own (its item is a FetchFailure): one missing entity nulls only its own list item.
       return Array.isArray(value) ? value.map((key) => (key === null || key === undefined ? null : values[next++])) : null;
     });
   });
+}
+
+/** A parent's composite key (`key: { tenantId: …, customerId: … }`), or null when any part is null. */
+function compositeKeyOf(load: FieldLoad, parts: readonly ValueSource[], parent: object): CompositeKey | null {
+  const values = new Array<unknown>(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    const template = parts[i]!.template;
+    const value = template.whole
+      ? resolveRef(load.fetcher, load.args, parent, template.whole)
+      : renderTemplate(template, (ref) => resolveRef(load.fetcher, load.args, parent, ref));
+    if (value === null || value === undefined) return null;
+    values[i] = value;
+  }
+  return new CompositeKey(load.binding.operation.batch!.keyFields!, values);
 }
 
 /**

@@ -3,6 +3,7 @@ import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { readPath } from '../util/read-path.ts';
 import { FetchFailure } from './fetch-failure.ts';
+import { readBatchAnswer } from './read-batch-answer.ts';
 
 /**
  * Each key's item from a batch answer, matched by key, never by position: upstreams may reorder,
@@ -43,6 +44,8 @@ function matchItems(op: CompiledOperation, items: readonly unknown[], keys: read
  * matched by key (matchItems). Throws UPSTREAM_BAD_RESPONSE when there is no list there.
  */
 export function batchAnswerItems(op: CompiledOperation, body: unknown, keys: readonly unknown[]): unknown[] {
+  // Grouped and map answers and composite keys (blueprint/compile-batch-answer.ts); the flat list stays on this path.
+  if (op.answerReader !== undefined) return readBatchAnswer(op, op.answerReader, body, keys);
   const items = readPath(body, op.resultPath);
   if (!Array.isArray(items)) {
     throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${op.id} answered without a list of items.`, {

@@ -2,6 +2,7 @@ import { renderTemplate, KEYS_REF, type BodyTemplate, type CompiledOperation } f
 import type { UpstreamRequest } from '../transports/transport.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
+import { CompositeKey } from '../util/composite-key.ts';
 
 /** Params of one call: declared param name → value (already resolved from args and parent). */
 export type ParamValues = Readonly<Record<string, unknown>>;
@@ -27,10 +28,11 @@ export function renderRequest(
     const value = renderTemplate(template, resolve);
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) {
+      const texts = op.batch?.keyFields !== undefined && template.whole?.path[0] === KEYS_REF ? value.map((key) => keyText(op, key)) : value.map(String);
       if (template.whole?.path[0] === KEYS_REF && op.batch?.keyStyle === 'repeat') {
-        for (const item of value) query = withQueryParam(query, name, String(item));
+        for (const item of texts) query = withQueryParam(query, name, item);
       } else {
-        query = withQueryParam(query, name, value.map(String).join(','));
+        query = withQueryParam(query, name, texts.join(','));
       }
     } else {
       query = withQueryParam(query, name, String(value));
@@ -86,7 +88,7 @@ function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly strin
   let out = t.literals[0]!;
   for (let i = 0; i < t.refs.length; i++) {
     const value = resolve(t.refs[i]!);
-    const text = Array.isArray(value) ? value.map(String).join(',') : String(value ?? '');
+    const text = Array.isArray(value) ? value.map((key) => keyText(op, key)).join(',') : String(value ?? '');
     // "." and ".." survive percent-encoding as dot segments (URL spec §4.2), so refuse them.
     if (text === '.' || text === '..') {
       throw new RequestError(ErrorCodes.REQUEST_INVALID, `The value "${text}" cannot be used in an upstream path of ${op.id}.`);
@@ -94,6 +96,11 @@ function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly strin
     out += encodeURIComponent(text) + t.literals[i + 1]!;
   }
   return out;
+}
+
+/** A key as text: a composite key's parts joined by the operation's separator (`1:7`), any other as String() gives it. */
+function keyText(op: CompiledOperation, key: unknown): string {
+  return key instanceof CompositeKey ? key.text(op.batch!.keySeparator) : String(key);
 }
 
 function renderBody(body: BodyTemplate, resolve: (ref: { path: readonly string[] }) => unknown): unknown {

@@ -177,7 +177,8 @@ function planField(
       ...(fetchWithParent ? { withKeysOf: parentFetch!.id } : {}),
       batched: b.operation.batch !== undefined,
       maxBatchSize: b.operation.batch?.maxSize,
-      key: b.key?.template.text,
+      ...(b.operation.answerReader ? { answer: b.operation.answerLabel! } : {}),
+      key: b.keyParts ? `{ ${b.operation.batch!.keyFields!.map((name, i) => `${name}: ${b.keyParts![i]!.template.text}`).join(', ')} }` : b.key?.template.text,
       keys: b.keys?.template.text,
       params: Object.fromEntries(b.params.map(([name, source]) => [name, source.template.text])),
       ...(b.operation.policy.coalesce ? { coalesce: true as const } : {}),
@@ -233,6 +234,8 @@ function keyedByParentKey(blueprint: Blueprint, parentType: string, itemsOf: Fie
   const parentBatch = itemsOf.operation.batch;
   const whole = binding.key?.template.whole;
   if (!parentBatch || parentBatch.many || !binding.operation.batch || !whole || whole.path[0] === 'args') return false;
+  // Only a flat list matches each item by its own key field: a grouped or map answer's item need not carry it.
+  if (itemsOf.operation.answerReader !== undefined) return false;
   if (binding.params.some(([, source]) => source.template.refs.some((ref) => ref.path[0] !== 'args'))) return false;
   const from = blueprint.fields.get(parentType)?.get(whole.path[1]!)?.from;
   return from !== undefined && from.join('.') === parentBatch.keyField;

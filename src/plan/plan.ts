@@ -81,6 +81,8 @@ export interface FetchStep {
   withKeysOf?: number;
   batched: boolean;
   maxBatchSize: number | undefined;
+  /** How the batch answers are laid out, when not a flat list keyed by one field (`grouped by customerId → orders`). */
+  answer?: string;
   /** The key template (`{parent.id}`) for batched operations; `keys` for list keys. */
   key: string | undefined;
   keys: string | undefined;

@@ -38,6 +38,7 @@ export function printPlan(plan: Plan): string {
       const after = f.withKeysOf ? `; sent with #${f.withKeysOf}, by its keys` : f.dependsOn ? `; needs #${f.dependsOn}` : '';
       lines.push(`      ${how}${params ? `; params ${params}` : ''}${after}`);
       if (f.fields) lines.push(`      asks only for ${f.fields.join(', ')}`);
+      if (f.answer) lines.push(`      answers read as ${f.answer}`);
       if (f.neededBy) lines.push(`      only to compute ${f.neededBy}`);
       if (f.coalesce) lines.push('      identical calls in flight share one (coalesce)');
       if (f.pagination) {

@@ -28,7 +28,7 @@ afterAll(() => broken.remove());
 describe('tessera validate', () => {
   test('the demo config is valid', async () => {
     const result = await tessera(['validate']);
-    expect(result).toEqual({ code: 0, stdout: 'OK: 4 connectors, 7 operations.\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'OK: 4 connectors, 8 operations.\n', stderr: '' });
   });
 
   test('every problem is printed with file:line:col, code and a caret; exit code 1', async () => {
@@ -74,6 +74,18 @@ describe('tessera explain', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('names the layout a batch answer is read in when it is not a flat list', async () => {
+    const file = path.join(broken.dir, 'demo-grouped.graphql');
+    await writeFile(file, 'query G($ids: [ID!]!) { customers(ids: $ids) { recentOrders { id } } }');
+    const result = await tessera(['explain', file, '--variables', '{"ids":["1","2"]}']);
+    expect(result.stdout.split('\n').slice(5, 9)).toEqual([
+      '  #2 orders.recentOrdersGrouped  ← Customer.recentOrders at customers.recentOrders',
+      '      batched by key {parent.id} (max 100 per call); params limit={args.limit}; sent with #1, by its keys',
+      '      asks only for id',
+      '      answers read as grouped by customerId → orders (many per key)',
+    ]);
   });
 
   test('--json prints the same plan as data', async () => {

@@ -202,7 +202,7 @@ describe('a valid connector', () => {
           name: 'getCustomers',
           path: '/customers',
           query: { ids: '{keys}', limit: '10' },
-          batch: { maxSize: 100, keyField: 'id', many: false, keyStyle: 'comma', acrossRequests: false },
+          batch: { maxSize: 100, keyField: 'id', many: false, keyStyle: 'comma', acrossRequests: false, answer: { kind: 'list' }, keyFields: undefined, keySeparator: ':' },
         },
         search: {
           ...defaults,
@@ -212,7 +212,7 @@ describe('a valid connector', () => {
           timeoutMs: 500,
           headers: { 'x-mode': 'fast' },
           body: { text: '{text}', limit: 5, nested: [true, null] },
-          batch: { maxSize: 5, keyField: 'a.b', many: true, keyStyle: 'repeat', acrossRequests: true },
+          batch: { maxSize: 5, keyField: 'a.b', many: true, keyStyle: 'repeat', acrossRequests: true, answer: { kind: 'list' }, keyFields: undefined, keySeparator: ':' },
         },
       },
     });

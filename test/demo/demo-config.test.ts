@@ -46,7 +46,7 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
   test.for([
     { file: 'agents.yaml', env: 'AGENTS_URL', port: 4104, operations: { getAgent: undefined, getAgents: { maxSize: 100, keyField: 'id', many: false } } },
     { file: 'crm.yaml', env: 'CRM_URL', port: 4101, operations: { getCustomer: undefined, getCustomers: { maxSize: 100, keyField: 'id', many: false } } },
-    { file: 'orders.yaml', env: 'ORDERS_URL', port: 4102, operations: { ordersByCustomer: { maxSize: 100, keyField: 'customer_id', many: true }, ordersOfCustomer: undefined } },
+    { file: 'orders.yaml', env: 'ORDERS_URL', port: 4102, operations: { ordersByCustomer: { maxSize: 100, keyField: 'customer_id', many: true }, recentOrdersGrouped: { maxSize: 100, keyField: undefined, many: true }, ordersOfCustomer: undefined } },
     { file: 'tickets.yaml', env: 'TICKETS_URL', port: 4103, operations: { ticketsByCustomer: { maxSize: 100, keyField: 'customer_id', many: true } } },
   ])('connectors/$file parses, reads ${$env} and declares its operations', ({ file, env, port, operations }) => {
     const connector = connectors[file]!;
@@ -77,7 +77,7 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
     }
     const declared = Object.values(connectors).flatMap((c) => Object.keys(c.operations).map((op) => `${c.name}.${op}`));
     expect(bindings.filter((b) => !declared.includes(b))).toEqual([]);
-    expect(new Set(bindings)).toEqual(new Set(['crm.getCustomers', 'agents.getAgents', 'orders.ordersByCustomer', 'tickets.ticketsByCustomer']));
+    expect(new Set(bindings)).toEqual(new Set(['crm.getCustomers', 'agents.getAgents', 'orders.ordersByCustomer', 'orders.recentOrdersGrouped', 'tickets.ticketsByCustomer']));
   });
 
   test('every type and field in the demo schema has a description (GraphiQL shows them)', () => {
@@ -113,6 +113,7 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
       'crm.getCustomers': 200,
       'orders.ordersByCustomer': 200,
       'orders.ordersOfCustomer': 200,
+      'orders.recentOrdersGrouped': 200,
       'tickets.ticketsByCustomer': 200,
     });
   });

@@ -50,6 +50,17 @@ describe('the demo panel, batched', () => {
     expect(callsByService()).toEqual({ crm: [100, 50], orders: [100, 50] });
   });
 
+  test('recentOrders, read from the grouped endpoint, answers what orders reads from the flat one, in one call', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => String(i * 3 + 2));
+    const { body } = await demo.query('query($ids: [ID!]!) { customers(ids: $ids) { recentOrders { id totalCents status } } }', { ids });
+    expect(body.errors).toBeUndefined();
+    // The orders go out with the customers (key prefetch), so the two calls may arrive in either order.
+    expect(demo.upstreams.requests.map((r) => `${r.service} ${r.path}`).sort()).toEqual(['crm /customers', 'orders /orders/grouped']);
+    const flat = await demo.query('query($ids: [ID!]!) { customers(ids: $ids) { recentOrders: orders(limit: 3) { id totalCents status } } }', { ids });
+    expect(body.data).toEqual(flat.body.data);
+    expect((body.data!.customers as { recentOrders: unknown[] }[]).some((c) => c.recentOrders.length === 0)).toBe(true);
+  });
+
   test('only the connectors the requested fields need are called', async () => {
     await demo.query('{ customer(id: "42") { name points } }');
     expect(callsByService()).toEqual({ crm: [1] });

@@ -106,7 +106,7 @@ describe('HTTP endpoint', () => {
     const response = await post(dev, JSON.stringify({ query: '{ a: userB(id: "1") { id } b: userB(id: "2") { id } }' }), { 'x-tessera-explain': '1' });
     const body = (await response.json()) as { extensions: { tessera: { plan: { fetchCount: number }; upstreamCalls: unknown } } };
     expect(body.extensions.tessera.plan.fetchCount).toBe(2);
-    expect(body.extensions.tessera.upstreamCalls).toEqual({ 'users.getUsers': { calls: 1, batchSizes: [2], failures: 0, retries: 0, cacheHits: 0 } });
+    expect(body.extensions.tessera.upstreamCalls).toEqual({ 'users.getUsers': { calls: 1, batchSizes: [2], failures: 0, retries: 0, cacheHits: 0, answer: 'list by id' } });
     expect(users.calls).toHaveLength(1);
   });
 

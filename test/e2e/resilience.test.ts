@@ -152,7 +152,7 @@ describe('response cache', () => {
 
     const later = await gw.query(PROFILE_QUERY('1'), undefined, { 'x-tessera-explain': '1' });
     expect((later.body.extensions?.tessera as { upstreamCalls: unknown }).upstreamCalls).toEqual({
-      'profiles.getProfiles': { calls: 1, batchSizes: [1], failures: 0, retries: 0, cacheHits: 1 },
+      'profiles.getProfiles': { calls: 1, batchSizes: [1], failures: 0, retries: 0, cacheHits: 1, answer: 'list by id' },
     });
     expect(rigs.upstream.callsTo('/profiles')).toBe(1);
     await gw.query(PROFILE_QUERY('2'));

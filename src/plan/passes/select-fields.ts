@@ -19,7 +19,10 @@ export function selectFields(blueprint: Blueprint, rootFields: readonly PlanFiel
         let entry = byOperation.get(op.id);
         if (!entry) byOperation.set(op.id, (entry = { names: new Set(), whole: false, fields: [] }));
         entry.fields.push(field);
-        if (op.batch) entry.names.add(op.batch.keyField.split('.')[0]!);
+        // The fields each item is matched by: a grouped or map answer's groups carry the key, not the items.
+        if (op.batch?.answer.kind === 'list') {
+          for (const name of op.batch.keyFields ?? [op.batch.keyField.split('.')[0]!]) entry.names.add(name);
+        }
         const children = objectFields(field.completion);
         if (children && !neededNames(blueprint, children, entry.names)) entry.whole = true;
         // Fields a list transform reads from each item (its filter or sort key), selected or not.
