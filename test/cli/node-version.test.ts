@@ -33,7 +33,8 @@ describe('the Node version check of the tessera launcher', () => {
 
   test.for(['22.18.0', '23.6.0', '24.0.0', '25.1.0'])('Node %s runs the CLI', async (version) => {
     const result = await launch(version, ['validate']);
-    expect(result).toEqual({ code: 0, stdout: 'OK: 4 connectors, 7 operations.\n', stderr: '' });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^OK: \d+ connectors, \d+ operations\.\n$/);
   });
 
   test('the range the launcher checks is the engines range of package.json', () => {
