@@ -87,6 +87,14 @@ export class RequestLoaders {
     return loader.load(params);
   }
 
+  /**
+   * Makes one call of a mutation field: never de-duplicated with an identical one (two fields
+   * mean two writes), never pooled with other requests. The answer, or a FetchFailure.
+   */
+  callOnce(op: CompiledOperation, params: ParamValues): Promise<unknown> {
+    return this.#single(op, params).catch((error: unknown) => new FetchFailure(error));
+  }
+
   async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
     const body = await this.#send(op, renderRequest(op, params, undefined, this.#runtime.headers), 0);
     return readPath(body, op.resultPath) ?? null;
