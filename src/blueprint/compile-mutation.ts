@@ -35,6 +35,15 @@ export function compileMutationField(
     );
     return ir;
   }
+  if (ir.fallback) {
+    const node = field.astNode?.directives?.find((d) => d.name.value === 'fallback');
+    errors.push(
+      new ConfigError(ErrorCodes.CONFIG_UNSUPPORTED, `expected no @fallback on ${where}: a write that failed must say so, not answer a stale or default value`, {
+        source: locateNode(node ?? field.astNode),
+        configPath: `schemas.${where}.@fallback`,
+      }),
+    );
+  }
   const binding = ir.binding;
   if (!binding) return ir;
   const op = binding.operation;

@@ -174,6 +174,17 @@ describe('validate: Mutation fields', () => {
       expected: [{ at: 'schemas/s.graphql:3:17', code: 'CONFIG_UNSUPPORTED', message: "expected Mutation.ping to be bound with @source: a mutation field is a call upstream, @computed cannot stand for it" }],
     },
     {
+      name: 'a mutation field with @fallback',
+      schema: `${MUTATION_TYPES}type Mutation { createPerson(name: String!): Person @source(connector: "directory", operation: "createPerson", params: { name: "{args.name}" }) @fallback(value: null) }`,
+      expected: [
+        {
+          at: 'schemas/s.graphql:3:145',
+          code: 'CONFIG_UNSUPPORTED',
+          message: 'expected no @fallback on Mutation.createPerson: a write that failed must say so, not answer a stale or default value',
+        },
+      ],
+    },
+    {
       name: 'a Subscription type',
       schema: `${MUTATION_TYPES}type Subscription { people: Person }`,
       expected: [{ at: 'schemas/s.graphql:3:1', code: 'CONFIG_UNSUPPORTED', message: 'expected Query and Mutation roots only; Subscription is not supported yet' }],
