@@ -96,7 +96,7 @@ describe('mutations: root fields run one after another, each call made once', ()
 
   test('explain shows each root field after the one before', async () => {
     const { body } = await dir.gateway.query('mutation { a: createPerson(input: { name: "x", employerId: "c1" }) { employer { name } } b: deletePerson(id: "p1") }', undefined, { 'x-tessera-explain': '1' });
-    const plan = (body.extensions as { tessera: { plan: { operationType: string; stages: { stage: number; fetches: { id: number; operation: string; serialAfter?: number; mutation?: boolean }[] }[] } } }).tessera.plan;
+    const plan = (body.extensions as { tessera: { plan: { operationType: string; stages: { stage: number; fetches: { id: number; stage: number; operation: string; serialAfter?: number; mutation?: boolean }[] }[] } } }).tessera.plan;
     expect(plan.operationType).toBe('mutation');
     expect(plan.stages.map((s) => s.fetches.map((f) => `${f.stage}:#${f.id} ${f.operation}${f.mutation ? ' mutation' : ''}${f.serialAfter ? ` after #${f.serialAfter}` : ''}`))).toEqual([
       ['1:#1 directory.createPerson mutation'],
