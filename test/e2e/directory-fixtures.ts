@@ -68,7 +68,7 @@ operations:
     result: items
   getParties:
     path: /parties
-    query: { ids: "{keys}" }
+    query: { ids: "{keys}", fields: "{fields}" }
     batch: { maxSize: 10, keyField: id }
     result: items
   search:

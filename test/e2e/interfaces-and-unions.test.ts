@@ -57,8 +57,9 @@ describe('interfaces and unions: each item becomes the type its discriminator na
         ],
       },
     });
-    // p9 has no employer: only p1's is asked for.
-    expect(calls()).toEqual(['GET /parties?ids=c1%2Cp1%2Cp9', 'GET /companies?ids=c1']);
+    // p9 has no employer: only p1's is asked for. The parties' upstream is asked for the fields
+    // of every concrete type's selection, the batch key and the discriminator.
+    expect(calls()).toEqual(['GET /parties?ids=c1%2Cp1%2Cp9&fields=employer_id%2Cid%2Ckind%2Cname', 'GET /companies?ids=c1']);
   });
 
   test.for([
