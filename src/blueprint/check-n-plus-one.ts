@@ -1,4 +1,4 @@
-import { getNamedType, isListType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema, type GraphQLType } from 'graphql';
+import { getNamedType, isAbstractType, isListType, isNonNullType, isObjectType, type GraphQLObjectType, type GraphQLSchema, type GraphQLType } from 'graphql';
 import { ConfigError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { FieldIR } from './ir.ts';
@@ -14,7 +14,8 @@ export function checkNPlusOne(schema: GraphQLSchema, fields: ReadonlyMap<string,
   const query = schema.getQueryType();
   if (!query) return warnings;
   const visited = new Set<string>();
-  const queue: { type: GraphQLObjectType; viaList: string | undefined }[] = [{ type: query, viaList: undefined }];
+  const mutation = schema.getMutationType();
+  const queue: { type: GraphQLObjectType; viaList: string | undefined }[] = [{ type: query, viaList: undefined }, ...(mutation ? [{ type: mutation, viaList: undefined }] : [])];
   while (queue.length > 0) {
     const { type, viaList } = queue.shift()!;
     const state = `${type.name}|${viaList !== undefined}`;
@@ -32,10 +33,10 @@ export function checkNPlusOne(schema: GraphQLSchema, fields: ReadonlyMap<string,
         );
       }
       const named = getNamedType(ir.definition.type);
-      if (isObjectType(named)) {
-        const nextViaList = viaList ?? (containsList(ir.definition.type) ? `${type.name}.${ir.fieldName}` : undefined);
-        queue.push({ type: named, viaList: nextViaList });
-      }
+      const nextViaList = viaList ?? (containsList(ir.definition.type) ? `${type.name}.${ir.fieldName}` : undefined);
+      if (isObjectType(named)) queue.push({ type: named, viaList: nextViaList });
+      // An interface or union leads to each of its object types.
+      else if (isAbstractType(named)) for (const possible of schema.getPossibleTypes(named)) queue.push({ type: possible, viaList: nextViaList });
     }
   }
   return warnings;

@@ -18,6 +18,7 @@ import { locateGraphQLError, locateNode } from './graphql-location.ts';
 import { POST_DIRECTIVE_NAMES, POST_DIRECTIVES_SDL } from './compile-post.ts';
 import { CALLER_TRANSFORM_SDL } from './caller-transform-sdl.ts';
 import { FALLBACK_DIRECTIVE, FALLBACK_DIRECTIVE_SDL, FALLBACK_PRELUDE_TYPE } from './compile-fallback.ts';
+import { DISCRIMINATOR_DIRECTIVE, DISCRIMINATOR_DIRECTIVE_SDL } from './compile-discriminator.ts';
 
 /** The binding directives, declared by the gateway so schema files need not repeat them. */
 export const BINDING_DIRECTIVES_SDL = /* GraphQL */ `
@@ -25,8 +26,11 @@ directive @source(connector: String!, operation: String!, key: _TesseraKey, keys
 directive @map(from: String!) on FIELD_DEFINITION
 scalar _TesseraParams
 scalar _TesseraKey
+${DISCRIMINATOR_DIRECTIVE_SDL}
 ${POST_DIRECTIVES_SDL}`;
-const BINDING_NAMES = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES, FALLBACK_DIRECTIVE]);
+/** Field directives that bind or post-process: an interface's fields may not carry them. */
+export const FIELD_BINDING_NAMES: ReadonlySet<string> = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES, FALLBACK_DIRECTIVE]);
+const BINDING_NAMES = new Set<string>([...FIELD_BINDING_NAMES, DISCRIMINATOR_DIRECTIVE]);
 const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraKey', '_TesseraValue', FALLBACK_PRELUDE_TYPE]);
 
 export interface CompiledSchemas {
@@ -81,23 +85,15 @@ export function compileSchemas(files: readonly SchemaFile[], errors: ConfigError
 /** Rejects what the engine cannot execute yet, at config time rather than at request time. */
 function checkSupported(document: DocumentNode, errors: ConfigError[]): void {
   for (const def of document.definitions) {
-    if (def.kind === Kind.INTERFACE_TYPE_DEFINITION || def.kind === Kind.UNION_TYPE_DEFINITION) {
-      errors.push(
-        new ConfigError(ErrorCodes.CONFIG_UNSUPPORTED, `expected object, scalar, enum or input types; ${def.kind === Kind.UNION_TYPE_DEFINITION ? 'union' : 'interface'} "${def.name.value}" is not supported yet`, {
-          source: locateNode(def),
-          configPath: `schemas.${def.name.value}`,
-        }),
-      );
-    }
     if (def.kind === Kind.SCHEMA_DEFINITION || def.kind === Kind.SCHEMA_EXTENSION) {
       for (const op of def.operationTypes ?? []) {
-        if (op.operation !== 'query') {
-          errors.push(new ConfigError(ErrorCodes.CONFIG_UNSUPPORTED, `expected only a query root; ${op.operation} is not supported yet`, { source: locateNode(op), configPath: 'schemas.schema' }));
+        if (op.operation === 'subscription') {
+          errors.push(new ConfigError(ErrorCodes.CONFIG_UNSUPPORTED, 'expected a query and optionally a mutation root; subscription is not supported yet', { source: locateNode(op), configPath: 'schemas.schema' }));
         }
       }
     }
-    if ((def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) && (def.name.value === 'Mutation' || def.name.value === 'Subscription')) {
-      errors.push(new ConfigError(ErrorCodes.CONFIG_UNSUPPORTED, `expected only a Query root; ${def.name.value} is not supported yet`, { source: locateNode(def), configPath: `schemas.${def.name.value}` }));
+    if ((def.kind === Kind.OBJECT_TYPE_DEFINITION || def.kind === Kind.OBJECT_TYPE_EXTENSION) && def.name.value === 'Subscription') {
+      errors.push(new ConfigError(ErrorCodes.CONFIG_UNSUPPORTED, 'expected Query and Mutation roots only; Subscription is not supported yet', { source: locateNode(def), configPath: `schemas.${def.name.value}` }));
     }
   }
 }

@@ -3,7 +3,9 @@ import type { Config } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
 import { compileConnector } from './compile-connector.ts';
-import { compileSchemas } from './compile-schema.ts';
+import { compileSchemas, FIELD_BINDING_NAMES } from './compile-schema.ts';
+import { compileMutationField } from './compile-mutation.ts';
+import { compileDiscriminators } from './compile-discriminator.ts';
 import { compileField } from './compile-field.ts';
 import { checkNPlusOne } from './check-n-plus-one.ts';
 import { compilePost } from './compile-post.ts';
@@ -39,6 +41,7 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
 
   const fields = new Map<string, Map<string, FieldIR>>();
   const queryType = schemas.bindingSchema.getQueryType();
+  const mutationType = schemas.bindingSchema.getMutationType();
   const objectTypes = Object.values(schemas.bindingSchema.getTypeMap()).filter(
     (type) => isObjectType(type) && !type.name.startsWith('__') && isObjectType(schemas.publicSchema.getType(type.name)),
   ) as GraphQLObjectType[];
@@ -48,7 +51,9 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
     for (const field of Object.values(type.getFields())) {
       const computed = field.astNode?.directives?.some((d) => d.name.value === 'computed') ?? false;
       // A computed field needs no binding, even on Query: its value comes from its expression.
-      const ir = compileField(type, field, byConnector, type === queryType && !computed, errors);
+      const isRoot = type === queryType || type === mutationType;
+      let ir = compileField(type, field, byConnector, isRoot && !computed, errors);
+      if (type === mutationType) ir = compileMutationField(type, field, ir, config.connectors, errors);
       // The engine completes values against the public schema's field, so keep that one.
       byName.set(field.name, { ...ir, definition: publicType.getFields()[field.name]! });
     }
@@ -65,10 +70,12 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   }
 
   const warnings = checkNPlusOne(schemas.bindingSchema, fields);
+  const abstractTypes = compileDiscriminators(schemas.bindingSchema, FIELD_BINDING_NAMES, errors, warnings);
   if (errors.length > 0) return { blueprint: undefined, errors, warnings };
   const blueprint: Blueprint = Object.freeze({
     schema: schemas.publicSchema,
     fields,
+    abstractTypes,
     operations,
     connectors: config.connectors,
     warnings,

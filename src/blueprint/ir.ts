@@ -137,6 +137,15 @@ export interface FieldPost {
   labels: readonly string[];
 }
 
+/** An interface or union: which upstream field names an item's concrete type (`@discriminator`). */
+export interface AbstractTypeIR {
+  typeName: string;
+  /** Dot path of the discriminator in the upstream item, split once. */
+  path: readonly string[];
+  /** Discriminator value → object type name. */
+  types: ReadonlyMap<string, string>;
+}
+
 /** How values of the public schema are presented to expressions. */
 export interface ExprViews {
   /** Plain (unbound, not computed) fields of an object type; `masked` applies their value directives (for caller expressions). */
@@ -149,6 +158,8 @@ export interface Blueprint {
   /** The schema callers see: binding directives removed. */
   schema: GraphQLSchema;
   fields: ReadonlyMap<string, ReadonlyMap<string, FieldIR>>;
+  /** Interfaces and unions by name, with their discriminator. */
+  abstractTypes: ReadonlyMap<string, AbstractTypeIR>;
   operations: ReadonlyMap<string, CompiledOperation>;
   connectors: readonly ConnectorConfig[];
   /** Problems that do not stop the gateway (e.g. N+1 hazards). */

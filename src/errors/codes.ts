@@ -24,6 +24,7 @@ export const ErrorCodes = {
   CONFIG_N_PLUS_ONE: 'CONFIG_N_PLUS_ONE',
   CONFIG_UNDEFINED_ENV: 'CONFIG_UNDEFINED_ENV',
   CONFIG_INVALID_EXPRESSION: 'CONFIG_INVALID_EXPRESSION',
+  CONFIG_UNMAPPED_TYPE: 'CONFIG_UNMAPPED_TYPE',
 
   // Request: the caller's document or variables cannot be served.
   REQUEST_INVALID: 'REQUEST_INVALID',
@@ -49,6 +50,7 @@ export const ErrorCodes = {
   // Result: the upstream answered, but its value does not fit the public schema.
   RESULT_INVALID_VALUE: 'RESULT_INVALID_VALUE',
   RESULT_NON_NULL_VIOLATION: 'RESULT_NON_NULL_VIOLATION',
+  RESULT_UNKNOWN_TYPE: 'RESULT_UNKNOWN_TYPE',
 
   // Expressions (CEL): why an expression was refused or failed. Operator expressions fail at
   // config load (as CONFIG_INVALID_EXPRESSION) or per field at run time; caller expressions

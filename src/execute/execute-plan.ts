@@ -3,7 +3,7 @@ import type { Blueprint } from '../blueprint/index.ts';
 import type { Plan } from '../plan/index.ts';
 import { fetchFields, type FetchResults } from './fetch-phase.ts';
 import type { RequestLoaders } from './loaders.ts';
-import { shapeRoot } from './shape-result.ts';
+import { shapeRoot, shapeRootField, type ShapeContext } from './shape-result.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { PlanField } from '../plan/index.ts';
 import type { StaleStore } from '../resilience/index.ts';
@@ -26,25 +26,40 @@ export async function executePlan(input: PlanExecution): Promise<{ data: Record<
   const results: FetchResults = new Map();
   // The root "parent object": root fields read nothing from it, it only keys their fetch results.
   const root = {};
-  await fetchFields({ blueprint: input.blueprint, variables: input.variables, loaders: input.loaders, results, staleStore: input.staleStore }, input.plan.rootFields, [root]);
+  const fetchContext = { blueprint: input.blueprint, variables: input.variables, loaders: input.loaders, results, staleStore: input.staleStore };
   const errors: GraphQLError[] = [];
   const fallbacks: FallbackNote[] = [];
-  const data = shapeRoot(
-    {
-      results,
-      errors,
-      introspection: input.introspection,
-      onUnexpectedError: input.onUnexpectedError,
-      variables: input.variables,
-      request: input.request ?? { id: '', nowMs: Date.now() },
-      readDependency: (field, parent) => readDependency(results, field, parent),
-      fallbacks,
-    },
-    input.plan.rootFields,
-    root,
-    input.plan.rootType,
-  );
+  const shape: ShapeContext = {
+    results,
+    errors,
+    introspection: input.introspection,
+    onUnexpectedError: input.onUnexpectedError,
+    variables: input.variables,
+    request: input.request ?? { id: '', nowMs: Date.now() },
+    readDependency: (field, parent) => readDependency(results, field, parent),
+    fallbacks,
+  };
+  if (input.plan.operationType === 'mutation') return { data: await executeSerially(fetchContext, shape, input.plan, root), errors, fallbacks };
+  await fetchFields(fetchContext, input.plan.rootFields, [root]);
+  const data = shapeRoot(shape, input.plan.rootFields, root, input.plan.rootType);
   return { data, errors, fallbacks };
+}
+
+/**
+ * A mutation's root fields, one after another (spec §6.2.2): each field's call and everything
+ * below it is fetched and shaped before the next field's call starts. A field that fails leaves
+ * the next ones to run; only a null that reaches the root (a non-null field failed) stops the
+ * rest, as graphql-js does: `data` is then null and no later write would be seen.
+ */
+async function executeSerially(fetchContext: Parameters<typeof fetchFields>[0], shape: ShapeContext, plan: Plan, root: object): Promise<Record<string, unknown> | null> {
+  const data: Record<string, unknown> = {};
+  for (const field of plan.rootFields) {
+    if (field.fetchesBelow) await fetchFields(fetchContext, [field], [root]);
+    const shaped = shapeRootField(shape, field, root, plan.rootType);
+    if (shaped.bubbled) return null;
+    data[field.responseKey] = shaped.value;
+  }
+  return data;
 }
 
 /** A computed field's input fetched by a dependency field; a failed fetch fails the computed field too. */

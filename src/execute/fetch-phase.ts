@@ -1,10 +1,11 @@
 import { getArgumentValues } from 'graphql';
 import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type TemplateRef, type ValueSource } from '../blueprint/index.ts';
-import type { Completion, FetchTransform, PlanField } from '../plan/index.ts';
+import type { AbstractCompletion, Completion, FetchTransform, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { RequestLoaders } from './loaders.ts';
 import { readPath } from '../util/read-path.ts';
 import { CompositeKey } from '../util/composite-key.ts';
+import { discriminatorValue } from './discriminator-value.ts';
 import type { StaleStore } from '../resilience/index.ts';
 import { chooseFallback, rememberGood, staleKey } from './field-fallback.ts';
 
@@ -73,10 +74,39 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     values = parents.map((parent) => readPath(parent, ir.from));
   }
   const children = objectFields(field.completion);
-  if (!children || !children.some((c) => c.fetchesBelow)) return;
+  if (!children) {
+    const abstract = abstractCompletion(field.completion);
+    if (abstract?.fetchesBelow) await fetchByType(ctx, abstract, values);
+    return;
+  }
+  if (!children.some((c) => c.fetchesBelow)) return;
   const objects: object[] = [];
   collectObjects(values, objects);
   if (objects.length > 0) await fetchFields(ctx, children, objects);
+}
+
+/**
+ * The fields below an interface or union: each item goes with the items of its own type, so a
+ * field of `... on Person` loads for the Persons only, in one batch for all of them. An item
+ * whose discriminator names no type fetches nothing (shaping reports it).
+ */
+async function fetchByType(ctx: FetchContext, abstract: AbstractCompletion, values: readonly unknown[]): Promise<void> {
+  const objects: object[] = [];
+  collectObjects(values, objects);
+  const byType = new Map<readonly PlanField[], object[]>();
+  for (const object of objects) {
+    const entry = abstract.byValue.get(discriminatorValue(object, abstract.discriminator) as string);
+    if (!entry || !entry.fields.some((f) => f.fetchesBelow)) continue;
+    const list = byType.get(entry.fields);
+    if (list) list.push(object);
+    else byType.set(entry.fields, [object]);
+  }
+  await Promise.all([...byType].map(([fields, items]) => fetchFields(ctx, fields, items)));
+}
+
+function abstractCompletion(completion: Completion): AbstractCompletion | undefined {
+  if (completion.kind === 'list') return abstractCompletion(completion.of);
+  return completion.kind === 'abstract' ? completion : undefined;
 }
 
 /** What a bound field's fetch needs to know beyond the plan, worked out once per planned field. */
@@ -153,7 +183,9 @@ function loadLevel(load: FieldLoad, parents: readonly object[], shared: Record<s
   if (!binding.key && !binding.keys && !binding.keyParts) {
     return Promise.all(parents.map((parent) => {
       const params = shared === undefined ? buildParams(fetcher, field, binding, args, parent) : shared;
-      return params === null ? null : ctx.loaders.loadSingle(binding.operation, params);
+      if (params === null) return null;
+      // A mutation field is one write: never de-duplicated with an identical field.
+      return field.fetch!.mutation ? ctx.loaders.callOnce(binding.operation, params) : ctx.loaders.loadSingle(binding.operation, params);
     }));
   }
   if (shared !== undefined) return shared === null ? Promise.resolve(parents.map(() => null)) : loadByKeys(load, parents, shared);

@@ -97,6 +97,14 @@ export class RequestLoaders {
     return loader.load(params);
   }
 
+  /**
+   * Makes one call of a mutation field: never de-duplicated with an identical one (two fields
+   * mean two writes), never pooled with other requests. The answer, or a FetchFailure.
+   */
+  callOnce(op: CompiledOperation, params: ParamValues): Promise<unknown> {
+    return this.#single(op, params).catch((error: unknown) => new FetchFailure(error));
+  }
+
   async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
     const request = renderRequest(op, params, undefined, this.#headersOf(op));
     if (op.pagination) return loadPages(op, params, request, (page) => this.#send(op, page, 0), () => this.#countMaxPages(op));

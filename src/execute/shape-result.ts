@@ -1,11 +1,12 @@
 import { GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString, type GraphQLLeafType } from 'graphql';
-import type { Completion, PlanField, PostContext } from '../plan/index.ts';
+import type { AbstractCompletion, Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
 import { readPath } from '../util/read-path.ts';
 import { fallbackNote, type FallbackNote } from './field-fallback.ts';
 import { toGraphQLError } from '../errors/to-graphql-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
+import { discriminatorValue } from './discriminator-value.ts';
 
 /** A response path as a linked list: built for free while walking, turned into an array only on error. */
 interface Path {
@@ -34,6 +35,15 @@ export interface ShapeContext extends PostContext {
 export function shapeRoot(ctx: ShapeContext, fields: readonly PlanField[], root: object, rootType: string): Record<string, unknown> | null {
   const data = shapeObject(ctx, fields, root, rootType, undefined);
   return data === BUBBLE ? null : data;
+}
+
+/**
+ * Shapes one root field (a mutation's, right after its own fetches): its response value, or
+ * `bubbled: true` when a null reached the root, which makes the whole `data` null.
+ */
+export function shapeRootField(ctx: ShapeContext, field: PlanField, root: object, rootType: string): { bubbled: boolean; value: unknown } {
+  const value = fieldValue(ctx, field, root, rootType, undefined);
+  return value === BUBBLE ? { bubbled: true, value: null } : { bubbled: false, value };
 }
 
 function shapeObject(
@@ -215,9 +225,40 @@ function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unk
       }
       result = shapeObject(ctx, c.fields, value, c.typeName, { prev: parentPath, key });
       break;
+    case 'abstract':
+      result = completeAbstract(ctx, field, c, value, parentPath, key);
+      break;
   }
   if (result === BUBBLE) return c.nonNull ? BUBBLE : null;
   return result;
+}
+
+/** An interface or union value: its discriminator picks the concrete type, whose selection shapes it. */
+function completeAbstract(ctx: ShapeContext, field: PlanField, c: AbstractCompletion, value: unknown, parentPath: Path | undefined, key: string | number): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.errors.push(
+      new GraphQLError(`Expected an object for field "${field.parentType}.${field.fieldName}" of type ${c.typeName}.`, {
+        nodes: field.fieldNodes,
+        path: pathTo(parentPath, key),
+        extensions: { code: ErrorCodes.RESULT_INVALID_VALUE },
+      }),
+    );
+    return BUBBLE;
+  }
+  const tag = discriminatorValue(value, c.discriminator);
+  const entry = tag === undefined ? undefined : c.byValue.get(tag);
+  if (!entry) {
+    const found = tag === undefined ? 'none' : `"${tag.length > 64 ? `${tag.slice(0, 64)}…` : tag}"`;
+    ctx.errors.push(
+      new GraphQLError(`The upstream item has no type of ${c.typeName} for its "${c.discriminator.join('.')}" value ${found}; expected one of ${[...c.byValue.keys()].map((v) => `"${v}"`).join(', ')}.`, {
+        nodes: field.fieldNodes,
+        path: pathTo(parentPath, key),
+        extensions: { code: ErrorCodes.RESULT_UNKNOWN_TYPE },
+      }),
+    );
+    return BUBBLE;
+  }
+  return shapeObject(ctx, entry.fields, value, entry.typeName, { prev: parentPath, key });
 }
 
 /**

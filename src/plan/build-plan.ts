@@ -3,6 +3,7 @@ import {
   GraphQLIncludeDirective,
   getDirectiveValues,
   getArgumentValues,
+  isAbstractType,
   isLeafType,
   isListType,
   isNonNullType,
@@ -39,18 +40,20 @@ export interface PlanInput {
  */
 export function buildPlan(input: PlanInput): Plan {
   const { blueprint, operation } = input;
-  if (operation.operation !== 'query') {
-    throw new RequestError(ErrorCodes.REQUEST_OPERATION_NOT_SUPPORTED, `Only queries are supported; got a ${operation.operation}.`);
+  if (operation.operation === 'subscription') {
+    throw new RequestError(ErrorCodes.REQUEST_OPERATION_NOT_SUPPORTED, 'Subscriptions are not supported; send a query or a mutation.');
   }
-  const rootType = blueprint.schema.getQueryType();
-  invariant(rootType, 'a compiled blueprint always has a Query type');
+  const isMutation = operation.operation === 'mutation';
+  const rootType = isMutation ? blueprint.schema.getMutationType() : blueprint.schema.getQueryType();
+  if (!rootType) throw new RequestError(ErrorCodes.REQUEST_OPERATION_NOT_SUPPORTED, 'This schema has no Mutation type; only queries are supported.');
   const fetches: FetchStep[] = [];
   const transforms: TransformStep[] = [];
-  const state = { ...input, fetches, transforms, hasIntrospection: false };
-  const rootFields = planSelection(state, rootType, [operation.selectionSet], '', undefined, undefined);
+  const state: PlanState = { ...input, fetches, transforms, hasIntrospection: false, stageBase: 0, typeCondition: undefined };
+  const rootFields = isMutation ? planSerialRoot(state, rootType, operation.selectionSet) : planSelection(state, rootType, [operation.selectionSet], '', undefined, undefined);
   selectFields(blueprint, rootFields);
   return Object.freeze({
     operationName: operation.name?.value,
+    operationType: isMutation ? 'mutation' : 'query',
     rootType: rootType.name,
     rootFields,
     fetches,
@@ -62,7 +65,42 @@ export function buildPlan(input: PlanInput): Plan {
 /** Passed as the dependencies of a field planned as a dependency itself. */
 const FOR_DEPENDENCY: ReadonlyMap<string, PlanField> = new Map();
 
-type PlanState = PlanInput & { fetches: FetchStep[]; transforms: TransformStep[]; hasIntrospection: boolean };
+type PlanState = PlanInput & {
+  fetches: FetchStep[];
+  transforms: TransformStep[];
+  hasIntrospection: boolean;
+  /** The stage a root fetch follows: 0, or for a mutation's next root field the last stage of the one before. */
+  stageBase: number;
+  /** The innermost `... on Type` branch of an interface or union being planned, if any. */
+  typeCondition: string | undefined;
+};
+
+/**
+ * A mutation's root fields, each after the whole of the one before (spec §6.2.2, serial
+ * execution): every fetch of root field n + 1, its own included, comes in a later stage than any
+ * fetch of root field n, and explain says which root call each one waits for.
+ */
+function planSerialRoot(state: PlanState, rootType: GraphQLObjectType, selectionSet: SelectionSetNode): PlanField[] {
+  const grouped = new Map<string, FieldNode[]>();
+  collectFields(state, rootType, selectionSet, grouped, new Set());
+  const out: PlanField[] = [];
+  let previous: FetchStep | undefined;
+  for (const [responseKey, nodes] of grouped) {
+    state.stageBase = state.fetches.reduce((max, f) => Math.max(max, f.stage), 0);
+    // Mutation fields cannot be @computed (blueprint/compile-mutation.ts): no dependencies to fetch.
+    const field = planField(state, rootType, responseKey, nodes, '', undefined, undefined, NO_DEPENDENCIES);
+    if (field.fetch) {
+      field.fetch.mutation = true;
+      if (previous) field.fetch.serialAfter = previous.id;
+      previous = field.fetch;
+    }
+    out.push(field);
+  }
+  state.stageBase = 0;
+  return out;
+}
+
+const NO_DEPENDENCIES: ReadonlyMap<string, PlanField> = new Map();
 
 function planSelection(
   state: PlanState,
@@ -91,7 +129,7 @@ function planSelection(
   return out;
 }
 
-/** graphql-js's CollectFields (spec §6.3.2) for object types: abstract types are rejected at config load. */
+/** graphql-js's CollectFields (spec §6.3.2) for one object type: an interface or union is planned once per concrete type. */
 function collectFields(
   state: PlanState,
   type: GraphQLObjectType,
@@ -123,7 +161,9 @@ function collectFields(
 function typeConditionMatches(state: PlanState, condition: string | undefined, type: GraphQLObjectType): boolean {
   if (condition === undefined) return true;
   const conditionType = state.blueprint.schema.getType(condition);
-  return conditionType === type;
+  if (conditionType === type) return true;
+  // `... on Named` inside a Person selection applies when Person implements Named (or is in the union).
+  return conditionType !== undefined && isAbstractType(conditionType) && state.blueprint.schema.isSubType(conditionType, type);
 }
 
 function shouldInclude(state: PlanState, node: { directives?: readonly unknown[] | undefined }): boolean {
@@ -172,7 +212,7 @@ function planField(
       field: `${parentType.name}.${fieldName}`,
       path,
       // Keyed by its parents' own key: it goes out with the parents' fetch, not after it.
-      stage: fetchWithParent ? parentFetch!.stage : (parentFetch?.stage ?? 0) + 1,
+      stage: fetchWithParent ? parentFetch!.stage : (parentFetch?.stage ?? state.stageBase) + 1,
       dependsOn: fetchWithParent ? parentFetch!.dependsOn : parentFetch?.id,
       ...(fetchWithParent ? { withKeysOf: parentFetch!.id } : {}),
       batched: b.operation.batch !== undefined,
@@ -183,6 +223,7 @@ function planField(
       params: Object.fromEntries(b.params.map(([name, source]) => [name, source.template.text])),
       ...(b.operation.policy.coalesce ? { coalesce: true as const } : {}),
       ...(b.operation.pagination ? { pagination: paginationOf(b.operation.pagination) } : {}),
+      ...(state.typeCondition !== undefined ? { typeCondition: state.typeCondition } : {}),
     };
     state.fetches.push(fetch);
   }
@@ -218,9 +259,38 @@ function planCompletion(
   const inner = nonNull ? type.ofType : type;
   if (isListType(inner)) return { kind: 'list', nonNull, of: planCompletion(state, inner.ofType, fieldNodes, path, parentFetch, itemsOf) };
   if (isLeafType(inner)) return { kind: 'leaf', nonNull, type: inner };
-  invariant(isObjectType(inner), `abstract type ${String(inner)} is rejected at config load`);
   const sets = fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+  if (isAbstractType(inner)) return planAbstract(state, inner.name, nonNull, sets, path, parentFetch);
+  invariant(isObjectType(inner), `output type ${String(inner)} is an object type`);
   return { kind: 'object', nonNull, typeName: inner.name, fields: planSelection(state, inner, sets, path, parentFetch, itemsOf) };
+}
+
+/**
+ * An interface or union field: the selection is planned once per concrete type its
+ * discriminator can name, each with only the fields and fragments that apply to that type, so
+ * the fields below a `... on Person` fetch only for the Persons. Concrete items are not the
+ * parent's batch items of any bound field, so nothing below is sent with its parents' keys.
+ */
+function planAbstract(state: PlanState, typeName: string, nonNull: boolean, sets: readonly SelectionSetNode[], path: string, parentFetch: FetchStep | undefined): Completion {
+  const abstract = state.blueprint.abstractTypes.get(typeName);
+  invariant(abstract, `interface or union ${typeName} has a compiled @discriminator`);
+  const planned = new Map<string, { typeName: string; fields: readonly PlanField[] }>();
+  const byValue = new Map<string, { typeName: string; fields: readonly PlanField[] }>();
+  const outer = state.typeCondition;
+  for (const [value, concrete] of abstract.types) {
+    let entry = planned.get(concrete);
+    if (!entry) {
+      const type = state.blueprint.schema.getType(concrete);
+      invariant(isObjectType(type), `mapped type ${concrete} is an object type`);
+      state.typeCondition = concrete;
+      entry = { typeName: concrete, fields: planSelection(state, type, sets, `${path}(on ${concrete})`, parentFetch, undefined) };
+      planned.set(concrete, entry);
+    }
+    byValue.set(value, entry);
+  }
+  state.typeCondition = outer;
+  const fetchesBelow = [...planned.values()].some((entry) => entry.fields.some((f) => f.fetchesBelow));
+  return { kind: 'abstract', nonNull, typeName, discriminator: abstract.path, byValue, fetchesBelow };
 }
 
 /**
@@ -244,7 +314,7 @@ function keyedByParentKey(blueprint: Blueprint, parentType: string, itemsOf: Fie
 function completionFetches(c: Completion): boolean {
   if (c.kind === 'list') return completionFetches(c.of);
   if (c.kind === 'object') return c.fields.some((f) => f.fetchesBelow);
-  return false;
+  return c.kind === 'abstract' && c.fetchesBelow;
 }
 
 function argumentsAreConstant(node: FieldNode): boolean {

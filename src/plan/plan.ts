@@ -9,7 +9,25 @@ export type Completion =
   | { kind: 'direct' }
   | { kind: 'leaf'; nonNull: boolean; type: GraphQLLeafType }
   | { kind: 'list'; nonNull: boolean; of: Completion }
-  | { kind: 'object'; nonNull: boolean; typeName: string; fields: readonly PlanField[] };
+  | { kind: 'object'; nonNull: boolean; typeName: string; fields: readonly PlanField[] }
+  | AbstractCompletion;
+
+/**
+ * An interface or union: each upstream item's discriminator picks one of the object
+ * completions below, each planned for its own type (fragments on that type applied).
+ */
+export interface AbstractCompletion {
+  kind: 'abstract';
+  nonNull: boolean;
+  /** The interface or union. */
+  typeName: string;
+  /** Dot path of the discriminator in the upstream item. */
+  discriminator: readonly string[];
+  /** Discriminator value → the concrete type's completion. */
+  byValue: ReadonlyMap<string, { typeName: string; fields: readonly PlanField[] }>;
+  /** True if a field below any of the concrete types fetches. */
+  fetchesBelow: boolean;
+}
 
 /** One response key of a selection set, after fragments, aliases and @skip/@include are resolved. */
 export interface PlanField {
@@ -95,11 +113,19 @@ export interface FetchStep {
   coalesce?: true;
   /** A paged list: how pages are followed and the most calls it may make (`pagination:`). */
   pagination?: { style: 'cursor' | 'page' | 'offset'; maxPages: number; limitParam?: string };
+  /** Below an interface or union: the fetch runs only for the items of this type (`... on Person`). */
+  typeCondition?: string;
+  /** A root field of a mutation: made once, unshared, after fetch n and everything below it. */
+  serialAfter?: number;
+  /** Set on the fetch of a root mutation field. */
+  mutation?: true;
 }
 
 /** The plan of one operation: plain data, cached and reused across requests. */
 export interface Plan {
   operationName: string | undefined;
+  /** `query` or `mutation`: a mutation's root fields run one after another (spec §6.2.2). */
+  operationType: 'query' | 'mutation';
   rootType: string;
   rootFields: readonly PlanField[];
   fetches: readonly FetchStep[];

@@ -130,9 +130,15 @@ type Order { id: ID! }`,
       expected: [{ at: 'schemas/s.graphql:1:33', code: 'CONFIG_SCHEMA_INVALID', message: 'Unknown type "Custmer". Did you mean "Customer"?' }],
     },
     {
-      name: 'union types are reported as unsupported',
+      name: 'a union without @discriminator',
       schema: `type Query { customer(id: ID!): Customer @source(connector: "crm", operation: "getCustomers", key: "{args.id}") }${OK_TYPES}\nunion Thing = Customer | Order`,
-      expected: [{ at: 'schemas/s.graphql:5:1', code: 'CONFIG_UNSUPPORTED', message: 'expected object, scalar, enum or input types; union "Thing" is not supported yet' }],
+      expected: [
+        {
+          at: 'schemas/s.graphql:5:1',
+          code: 'CONFIG_INVALID_VALUE',
+          message: 'expected @discriminator(field: "<upstream field>", map: { <value>: "<Type>" }) on union Thing: the gateway picks each upstream item\'s type by one of its fields (possible types: Customer, Order)',
+        },
+      ],
     },
     {
       name: 'N+1 hazard: an unbatched operation under a list (a warning)',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/upstreams.ts';
 import { REPO_ROOT, startGateway, type TestGateway } from '../support/gateway.ts';
+import { startDirectory, type Directory } from './directory-fixtures.ts';
 
 /**
  * The fast path (plain node:http, one JSON.stringify) must be indistinguishable from graphql-yoga
@@ -9,7 +10,7 @@ import { REPO_ROOT, startGateway, type TestGateway } from '../support/gateway.ts
  * yoga. Covers data, aliases, fragments, variables, introspection and every kind of error the
  * executor produces.
  */
-const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean }[] = [
+const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean; directory?: boolean }[] = [
   { name: 'profile', query: 'query Profile($id: ID!) { customer(id: $id) { id name email tier points status } }', variables: { id: '42' } },
   {
     name: 'agent panel, three levels',
@@ -29,12 +30,30 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
   { name: 'error: several operations and no name', query: 'query A { agent(id: "a1") { id } } query B { agent(id: "a2") { id } }' },
   { name: 'error: a variable of the wrong type', query: 'query ($id: ID!) { customer(id: $id) { id } }', variables: { id: { not: 'an id' } } },
   { name: 'error: a required variable missing', query: 'query ($id: ID!) { customer(id: $id) { id } }' },
+  // Mutations and abstract types, against the directory service (test/e2e/directory-fixtures.ts).
+  {
+    name: 'mutations in order, with an input object and nested fetches',
+    query: 'mutation ($input: PersonInput!) { a: createPerson(input: $input) { id employer { name } } b: renamePerson(id: "p2", name: "G") { __typename name } }',
+    variables: { input: { name: 'Ada', employerId: 'c1' } },
+    directory: true,
+  },
+  { name: 'error: a failed mutation is located and the next still runs', query: 'mutation { a: createPerson(input: { name: "fail" }) { id } b: deletePerson(id: "p1") }', directory: true },
+  { name: 'error: a failed non-null mutation nulls data', query: 'mutation { gone: deletePerson(id: "down") }', directory: true },
+  {
+    name: 'a union with fragments on each type and on the interface',
+    query: '{ search(q: "all") { __typename ... on Party { id } ... on Person { employer { name } } ... on Company { ceo { name } } ... on Tag { label } } }',
+    directory: true,
+  },
+  { name: 'an interface with its fields selected directly', query: '{ parties(ids: ["c1", "p1"]) { __typename id name } }', directory: true },
+  { name: 'error: an unknown discriminator value', query: '{ parties(ids: ["p1", "x1"]) { id } search(q: "robots") { __typename } }', directory: true },
 ];
 
 let upstreams: DemoUpstreams;
 let gateway: TestGateway;
 let ticketsDown: TestGateway;
+let directory: Directory;
 beforeAll(async () => {
+  directory = await startDirectory();
   upstreams = await startDemoUpstreams();
   gateway = await startGateway({ configDir: REPO_ROOT, env: upstreams.env });
   ticketsDown = await startGateway({ configDir: REPO_ROOT, env: { ...upstreams.env, TICKETS_URL: 'http://127.0.0.1:9' } });
@@ -42,6 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   await ticketsDown?.close();
+  await directory?.close();
   await upstreams?.close();
 });
 
@@ -55,8 +75,8 @@ async function post(gw: TestGateway, body: unknown): Promise<{ status: number; c
 }
 
 describe('differential: fast path vs graphql-yoga for the same POST', () => {
-  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets }) => {
-    const gw = unavailableTickets ? ticketsDown : gateway;
+  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets, directory: onDirectory }) => {
+    const gw = onDirectory ? directory.gateway : unavailableTickets ? ticketsDown : gateway;
     const stats = gw.gateway.executor.planCache.stats;
     const body = { query, variables, operationName };
 

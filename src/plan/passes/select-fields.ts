@@ -25,6 +25,9 @@ export function selectFields(blueprint: Blueprint, rootFields: readonly PlanFiel
         }
         const children = objectFields(field.completion);
         if (children && !neededNames(blueprint, children, entry.names)) entry.whole = true;
+        // An interface or union item needs its discriminator to be shaped at all.
+        const discriminator = abstractOf(field.completion)?.discriminator[0];
+        if (discriminator !== undefined) entry.names.add(discriminator);
         // Fields a list transform reads from each item (its filter or sort key), selected or not.
         const itemType = objectTypeName(field.completion);
         for (const name of field.itemReads ?? []) {
@@ -77,7 +80,14 @@ function objectTypeName(completion: Completion): string | undefined {
   return completion.kind === 'object' ? completion.typeName : undefined;
 }
 
+/** The fields below a completion; for an interface or union, those of every concrete type. */
 function objectFields(completion: Completion): readonly PlanField[] | undefined {
   if (completion.kind === 'list') return objectFields(completion.of);
+  if (completion.kind === 'abstract') return [...new Set(completion.byValue.values())].flatMap((entry) => entry.fields);
   return completion.kind === 'object' ? completion.fields : undefined;
+}
+
+function abstractOf(completion: Completion): Extract<Completion, { kind: 'abstract' }> | undefined {
+  if (completion.kind === 'list') return abstractOf(completion.of);
+  return completion.kind === 'abstract' ? completion : undefined;
 }
