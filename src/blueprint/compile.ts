@@ -3,6 +3,7 @@ import type { Config } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
 import { compileConnector } from './compile-connector.ts';
+import { compileGrpcConnector } from './compile-grpc-connector.ts';
 import { compileSchemas } from './compile-schema.ts';
 import { compileField } from './compile-field.ts';
 import { checkNPlusOne } from './check-n-plus-one.ts';
@@ -27,7 +28,8 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   byConnector.brokenConnectors = options.brokenConnectors;
   for (const connector of config.connectors) {
     const ops = new Map<string, CompiledOperation>();
-    for (const op of compileConnector(connector, errors)) {
+    const compiledOps = connector.transport === 'grpc' ? compileGrpcConnector(connector, errors) : compileConnector(connector, errors);
+    for (const op of compiledOps) {
       ops.set(op.name, op);
       operations.set(op.id, op);
     }

@@ -5,6 +5,7 @@ import type { Template } from './template.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
 import type { ListTransform, ValuePipeline } from '../postprocess/index.ts';
 import type { CallPolicy } from '../resilience/policy.ts';
+import type { GrpcCall } from '../transports/grpc/grpc-call.ts';
 
 /** A JSON body template: literals kept as they are, string leaves compiled. */
 export type BodyTemplate =
@@ -38,6 +39,8 @@ export interface CompiledOperation {
   timeoutMs: number;
   /** Connect timeout, idempotency, retries and caching of this operation, defaults applied. */
   policy: CallPolicy;
+  /** gRPC operations: the compiled RPC method; `body` is then the request message template. */
+  grpc?: GrpcCall | undefined;
 }
 
 /** Where a binding reads a value from: a template over `args.*` and `parent.*`. */

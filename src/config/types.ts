@@ -57,6 +57,8 @@ export interface OperationConfig {
   timeoutMs: number | undefined;
   /** Per-operation overrides of the connector's resilience settings (absent = connector's). */
   resilience: OperationResilienceConfig;
+  /** gRPC connectors only: the RPC method of the connector's service this operation calls (`body` is then the request message template). */
+  rpc?: string | undefined;
 }
 
 /**
@@ -111,11 +113,26 @@ export interface OperationResilienceConfig {
   cacheTtlMs?: number | undefined;
 }
 
+/** Where a gRPC connector's service is and which `.proto` files describe it (transport: grpc). */
+export interface GrpcConnectorConfig {
+  /** `host:port` of the upstream (plaintext HTTP/2). */
+  address: string;
+  /** Absolute paths of the `.proto` files, resolved against the connector file's folder. */
+  protoFiles: string[];
+  /** Extra folders (absolute) searched for the protos' imports, after the importing file's own folder. */
+  importPaths: string[];
+  /** Fully qualified service name, e.g. `tessera.risk.v1.RiskService`. */
+  service: string;
+}
+
 /** One upstream service, as declared in `connectors/<name>.yaml`. */
 export interface ConnectorConfig {
   name: string;
-  transport: 'http';
+  transport: 'http' | 'grpc';
+  /** HTTP: the upstream's absolute URL. gRPC: `grpc://host:port`, for logs only. */
   baseUrl: string;
+  /** Present when `transport` is `grpc`. */
+  grpc?: GrpcConnectorConfig | undefined;
   headers: Record<string, string>;
   timeoutMs: number;
   resilience: ConnectorResilienceConfig;

@@ -38,6 +38,7 @@ export const ErrorCodes = {
   UPSTREAM_HTTP_ERROR: 'UPSTREAM_HTTP_ERROR',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ENTITY_NOT_FOUND: 'UPSTREAM_ENTITY_NOT_FOUND',
+  UPSTREAM_RPC_ERROR: 'UPSTREAM_RPC_ERROR',
   // Resilience: the gateway refused a call or a request to protect an upstream or itself.
   CIRCUIT_OPEN: 'CIRCUIT_OPEN',
   OVERLOADED: 'OVERLOADED',

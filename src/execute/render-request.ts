@@ -2,6 +2,7 @@ import { renderTemplate, KEYS_REF, type BodyTemplate, type CompiledOperation } f
 import type { UpstreamRequest } from '../transports/transport.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
+import { renderGrpcRequest } from './render-grpc-request.ts';
 
 /** Params of one call: declared param name → value (already resolved from args and parent). */
 export type ParamValues = Readonly<Record<string, unknown>>;
@@ -17,6 +18,7 @@ export function renderRequest(
   keys: readonly unknown[] | undefined,
   headers: Readonly<Record<string, string>>,
 ): UpstreamRequest {
+  if (op.grpc !== undefined) return renderGrpcRequest(op, op.grpc, params, keys, headers);
   const resolve = (ref: { path: readonly string[] }): unknown => {
     const name = ref.path[0]!;
     return name === KEYS_REF && op.batch ? keys : params[name];
@@ -96,7 +98,8 @@ function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly strin
   return out;
 }
 
-function renderBody(body: BodyTemplate, resolve: (ref: { path: readonly string[] }) => unknown): unknown {
+/** A JSON body template filled in: literals as they are, each template leaf rendered. */
+export function renderBody(body: BodyTemplate, resolve: (ref: { path: readonly string[] }) => unknown): unknown {
   switch (body.kind) {
     case 'literal':
       return body.value;

@@ -75,7 +75,9 @@ function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number, reque
 }
 
 function cacheKey(request: UpstreamRequest): string {
-  let key = `${request.operation}\n${request.method} ${request.path}\n${request.body ?? ''}`;
+  // A gRPC call's message is its encoded payload (deterministic for one message: fields in number order).
+  const body = request.payload === undefined ? (request.body ?? '') : request.payload.toString('base64');
+  let key = `${request.operation}\n${request.method} ${request.path}\n${body}`;
   for (const name of request.policy.cacheKeyHeaders) key += `\n${request.headers[name] ?? ''}`;
   return key;
 }

@@ -1,9 +1,11 @@
 import type { Transport } from './transport.ts';
 import { createHttpTransport } from './http/http-transport.ts';
+import { createGrpcTransport } from './grpc/grpc-transport.ts';
 
 /** One factory per protocol: a new transport is a new folder and one line here. */
 const FACTORIES: Record<string, () => Transport> = {
   http: () => createHttpTransport(),
+  grpc: () => createGrpcTransport(),
 };
 
 export interface TransportRegistry {

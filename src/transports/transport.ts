@@ -1,5 +1,6 @@
 import type { HttpMethod } from '../config/types.ts';
 import type { CallPolicy } from '../resilience/policy.ts';
+import type { GrpcCall } from './grpc/grpc-call.ts';
 
 /**
  * One upstream request, fully rendered: templates filled, values encoded. Built by
@@ -20,6 +21,10 @@ export interface UpstreamRequest {
   timeoutMs: number;
   /** The operation's resilience policy, frozen at boot (connect timeout, retries, caching). */
   policy: CallPolicy;
+  /** gRPC only: the compiled method (HTTP's method, origin and body are then unused). */
+  grpc?: GrpcCall | undefined;
+  /** gRPC only: the request message, encoded. */
+  payload?: Buffer | undefined;
 }
 
 /** The parsed answer of one upstream call. */
