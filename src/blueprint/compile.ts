@@ -25,10 +25,17 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   const errors: ConfigError[] = [];
   const operations = new Map<string, CompiledOperation>();
   const byConnector: Map<string, Map<string, CompiledOperation>> & { brokenConnectors?: ReadonlySet<string> } = new Map();
-  byConnector.brokenConnectors = options.brokenConnectors;
+  const broken = new Set(options.brokenConnectors);
+  byConnector.brokenConnectors = broken;
   for (const connector of config.connectors) {
     const ops = new Map<string, CompiledOperation>();
+    const errorsBefore = errors.length;
     const compiledOps = connector.transport === 'grpc' ? compileGrpcConnector(connector, errors) : compileConnector(connector, errors);
+    // A gRPC connector whose protos or names are wrong has been reported; its bindings are not checked again.
+    if (connector.transport === 'grpc' && errors.length > errorsBefore) {
+      broken.add(connector.name);
+      continue;
+    }
     for (const op of compiledOps) {
       ops.set(op.name, op);
       operations.set(op.id, op);

@@ -13,8 +13,8 @@ export interface ProtoProblem {
 
 /** A protobufjs syntax error ends with `(file, line N)`. */
 const SYNTAX_POSITION = /\s*\((?:(.+), )?line (\d+)\)$/;
-/** resolveAll's unresolved type reference: `no such type: Foo in Bar`. */
-const NO_SUCH_TYPE = /^no such (type|Type|Enum)[^:]*: ([\w.]+)/;
+/** resolveAll's unresolved type reference: `no such Type or Enum 'Foo' in Type .pkg.Bar`. */
+const NO_SUCH_TYPE = /^no such (?:type|Type|Enum)(?: or Enum)?:? '?([\w.]+)'?/;
 
 /**
  * Loads `.proto` files at run time with protobufjs, keeping field names as written (`keepCase`).
@@ -60,14 +60,14 @@ function describeProblem(error: unknown, root: protobuf.Root, importedBy: Readon
   }
   const unresolved = NO_SUCH_TYPE.exec(message);
   if (unresolved) {
-    const name = unresolved[2]!.split('.').at(-1)!;
+    const name = unresolved[1]!.split('.').at(-1)!;
     const token = new RegExp(`(^|[\\s(<,.])${name}([\\s>,)]|$)`);
     for (const file of root.files) {
       if (!path.isAbsolute(file)) continue;
       const line = lineOf(file, (text) => !/^\s*(\/\/|message|enum|service)\b/.test(text) && token.test(text));
-      if (line !== undefined) return { message: `expected a defined message or enum type; got "${unresolved[2]!}" (an import may be missing)`, file, line, column: 1 };
+      if (line !== undefined) return { message: `expected a defined message or enum type; got "${unresolved[1]!}" (an import may be missing)`, file, line, column: 1 };
     }
-    return { message: `expected a defined message or enum type; got "${unresolved[2]!}" (an import may be missing)`, file: root.files[0], line: 1, column: 1 };
+    return { message: `expected a defined message or enum type; got "${unresolved[1]!}" (an import may be missing)`, file: root.files[0], line: 1, column: 1 };
   }
   return { message: `expected valid proto definitions; ${message}`, file: root.files.find((f) => path.isAbsolute(f)), line: 1, column: 1 };
 }
