@@ -6,6 +6,8 @@ export interface RecordedGrpcCall {
   method: string;
   request: Record<string, unknown>;
   metadata: Record<string, string>;
+  /** The gRPC deadline the call arrived with (`grpc-timeout`), in ms since the epoch; Infinity when none. */
+  deadline: number;
 }
 
 /** What a handler may answer: a message, or `{ error: { code, details } }` to fail with a gRPC status. */
@@ -36,11 +38,12 @@ export async function startGrpcUpstream(options: { proto: string; service: strin
   const ctor = options.service.split('.').reduce<unknown>((ns, name) => (ns as GrpcObject)[name], pkg) as { service: ServiceDefinition };
   const calls: RecordedGrpcCall[] = [];
   const server = new Server();
-  const impl: Record<string, (call: { request: Record<string, unknown>; metadata: Metadata }, callback: (error: ServiceError | null, value?: unknown) => void) => void> = {};
+  const impl: Record<string, (call: { request: Record<string, unknown>; metadata: Metadata; getDeadline(): Date | number }, callback: (error: ServiceError | null, value?: unknown) => void) => void> = {};
   for (const [name, handler] of Object.entries(options.handlers)) {
     impl[name] = (call, callback) => {
       const metadata = Object.fromEntries(Object.entries(call.metadata.getMap()).map(([k, v]) => [k, String(v)]));
-      calls.push({ method: name, request: call.request, metadata });
+      const deadline = call.getDeadline();
+      calls.push({ method: name, request: call.request, metadata, deadline: deadline instanceof Date ? deadline.getTime() : deadline });
       Promise.resolve()
         .then(() => handler(call.request, call.metadata))
         .then(
