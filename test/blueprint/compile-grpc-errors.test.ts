@@ -31,7 +31,7 @@ describe('gRPC connector errors at validate time: file:line, what was expected, 
     expect(await errorsOf(yaml(...HEAD, ...GOOD_OP))).toEqual([]);
   });
 
-  test.for([
+  test.for<{ name: string; protos: Record<string, string>; errors: unknown[] }>([
     {
       name: 'proto syntax error: the proto file and line',
       protos: { 'types.proto': TYPES_PROTO.replace('int64 i64 = 2;', 'int64 i64 = ;'), 'common.proto': COMMON_PROTO },
