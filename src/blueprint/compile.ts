@@ -3,7 +3,7 @@ import type { Config } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
 import { compileConnector } from './compile-connector.ts';
-import { compileGrpcConnector } from './compile-grpc-connector.ts';
+import { TRANSPORT_KINDS } from '../transports/index.ts';
 import { compileSchemas } from './compile-schema.ts';
 import { compileField } from './compile-field.ts';
 import { checkNPlusOne } from './check-n-plus-one.ts';
@@ -30,9 +30,10 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   for (const connector of config.connectors) {
     const ops = new Map<string, CompiledOperation>();
     const errorsBefore = errors.length;
-    const compiledOps = connector.transport === 'grpc' ? compileGrpcConnector(connector, errors) : compileConnector(connector, errors);
-    // A gRPC connector whose protos or names are wrong has been reported; its bindings are not checked again.
-    if (connector.transport === 'grpc' && errors.length > errorsBefore) {
+    const ownCompiler = TRANSPORT_KINDS[connector.transport]?.compileConnector;
+    const compiledOps = ownCompiler ? ownCompiler(connector, errors) : compileConnector(connector, errors);
+    // A connector whose IDL or names are wrong has been reported; its bindings are not checked again.
+    if (ownCompiler && errors.length > errorsBefore) {
       broken.add(connector.name);
       continue;
     }

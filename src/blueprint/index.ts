@@ -1,4 +1,5 @@
 export { compileBlueprint, type CompileResult } from './compile.ts';
 export type { Blueprint, CompiledOperation, FieldBinding, FieldFallback, FieldIR, ValueSource, BodyTemplate } from './ir.ts';
 export { renderTemplate, type Template, type TemplateRef } from './template.ts';
+export { renderBody } from './render-body.ts';
 export { KEYS_REF, FIELDS_REF } from './compile-connector.ts';

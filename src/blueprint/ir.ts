@@ -5,7 +5,7 @@ import type { Template } from './template.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
 import type { ListTransform, ValuePipeline } from '../postprocess/index.ts';
 import type { CallPolicy } from '../resilience/policy.ts';
-import type { GrpcCall } from '../transports/grpc/grpc-call.ts';
+import type { UpstreamRequest } from '../transports/transport.ts';
 
 /** A JSON body template: literals kept as they are, string leaves compiled. */
 export type BodyTemplate =
@@ -39,8 +39,11 @@ export interface CompiledOperation {
   timeoutMs: number;
   /** Connect timeout, idempotency, retries and caching of this operation, defaults applied. */
   policy: CallPolicy;
-  /** gRPC operations: the compiled RPC method; `body` is then the request message template. */
-  grpc?: GrpcCall | undefined;
+  /**
+   * Set by a transport that renders its own calls (gRPC: `body` is then the request message
+   * template): renderRequest hands the call to it. Absent for HTTP, whose rendering is execute/'s.
+   */
+  render?: ((params: Readonly<Record<string, unknown>>, keys: readonly unknown[] | undefined, headers: Readonly<Record<string, string>>) => UpstreamRequest) | undefined;
 }
 
 /** Where a binding reads a value from: a template over `args.*` and `parent.*`. */

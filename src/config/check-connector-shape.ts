@@ -4,7 +4,7 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { BatchConfig, ConfigPath, ConnectorConfig, HttpMethod, OperationConfig, ParamConfig, SourceMap } from './types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from './check-resilience-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, withHint, type Checker, type Mapping } from './shape-checker.ts';
-import { checkGrpcConnectorShape } from './check-grpc-connector-shape.ts';
+import { TRANSPORT_KINDS } from '../transports/registry.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 
 const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
@@ -53,11 +53,14 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
     report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a mapping with keys such as baseUrl and operations; got ${got}`, []);
     return { connector: undefined, errors: c.errors };
   }
-  if (value.transport === 'grpc') return checkGrpcConnectorShape(c, name, value);
+  // Another protocol checks its own connector files (transports/<kind>/, registered in transports/registry.ts).
+  const kind = typeof value.transport === 'string' && value.transport !== 'http' ? TRANSPORT_KINDS[value.transport] : undefined;
+  if (kind?.checkShape) return kind.checkShape(c, name, value);
   checkKeys(c, value, [], CONNECTOR_KEYS);
   checkConnectorName(c, name, value);
   if (value.transport !== undefined && value.transport !== 'http') {
-    report(c, ErrorCodes.CONFIG_INVALID_VALUE, withHint(`expected one of http, grpc; got ${describe(value.transport)}`, typeof value.transport === 'string' ? didYouMean(value.transport, ['http', 'grpc']) : ''), ['transport']);
+    const kinds = Object.keys(TRANSPORT_KINDS);
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, withHint(`expected one of ${kinds.join(', ')}; got ${describe(value.transport)}`, typeof value.transport === 'string' ? didYouMean(value.transport, kinds) : ''), ['transport']);
   }
   const baseUrl = required(c, value, [], 'baseUrl') ? readBaseUrl(c, value.baseUrl) : undefined;
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);

@@ -113,26 +113,15 @@ export interface OperationResilienceConfig {
   cacheTtlMs?: number | undefined;
 }
 
-/** Where a gRPC connector's service is and which `.proto` files describe it (transport: grpc). */
-export interface GrpcConnectorConfig {
-  /** `host:port` of the upstream (plaintext HTTP/2). */
-  address: string;
-  /** Absolute paths of the `.proto` files, resolved against the connector file's folder. */
-  protoFiles: string[];
-  /** Extra folders (absolute) searched for the protos' imports, after the importing file's own folder. */
-  importPaths: string[];
-  /** Fully qualified service name, e.g. `tessera.risk.v1.RiskService`. */
-  service: string;
-}
-
 /** One upstream service, as declared in `connectors/<name>.yaml`. */
 export interface ConnectorConfig {
   name: string;
-  transport: 'http' | 'grpc';
-  /** HTTP: the upstream's absolute URL. gRPC: `grpc://host:port`, for logs only. */
+  /** `http`, or another kind registered in transports/registry.ts (`grpc`). */
+  transport: string;
+  /** HTTP: the upstream's absolute URL. Other transports: a URL-like name for logs (`grpc://host:port`). */
   baseUrl: string;
-  /** Present when `transport` is `grpc`. */
-  grpc?: GrpcConnectorConfig | undefined;
+  /** Another transport's own settings, as its shape check built them (gRPC: GrpcConnectorConfig). */
+  transportSettings?: unknown;
   headers: Record<string, string>;
   timeoutMs: number;
   resilience: ConnectorResilienceConfig;

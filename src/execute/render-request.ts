@@ -1,8 +1,7 @@
-import { renderTemplate, KEYS_REF, type BodyTemplate, type CompiledOperation } from '../blueprint/index.ts';
+import { renderBody, renderTemplate, KEYS_REF, type CompiledOperation } from '../blueprint/index.ts';
 import type { UpstreamRequest } from '../transports/transport.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
-import { renderGrpcRequest } from './render-grpc-request.ts';
 
 /** Params of one call: declared param name → value (already resolved from args and parent). */
 export type ParamValues = Readonly<Record<string, unknown>>;
@@ -18,7 +17,8 @@ export function renderRequest(
   keys: readonly unknown[] | undefined,
   headers: Readonly<Record<string, string>>,
 ): UpstreamRequest {
-  if (op.grpc !== undefined) return renderGrpcRequest(op, op.grpc, params, keys, headers);
+  // Another transport's operation renders its own call (transports/grpc/render-grpc-request.ts).
+  if (op.render !== undefined) return op.render(params, keys, headers);
   const resolve = (ref: { path: readonly string[] }): unknown => {
     const name = ref.path[0]!;
     return name === KEYS_REF && op.batch ? keys : params[name];
@@ -96,20 +96,6 @@ function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly strin
     out += encodeURIComponent(text) + t.literals[i + 1]!;
   }
   return out;
-}
-
-/** A JSON body template filled in: literals as they are, each template leaf rendered. */
-export function renderBody(body: BodyTemplate, resolve: (ref: { path: readonly string[] }) => unknown): unknown {
-  switch (body.kind) {
-    case 'literal':
-      return body.value;
-    case 'template':
-      return renderTemplate(body.template, resolve) ?? null;
-    case 'array':
-      return body.items.map((item) => renderBody(item, resolve));
-    case 'object':
-      return Object.fromEntries(body.entries.map(([k, v]) => [k, renderBody(v, resolve)]));
-  }
 }
 
 /** The names of path params that must be present for the call to make sense. */

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, loadPackageDefinition, status, type GrpcObject, type Metadata, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
+import { Server, ServerCredentials, loadPackageDefinition, type status, type GrpcObject, type Metadata, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
 /** One call as the fake upstream saw it: its request decoded by @grpc/proto-loader (not by our code) and its metadata. */

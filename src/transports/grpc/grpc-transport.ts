@@ -46,7 +46,7 @@ export function createGrpcTransport(options: GrpcTransportOptions = {}): Transpo
   };
 
   function send(request: UpstreamRequest, { signal }: SendOptions): Promise<UpstreamResponse> {
-    const call = request.grpc;
+    const call = request.rpc;
     if (!call || !request.payload) throw new Error('Tessera invariant failed: a gRPC request without its compiled call');
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {

@@ -20,13 +20,15 @@ type Query {
   reset(id: ID!): Item @source(connector: "reset", operation: "getItems", key: "{args.id}")
   garbled(id: ID!): Item @source(connector: "garbled", operation: "getItems", key: "{args.id}")
   cut(id: ID!): Item @source(connector: "cut", operation: "getItems", key: "{args.id}")
+  down(id: ID!): Item @source(connector: "down", operation: "getItems", key: "{args.id}")
+  flaky(id: ID!): Item @source(connector: "flaky", operation: "getItems", key: "{args.id}")
   echo(i32: Int): Echo @source(connector: "bad", operation: "echo", params: { i32: "{args.i32}" })
 }
 type Item { id: ID! name: String }
 type Echo { i32: Int }
 `;
 
-const connector = (name: string, address: string, extra = '') => `
+const connector = (name: string, address: string, breaker = '{ enabled: false }') => `
 name: ${name}
 transport: grpc
 address: ${address}
@@ -34,7 +36,7 @@ protos: types.proto
 service: ${SERVICE}
 timeoutMs: 300
 retry: { baseDelayMs: 1, maxDelayMs: 1 }
-circuitBreaker: { enabled: false }
+circuitBreaker: ${breaker}
 operations:
   getItems:
     rpc: GetItems
@@ -45,7 +47,7 @@ operations:
     rpc: Echo
     request: { i32: "{i32}" }
     params: { i32: Int }
-${extra}`;
+`;
 
 /** A raw HTTP/2 server that speaks just enough gRPC to misbehave in one way. */
 async function startRawHttp2(onStream: (stream: http2.ServerHttp2Stream) => void): Promise<{ address: string; close(): Promise<void> }> {
@@ -74,6 +76,7 @@ let badMode: (request: Record<string, unknown>) => unknown;
 let reset: Awaited<ReturnType<typeof startRawHttp2>>;
 let garbled: Awaited<ReturnType<typeof startRawHttp2>>;
 let cut: Awaited<ReturnType<typeof startRawHttp2>>;
+let flaky: GrpcUpstream;
 let gw: TestGateway;
 let config: { dir: string; remove(): Promise<void> };
 const hanging: (() => void)[] = [];
@@ -100,6 +103,7 @@ beforeAll(async () => {
     stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
     stream.end(Buffer.from([0, 0, 0, 0x03, 0xe8, 1, 2, 3]));
   });
+  flaky = await startGrpcUpstream({ proto: PROTO, service: SERVICE, handlers: { GetItems: () => Promise.reject(grpcError(status.UNAVAILABLE)) } });
   const closedPort = await startGrpcUpstream({ proto: PROTO, service: SERVICE, handlers: {} });
   await closedPort.close();
   config = await writeConfigDir({
@@ -110,6 +114,8 @@ beforeAll(async () => {
       'reset.yaml': connector('reset', reset.address),
       'garbled.yaml': connector('garbled', garbled.address),
       'cut.yaml': connector('cut', cut.address),
+      'down.yaml': connector('down', closedPort.address),
+      'flaky.yaml': connector('flaky', flaky.address, '{ minRequests: 5, errorThresholdPercent: 50, resetTimeoutMs: 60000 }'),
       'types.proto': readFileSync(PROTO, 'utf8'),
       'common.proto': readFileSync(path.join(FIXTURES, 'common.proto'), 'utf8'),
     },
@@ -120,7 +126,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const release of hanging) release();
   await gw?.close();
-  await Promise.all([good?.close(), bad?.close(), reset?.close(), garbled?.close(), cut?.close()]);
+  await Promise.all([good?.close(), bad?.close(), flaky?.close(), reset?.close(), garbled?.close(), cut?.close()]);
   await config?.remove();
 });
 
@@ -172,6 +178,21 @@ describe('gRPC failures cost only their field, with a stable code and no interna
     const { body } = await gw.query('{ echo(i32: 5) { i32 } }');
     expect(body).toEqual({ data: { echo: { i32: 5 } } });
     expect(bad.calls.map((c) => c.method)).toEqual(['Echo', 'Echo']);
+  });
+
+  test('while an upstream is down, calls fail at once instead of queueing: 40 concurrent requests, 40 UNAVAILABLE, nothing left waiting', async () => {
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => gw.query(`{ down(id: "${i}") { id } good(id: "${i}") { name } }`)));
+    expect(answers.map((a) => a.body.errors?.map((e) => [e.path, e.extensions?.code]))).toEqual(Array.from({ length: 40 }, () => [[['down'], 'UPSTREAM_UNAVAILABLE']]));
+    expect(answers.map((a) => (a.body.data?.good as { name: string }).name)).toEqual(Array.from({ length: 40 }, (_, i) => `item ${i}`));
+    expect(gw.gateway.connectorStates().down).toEqual({ breaker: 'disabled', inFlight: 0, queued: 0 });
+  });
+
+  test('the circuit breaker counts gRPC failures: after 5 UNAVAILABLE it opens and the 6th request never reaches the upstream', async () => {
+    const codes: unknown[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await gw.query(`{ flaky(id: "${i}") { id } }`)).body.errors?.[0]?.extensions?.code);
+    expect(codes).toEqual(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'CIRCUIT_OPEN']);
+    expect(flaky.calls.length).toBe(5);
+    expect(gw.gateway.connectorStates().flaky!.breaker).toBe('open');
   });
 
   test('upstream restart: UNAVAILABLE while it is down, answers again once it is back on the same port', async () => {

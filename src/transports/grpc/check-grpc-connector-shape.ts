@@ -1,10 +1,22 @@
 import path from 'node:path';
-import type { ConfigError } from '../errors/gateway-error.ts';
-import { ErrorCodes } from '../errors/codes.ts';
-import type { ConfigPath, ConnectorConfig, OperationConfig } from './types.ts';
-import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from './check-resilience-shape.ts';
-import { checkKeys, describe, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from './shape-checker.ts';
-import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from './check-connector-shape.ts';
+import type { ConfigError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from '../../config/check-resilience-shape.ts';
+import { checkKeys, describe, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
+
+/** Where a gRPC connector's service is and which `.proto` files describe it (`transportSettings` of a grpc connector). */
+export interface GrpcConnectorConfig {
+  /** `host:port` of the upstream (plaintext HTTP/2). */
+  address: string;
+  /** Absolute paths of the `.proto` files, resolved against the connector file's folder. */
+  protoFiles: string[];
+  /** Extra folders (absolute) searched for the protos' imports, after the importing file's own folder. */
+  importPaths: string[];
+  /** Fully qualified service name, e.g. `tessera.risk.v1.RiskService`. */
+  service: string;
+}
 
 const GRPC_CONNECTOR_KEYS = ['name', 'transport', 'address', 'protos', 'importPaths', 'service', 'timeoutMs', 'metadata', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
 const GRPC_OPERATION_KEYS = ['rpc', 'request', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS] as const;
@@ -44,12 +56,12 @@ export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping
       name,
       transport: 'grpc',
       baseUrl: `grpc://${address!}`,
-      grpc: {
+      transportSettings: {
         address: address!,
         protoFiles: protoFiles.map((file) => path.resolve(dir, file)),
         importPaths: importPaths.map((folder) => path.resolve(dir, folder)),
         service: service!,
-      },
+      } satisfies GrpcConnectorConfig,
       // Static metadata sent with every call, the gRPC counterpart of HTTP's `headers`.
       headers: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,

@@ -1,9 +1,12 @@
-import { KEYS_REF, renderTemplate, type CompiledOperation } from '../blueprint/index.ts';
-import type { GrpcCall, UpstreamRequest } from '../transports/index.ts';
-import { RequestError } from '../errors/gateway-error.ts';
-import { ErrorCodes } from '../errors/codes.ts';
-import { RequestValueError } from '../transports/grpc/coerce-request.ts';
-import { renderBody, type ParamValues } from './render-request.ts';
+import { KEYS_REF } from '../../blueprint/compile-connector.ts';
+import { renderTemplate } from '../../blueprint/template.ts';
+import { renderBody } from '../../blueprint/render-body.ts';
+import type { CompiledOperation } from '../../blueprint/ir.ts';
+import type { UpstreamRequest } from '../transport.ts';
+import { RequestError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import { RequestValueError } from './coerce-request.ts';
+import type { GrpcCall } from './grpc-call.ts';
 
 /**
  * Renders one gRPC call: the request template filled from params and keys, checked against the
@@ -13,7 +16,7 @@ import { renderBody, type ParamValues } from './render-request.ts';
 export function renderGrpcRequest(
   op: CompiledOperation,
   call: GrpcCall,
-  params: ParamValues,
+  params: Readonly<Record<string, unknown>>,
   keys: readonly unknown[] | undefined,
   headers: Readonly<Record<string, string>>,
 ): UpstreamRequest {
@@ -49,7 +52,7 @@ export function renderGrpcRequest(
     body: undefined,
     timeoutMs: op.timeoutMs,
     policy: op.policy,
-    grpc: call,
+    rpc: call,
     payload,
   };
 }

@@ -1,12 +1,12 @@
 import protobuf from 'protobufjs';
-import { ConfigError } from '../errors/gateway-error.ts';
-import { ErrorCodes } from '../errors/codes.ts';
-import type { ConfigPath, ConnectorConfig, OperationConfig } from '../config/types.ts';
-import { didYouMean } from '../util/did-you-mean.ts';
-import type { BodyTemplate } from './ir.ts';
-import { parseTemplate, templateError } from './template.ts';
-import { locateScalarContent } from './locate-in-yaml.ts';
-import { KEYS_REF } from './compile-connector.ts';
+import { ConfigError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { didYouMean } from '../../util/did-you-mean.ts';
+import type { BodyTemplate } from '../../blueprint/ir.ts';
+import { parseTemplate, templateError } from '../../blueprint/template.ts';
+import { locateScalarContent } from '../../blueprint/locate-in-yaml.ts';
+import { KEYS_REF } from '../../blueprint/compile-connector.ts';
 
 /** What one operation's request check needs, and what it found (`usesKeys`). */
 export interface RequestCheck {

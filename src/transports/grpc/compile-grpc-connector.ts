@@ -1,16 +1,18 @@
 import protobuf from 'protobufjs';
-import { ConfigError } from '../errors/gateway-error.ts';
-import { ErrorCodes } from '../errors/codes.ts';
-import type { ConfigPath, ConnectorConfig, OperationConfig } from '../config/types.ts';
-import { didYouMean } from '../util/did-you-mean.ts';
-import type { CompiledOperation } from './ir.ts';
-import { parseTemplate, type Template } from './template.ts';
-import { resolveCallPolicy } from '../resilience/policy.ts';
-import { loadProtos } from '../transports/grpc/load-protos.ts';
+import { ConfigError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { didYouMean } from '../../util/did-you-mean.ts';
+import type { CompiledOperation } from '../../blueprint/ir.ts';
+import { parseTemplate, type Template } from '../../blueprint/template.ts';
+import { resolveCallPolicy } from '../../resilience/policy.ts';
+import { loadProtos } from './load-protos.ts';
 import { compileGrpcRequest, type RequestCheck } from './compile-grpc-request.ts';
-import { compileRequestCoercion } from '../transports/grpc/coerce-request.ts';
-import { compileResponseDecoder, installWellKnownConversions } from '../transports/grpc/decode-response.ts';
-import type { GrpcCall } from '../transports/grpc/grpc-call.ts';
+import { compileRequestCoercion } from './coerce-request.ts';
+import { compileResponseDecoder, installWellKnownConversions } from './decode-response.ts';
+import type { GrpcCall } from './grpc-call.ts';
+import type { GrpcConnectorConfig } from './check-grpc-connector-shape.ts';
+import { renderGrpcRequest } from './render-grpc-request.ts';
 
 /** proto's `idempotency_level` values that make a method safe to retry without saying so in YAML. */
 const IDEMPOTENT_LEVELS = new Set(['NO_SIDE_EFFECTS', 'IDEMPOTENT']);
@@ -23,7 +25,7 @@ const IDEMPOTENT_LEVELS = new Set(['NO_SIDE_EFFECTS', 'IDEMPOTENT']);
  * the proto's file and line.
  */
 export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigError[]): CompiledOperation[] {
-  const grpc = connector.grpc!;
+  const grpc = connector.transportSettings as GrpcConnectorConfig;
   const prefix = `connectors.${connector.name}`;
   const fail = (code: (typeof ErrorCodes)[keyof typeof ErrorCodes], message: string, at: ConfigPath, part: 'key' | 'value' = 'value'): void => {
     errors.push(new ConfigError(code, message, { source: connector.sourceMap.locate(at, part), configPath: [prefix, ...at].join('.') }));
@@ -71,30 +73,30 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
     });
     const level = (method.options as Record<string, unknown> | undefined)?.idempotency_level;
     const withProtoDefault: OperationConfig = { ...op, resilience: { ...op.resilience, idempotent: op.resilience.idempotent ?? (typeof level === 'string' && IDEMPOTENT_LEVELS.has(level)) } };
-    compiled.push(
-      Object.freeze({
-        id: `${connector.name}.${op.name}`,
-        connector: connector.name,
-        name: op.name,
-        transport: 'grpc',
-        // The HTTP parts stay empty: renderRequest hands a gRPC operation to renderGrpcRequest.
-        method: op.method,
-        origin: grpc.address,
-        basePath: '',
-        path: parseTemplate(call.path).template,
-        query: [],
-        // Static metadata: literal values, never templates.
-        headers: Object.entries(connector.headers).map(([k, v]): [string, Template] => [k, { text: v, literals: [v], refs: [], whole: undefined }]),
-        body,
-        selectsFields: false,
-        params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
-        batch: op.batch,
-        resultPath: op.result === '' ? [] : op.result.split('.'),
-        timeoutMs: op.timeoutMs ?? connector.timeoutMs,
-        policy: resolveCallPolicy(connector, withProtoDefault, []),
-        grpc: call,
-      }),
-    );
+    const operation: CompiledOperation = {
+      id: `${connector.name}.${op.name}`,
+      connector: connector.name,
+      name: op.name,
+      transport: 'grpc',
+      // The HTTP parts stay empty: renderRequest hands a gRPC operation to renderGrpcRequest.
+      method: op.method,
+      origin: grpc.address,
+      basePath: '',
+      path: parseTemplate(call.path).template,
+      query: [],
+      // Static metadata: literal values, never templates.
+      headers: Object.entries(connector.headers).map(([k, v]): [string, Template] => [k, { text: v, literals: [v], refs: [], whole: undefined }]),
+      body,
+      selectsFields: false,
+      params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
+      batch: op.batch,
+      resultPath: op.result === '' ? [] : op.result.split('.'),
+      timeoutMs: op.timeoutMs ?? connector.timeoutMs,
+      policy: resolveCallPolicy(connector, withProtoDefault, []),
+      render: undefined,
+    };
+    operation.render = (params, keys, headers) => renderGrpcRequest(operation, call, params, keys, headers);
+    compiled.push(Object.freeze(operation));
   }
   return compiled;
 }
