@@ -9,7 +9,7 @@ import { REPO_ROOT, startGateway, type TestGateway } from '../support/gateway.ts
  * yoga. Covers data, aliases, fragments, variables, introspection and every kind of error the
  * executor produces.
  */
-const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean }[] = [
+const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean; unavailableRisk?: boolean }[] = [
   { name: 'profile', query: 'query Profile($id: ID!) { customer(id: $id) { id name email tier points status } }', variables: { id: '42' } },
   {
     name: 'agent panel, three levels',
@@ -25,6 +25,8 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
   { name: 'error: unknown ids are null with errors at their positions', query: '{ customers(ids: ["3", "nope", "99999"]) { id name } customer(id: "0") { id } }' },
   { name: 'error: a non-null field of an unknown entity bubbles up', query: '{ agent(id: "zz") { id } }' },
   { name: 'error: an upstream that is down', query: '{ customer(id: "42") { id tickets { id } } }', unavailableTickets: true },
+  { name: 'a gRPC upstream (Risk): int64, enum and Timestamp fields', query: '{ customers(ids: ["1", "97"]) { id risk { fraudScore level flags exposureMicros assessedAt } } }' },
+  { name: 'error: a gRPC upstream that is down', query: '{ customer(id: "42") { id name risk { level } } }', unavailableRisk: true },
   { name: 'error: unknown operation name', query: 'query A { agent(id: "a1") { id } }', operationName: 'Nope' },
   { name: 'error: several operations and no name', query: 'query A { agent(id: "a1") { id } } query B { agent(id: "a2") { id } }' },
   { name: 'error: a variable of the wrong type', query: 'query ($id: ID!) { customer(id: $id) { id } }', variables: { id: { not: 'an id' } } },
@@ -34,14 +36,17 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
 let upstreams: DemoUpstreams;
 let gateway: TestGateway;
 let ticketsDown: TestGateway;
+let riskDown: TestGateway;
 beforeAll(async () => {
   upstreams = await startDemoUpstreams();
   gateway = await startGateway({ configDir: REPO_ROOT, env: upstreams.env });
   ticketsDown = await startGateway({ configDir: REPO_ROOT, env: { ...upstreams.env, TICKETS_URL: 'http://127.0.0.1:9' } });
+  riskDown = await startGateway({ configDir: REPO_ROOT, env: { ...upstreams.env, RISK_ADDRESS: '127.0.0.1:9' } });
 });
 afterAll(async () => {
   await gateway?.close();
   await ticketsDown?.close();
+  await riskDown?.close();
   await upstreams?.close();
 });
 
@@ -55,8 +60,8 @@ async function post(gw: TestGateway, body: unknown): Promise<{ status: number; c
 }
 
 describe('differential: fast path vs graphql-yoga for the same POST', () => {
-  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets }) => {
-    const gw = unavailableTickets ? ticketsDown : gateway;
+  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets, unavailableRisk }) => {
+    const gw = unavailableTickets ? ticketsDown : unavailableRisk ? riskDown : gateway;
     const stats = gw.gateway.executor.planCache.stats;
     const body = { query, variables, operationName };
 

@@ -16,6 +16,7 @@ const SCHEMA = `
 type Query {
   item(id: ID!): Item @source(connector: "types", operation: "getItems", key: "{args.id}")
   items(ids: [ID!]!): [Item] @source(connector: "types", operation: "getItems", keys: "{args.ids}")
+  cachedItem(id: ID!, region: String): Item @source(connector: "types", operation: "cachedItems", key: "{args.id}", params: { region: "{args.region}" })
 }
 type Item { id: ID! name: String color: Color }
 enum Color { COLOR_UNSPECIFIED RED GREEN }
@@ -35,6 +36,15 @@ operations:
       region: eu
     batch: { maxSize: 2, keyField: id }
     result: items
+  cachedItems:
+    rpc: GetItems
+    request:
+      ids: "{keys}"
+      region: "{region}"
+    params: { region: String }
+    batch: { maxSize: 2, keyField: id }
+    result: items
+    cache: { ttlMs: 60000 }
 `;
 
 let upstream: GrpcUpstream;
@@ -101,6 +111,17 @@ describe('a batched gRPC operation: keys go into a repeated field, answers match
     const { body } = await gw.query('{ a: item(id: "1") { name } b: item(id: "1") { name } c: item(id: "2") { name } }');
     expect(upstream.calls.map((c) => c.request.ids)).toEqual([['1', '2']]);
     expect(body.data).toEqual({ a: { name: 'one' }, b: { name: 'one' }, c: { name: 'two' } });
+  });
+
+  test('the response cache keys a gRPC call by its encoded message: the same call is answered from the cache, another region is not', async () => {
+    const ask = (region: string) => gw.query(`{ cachedItem(id: "1", region: "${region}") { name } }`);
+    expect((await ask('eu')).body).toEqual({ data: { cachedItem: { name: 'one' } } });
+    expect((await ask('eu')).body).toEqual({ data: { cachedItem: { name: 'one' } } });
+    expect((await ask('us')).body).toEqual({ data: { cachedItem: { name: 'one' } } });
+    expect(upstream.calls.map((c) => [c.request.ids, c.request.region])).toEqual([
+      [['1'], 'eu'],
+      [['1'], 'us'],
+    ]);
   });
 
   test('a key the int64 field cannot carry fails its field with REQUEST_INVALID, before any call', async () => {
