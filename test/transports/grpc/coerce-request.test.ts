@@ -40,6 +40,8 @@ describe('arguments into requests: each rule of the coercion table, accepted val
     { rule: 'null means unset (optional → absent)', input: { maybe: null }, field: 'maybe', answer: undefined },
     { rule: 'repeated from a list', input: { tags: ['a', 'b'] }, field: 'tags', answer: ['a', 'b'] },
     { rule: 'nested message from an object', input: { inner: { name: 'x' } }, field: 'inner', answer: { name: 'x' } },
+    { rule: 'map from a mapping, its int64 values exact', input: { counts: { a: '9007199254740993', b: 2 } }, field: 'counts', answer: { a: '9007199254740993', b: '2' } },
+    { rule: 'float from a number', input: { flt: 1.5 }, field: 'flt', answer: 1.5 },
   ])('$rule', ({ input, field, answer }) => {
     expect(roundTrip(input)[field]).toEqual(answer);
   });
@@ -59,6 +61,8 @@ describe('arguments into requests: refused values name the field, what was expec
     { input: { at: '31/01/2026' }, message: 'AllTypes.at: expected an RFC 3339 timestamp such as "2026-01-31T12:00:00Z" (google.protobuf.Timestamp); got "31/01/2026"' },
     { input: { tags: 'a' }, message: 'AllTypes.tags: expected a list (repeated string); got "a"' },
     { input: { inner: { nam: 'x' } }, message: 'AllTypes.inner.nam: expected a field of Inner (name); got "x"' },
+    { input: { counts: ['a'] }, message: 'AllTypes.counts: expected a map<string, int64> object; got a list' },
+    { input: { counts: { a: 'x' } }, message: 'AllTypes.counts[a]: expected an integer from -9223372036854775808 to 9223372036854775807 as a number or a decimal string (int64); got "x"' },
   ])('$message', ({ input, message }) => {
     expect(() => coerce(input)).toThrow(message);
   });
@@ -82,6 +86,7 @@ describe('answers into fields: unset values', () => {
       tags: [],
       inner: null,
       u32: 0,
+      counts: {},
     });
   });
 
