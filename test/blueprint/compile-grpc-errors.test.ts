@@ -90,6 +90,16 @@ describe('gRPC connector errors at validate time: file:line, what was expected, 
       errors: [{ code: 'CONFIG_UNKNOWN_REFERENCE', at: 'types.yaml:11:16', path: 'connectors.types.operations.getItems.request.region', message: 'expected a declared param (region); got {regoin}. Did you mean "region"?' }],
     },
     {
+      name: 'a literal the field cannot carry',
+      text: yaml(...HEAD, ...GOOD_OP.slice(0, 4), '      region: [eu, us]', ...GOOD_OP.slice(4)),
+      errors: [{ code: 'CONFIG_TYPE_MISMATCH', at: 'types.yaml:11:15', path: 'connectors.types.operations.getItems.request.region', message: 'expected a single string for region, which is not repeated; got a list' }],
+    },
+    {
+      name: 'a literal id that is not an int64',
+      text: yaml(...HEAD, '  getItems:', '    rpc: GetItems', '    request:', '      ids: [1, two]'),
+      errors: [{ code: 'CONFIG_TYPE_MISMATCH', at: 'types.yaml:10:12', path: 'connectors.types.operations.getItems.request.ids', message: 'expected an integer from -9223372036854775808 to 9223372036854775807 as a number or a decimal string (int64) for ids[1]; got "two"' }],
+    },
+    {
       name: 'a batched operation that never sends its keys',
       text: yaml(...HEAD, ...GOOD_OP.map((l) => l.replace('ids: "{keys}"', 'region: eu'))),
       errors: [{ code: 'CONFIG_MISSING_PARAM', at: 'types.yaml:11:5', path: 'connectors.types.operations.getItems.batch', message: 'expected the batched operation to send its keys: put "{keys}" in a repeated field of ItemsRequest' }],

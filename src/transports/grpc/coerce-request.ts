@@ -172,7 +172,8 @@ function timestampCoercion(value: unknown, at: string): unknown {
   throw new RequestValueError(at, 'an RFC 3339 timestamp such as "2026-01-31T12:00:00Z" (google.protobuf.Timestamp)', value);
 }
 
-function describeValue(value: unknown): string {
+/** How a refused value reads in a message: text quoted, collections by kind. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'an object';

@@ -7,6 +7,8 @@ import type { BodyTemplate } from '../../blueprint/ir.ts';
 import { parseTemplate, templateError } from '../../blueprint/template.ts';
 import { locateScalarContent } from '../../blueprint/locate-in-yaml.ts';
 import { KEYS_REF } from '../../blueprint/compile-connector.ts';
+import { renderBody } from '../../blueprint/render-body.ts';
+import { compileRequestCoercion, describeValue, RequestValueError } from './coerce-request.ts';
 
 /** What one operation's request check needs, and what it found (`usesKeys`). */
 export interface RequestCheck {
@@ -32,9 +34,34 @@ export function compileGrpcRequest(check: RequestCheck, value: unknown, type: pr
       fail(check, ErrorCodes.CONFIG_INVALID_VALUE, `expected a field of ${type.fullName.slice(1)} (${names.join(', ') || 'it has none'}); got "${name}".${didYouMean(name, names)}`, [...at, name], 'key');
       continue;
     }
-    entries.push([name, compileFieldValue(check, v, field.resolve(), [...at, name])]);
+    const compiled = compileFieldValue(check, v, field.resolve(), [...at, name]);
+    // A value written out in full (no template in it) is checked against the field now, not per call.
+    if (!hasTemplate(compiled)) checkLiteral(check, type, name, renderBody(compiled, () => undefined), [...at, name]);
+    entries.push([name, compiled]);
   }
   return { kind: 'object', entries };
+}
+
+function checkLiteral(check: RequestCheck, type: protobuf.Type, name: string, value: unknown, at: ConfigPath): void {
+  try {
+    compileRequestCoercion(type)({ [name]: value });
+  } catch (error) {
+    if (!(error instanceof RequestValueError)) throw error;
+    fail(check, ErrorCodes.CONFIG_TYPE_MISMATCH, `expected ${error.expected} for ${error.fieldPath.slice(type.name.length + 1)}; got ${describeValue(error.got)}`, at);
+  }
+}
+
+function hasTemplate(body: BodyTemplate): boolean {
+  switch (body.kind) {
+    case 'literal':
+      return false;
+    case 'template':
+      return body.template.refs.length > 0;
+    case 'array':
+      return body.items.some(hasTemplate);
+    case 'object':
+      return body.entries.some(([, v]) => hasTemplate(v));
+  }
 }
 
 /** `item`: the value is one element of a repeated field's list. */
