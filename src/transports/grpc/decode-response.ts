@@ -27,10 +27,39 @@ export function installWellKnownConversions(root: protobuf.Root): void {
 
 /** `{ seconds, nanos }` → `2026-01-31T12:00:00Z`, with 3, 6 or 9 fraction digits when nanos is not 0. */
 export function formatTimestamp({ seconds, nanos }: { seconds: unknown; nanos: number }): string {
-  const s = typeof seconds === 'number' ? seconds : Number(String(seconds));
-  const whole = new Date(s * 1000).toISOString().slice(0, 19);
+  // A decoded Timestamp's seconds is a Long: toNumber() is exact for every valid timestamp
+  // (|seconds| < 2^38) and far cheaper than its decimal toString.
+  const s = typeof seconds === 'number' ? seconds : typeof seconds === 'string' ? Number(seconds) : (seconds as { toNumber(): number }).toNumber();
+  const whole = civilDateTime(s);
   if (!nanos) return `${whole}Z`;
   const digits = String(nanos).padStart(9, '0');
   const fraction = digits.endsWith('000000') ? digits.slice(0, 3) : digits.endsWith('000') ? digits.slice(0, 6) : digits;
   return `${whole}.${fraction}Z`;
+}
+
+/**
+ * Seconds since the epoch → `YYYY-MM-DDTHH:MM:SS` (UTC) by integer arithmetic (Hinnant's
+ * days-to-civil), about ten times cheaper than a Date and toISOString per value; answers can
+ * hold a Timestamp per item.
+ */
+function civilDateTime(epochSeconds: number): string {
+  const days = Math.floor(epochSeconds / 86_400);
+  const secondsOfDay = epochSeconds - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(secondsOfDay / 3600);
+  const mm = Math.floor((secondsOfDay % 3600) / 60);
+  const ss = secondsOfDay % 60;
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hh)}:${two(mm)}:${two(ss)}`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
 }

@@ -100,7 +100,20 @@ describe('answers into fields: unset values', () => {
     { seconds: 1_769_860_800, nanos: 1_000_000, text: '2026-01-31T12:00:00.001Z' },
     { seconds: 1_769_860_800, nanos: 1_000, text: '2026-01-31T12:00:00.000001Z' },
     { seconds: 1_769_860_800, nanos: 1, text: '2026-01-31T12:00:00.000000001Z' },
+    { seconds: 951_782_400, nanos: 0, text: '2000-02-29T00:00:00Z' },
+    { seconds: 253_402_300_799, nanos: 999_999_999, text: '9999-12-31T23:59:59.999999999Z' },
+    { seconds: -62_135_596_800, nanos: 0, text: '0001-01-01T00:00:00Z' },
+    { seconds: -1, nanos: 0, text: '1969-12-31T23:59:59Z' },
   ])('Timestamp $seconds s + $nanos ns → $text', ({ seconds, nanos, text }) => {
     expect(formatTimestamp({ seconds, nanos })).toBe(text);
+  });
+
+  test('Timestamp text agrees with Date#toISOString on a day every 9 days over 1900-2100', () => {
+    const mismatches: string[] = [];
+    for (let s = -2_208_988_800; s < 4_102_444_800; s += 9 * 86_400 + 3_661) {
+      const expected = new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+      if (formatTimestamp({ seconds: s, nanos: 0 }) !== expected) mismatches.push(expected);
+    }
+    expect(mismatches).toEqual([]);
   });
 });
