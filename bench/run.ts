@@ -10,7 +10,7 @@
  * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases --targets=gateway,gateway-solo,baseline,floor,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50 --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
@@ -108,13 +108,14 @@ async function main(): Promise<void> {
       for (const scenario of settings.scenarios) answers.set(scenario, await verify(scenario, servers, upstreams, delayMs));
       if (settings.targets.includes('floor')) {
         const floor = Object.fromEntries(
-          settings.scenarios.map((s) => [s.name, s.variants.map((variant, i) => ({ levels: variant.floor, answer: answers.get(s)![i]! }))]),
+          settings.scenarios.filter((s) => s.httpOnly !== false).map((s) => [s.name, s.variants.map((variant, i) => ({ levels: variant.floor, answer: answers.get(s)![i]! }))]),
         );
-        servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: upstreams.urls, floor }, nodeFlags: settings.nodeFlags });
+        const { risk: _risk, ...httpUrls } = upstreams.urls!;
+        servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: httpUrls, floor }, nodeFlags: settings.nodeFlags });
       }
       for (const scenario of settings.scenarios) {
         // The upstream alone at a delay: its delay is all there is to see.
-        const targets = settings.targets.filter((target) => !(target === 'direct' && delayMs > 0));
+        const targets = settings.targets.filter((target) => !(target === 'direct' && delayMs > 0) && !(scenario.httpOnly === false && (target === 'direct' || target === 'floor')));
         const measurements = targets.map((target) => new RowMeasurement(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus));
         for (const measurement of measurements) await measurement.warmUp();
         // Each round starts with the next server, so that none is always measured first (right

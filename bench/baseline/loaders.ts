@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { UpstreamClient } from './upstream-client.ts';
+import type { RiskClient } from './risk-client.ts';
 
 type Row = Record<string, unknown>;
 
@@ -8,6 +9,7 @@ export interface Upstreams {
   orders: UpstreamClient;
   tickets: UpstreamClient;
   agents: UpstreamClient;
+  risk: RiskClient;
 }
 
 /**
@@ -18,6 +20,7 @@ export interface Upstreams {
 export class Loaders {
   readonly customers: DataLoader<string, Row>;
   readonly agents: DataLoader<string, Row | null>;
+  readonly risk: DataLoader<string, Row>;
   readonly #upstreams: Upstreams;
   readonly #orders = new Map<number, DataLoader<string, Row[]>>();
   readonly #recentOrders = new Map<number, DataLoader<string, Row[]>>();
@@ -32,6 +35,10 @@ export class Loaders {
     this.agents = new DataLoader(async (ids) => {
       const byId = indexOne(await items(upstreams.agents, `/agents?ids=${encodeList(ids)}`), 'id');
       return ids.map((id) => byId.get(id) ?? null);
+    }, { maxBatchSize: 100 });
+    this.risk = new DataLoader(async (ids) => {
+      const byId = indexOne(await upstreams.risk.scores(ids), 'customer_id');
+      return ids.map((id) => byId.get(id) ?? new Error(`No risk score for customer ${id}.`));
     }, { maxBatchSize: 100 });
   }
 

@@ -7,6 +7,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { BINDING_DIRECTIVES_SDL } from '../../src/blueprint/compile-schema.ts';
 import { Loaders, type Upstreams } from './loaders.ts';
 import { createUpstreamClient } from './upstream-client.ts';
+import { createRiskClient } from './risk-client.ts';
 
 /**
  * The hand-written alternative the gateway is measured against: the same public schema served
@@ -56,6 +57,16 @@ const resolvers = {
     orders: (parent: Row, args: { limit: number }, ctx: Context) => ctx.loaders.ordersOf(args.limit).load(String(parent.id)),
     recentOrders: (parent: Row, args: { limit: number }, ctx: Context) => ctx.loaders.recentOrdersOf(args.limit).load(String(parent.id)),
     tickets: (parent: Row, args: { status?: string | null }, ctx: Context) => ctx.loaders.ticketsOf(args.status ?? undefined).load(String(parent.id)),
+    risk: (parent: Row, _: unknown, ctx: Context) => ctx.loaders.risk.load(String(parent.id)),
+  },
+  Risk: {
+    fraudScore: fromField('fraud_score'),
+    exposureMicros: fromField('exposure_micros'),
+    // A Timestamp message by hand, as RFC 3339 (the demo's have no fraction of a second).
+    assessedAt: (r: Row) => {
+      const at = r.assessed_at as { seconds: string; nanos: number } | null;
+      return at ? new Date(Number(at.seconds) * 1000).toISOString().replace('.000Z', 'Z') : null;
+    },
   },
   Address: { countryCode: fromField('country_code') },
   Order: {
@@ -78,7 +89,7 @@ function maskKeepLast(text: string, keepLast: number): string {
   return '*'.repeat(chars.length - keep) + chars.slice(chars.length - keep).join('');
 }
 
-/** Starts the baseline on 127.0.0.1:`port` against the four upstream base URLs. */
+/** Starts the baseline on 127.0.0.1:`port` against the four upstream base URLs and the Risk address. */
 export async function startBaselineServer(urls: Record<keyof Upstreams, string>, port = 0): Promise<BaselineServer & { url: string }> {
   const typeDefs = BINDING_DIRECTIVES_SDL + (await readFile(SCHEMA_FILE, 'utf8'));
   const upstreams: Upstreams = {
@@ -86,6 +97,7 @@ export async function startBaselineServer(urls: Record<keyof Upstreams, string>,
     orders: createUpstreamClient(urls.orders),
     tickets: createUpstreamClient(urls.tickets),
     agents: createUpstreamClient(urls.agents),
+    risk: createRiskClient(urls.risk),
   };
   const yoga = createYoga({
     schema: createSchema<Context>({ typeDefs, resolvers }),

@@ -11,6 +11,8 @@ export interface Scenario {
   /** What the scenario stands for, printed above its rows. */
   title: string;
   query: string;
+  /** false: a call crosses a gRPC upstream, which the floor server and the direct row do not speak, so they skip it. */
+  httpOnly?: boolean;
   /** Sent in this order, round and round. */
   variants: readonly Variant[];
 }
@@ -27,7 +29,8 @@ export interface Variant {
 }
 
 export interface UpstreamGet {
-  service: 'crm' | 'orders' | 'tickets' | 'agents';
+  /** `risk` is the gRPC service: its calls are counted, never replayed by the floor. */
+  service: 'crm' | 'orders' | 'tickets' | 'agents' | 'risk';
   path: string;
 }
 

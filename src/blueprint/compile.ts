@@ -3,6 +3,7 @@ import type { Config } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
 import { compileConnector } from './compile-connector.ts';
+import { TRANSPORT_KINDS } from '../transports/index.ts';
 import { compileSchemas, FIELD_BINDING_NAMES } from './compile-schema.ts';
 import { compileMutationField } from './compile-mutation.ts';
 import { compileDiscriminators } from './compile-discriminator.ts';
@@ -26,10 +27,19 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   const errors: ConfigError[] = [];
   const operations = new Map<string, CompiledOperation>();
   const byConnector: Map<string, Map<string, CompiledOperation>> & { brokenConnectors?: ReadonlySet<string> } = new Map();
-  byConnector.brokenConnectors = options.brokenConnectors;
+  const broken = new Set(options.brokenConnectors);
+  byConnector.brokenConnectors = broken;
   for (const connector of config.connectors) {
     const ops = new Map<string, CompiledOperation>();
-    for (const op of compileConnector(connector, errors)) {
+    const errorsBefore = errors.length;
+    const ownCompiler = TRANSPORT_KINDS[connector.transport]?.compileConnector;
+    const compiledOps = ownCompiler ? ownCompiler(connector, errors) : compileConnector(connector, errors);
+    // A connector whose IDL or names are wrong has been reported; its bindings are not checked again.
+    if (ownCompiler && errors.length > errorsBefore) {
+      broken.add(connector.name);
+      continue;
+    }
+    for (const op of compiledOps) {
       ops.set(op.name, op);
       operations.set(op.id, op);
     }

@@ -6,6 +6,7 @@ import type { BatchAnswerReader } from './compile-batch-answer.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
 import type { ListTransform, ValuePipeline } from '../postprocess/index.ts';
 import type { CallPolicy } from '../resilience/policy.ts';
+import type { UpstreamRequest } from '../transports/transport.ts';
 
 /** A JSON body template: literals kept as they are, string leaves compiled. */
 export type BodyTemplate =
@@ -45,6 +46,11 @@ export interface CompiledOperation {
   timeoutMs: number;
   /** Connect timeout, idempotency, retries and caching of this operation, defaults applied. */
   policy: CallPolicy;
+  /**
+   * Set by a transport that renders its own calls (gRPC: `body` is then the request message
+   * template): renderRequest hands the call to it. Absent for HTTP, whose rendering is execute/'s.
+   */
+  render?: ((params: Readonly<Record<string, unknown>>, keys: readonly unknown[] | undefined, headers: Readonly<Record<string, string>>) => UpstreamRequest) | undefined;
   /** Follows a paged list over several calls (`pagination:`); undefined = one call. */
   pagination?: CompiledPagination | undefined;
 }

@@ -7,7 +7,9 @@ import { readBatchAnswerShape } from './check-batch-answer-shape.ts';
 import { readEnvelope } from './check-envelope-shape.ts';
 import { readPagination } from './check-pagination-shape.ts';
 import { readForwardHeaders } from './check-forward-headers.ts';
-import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from './shape-checker.ts';
+import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, withHint, type Checker, type Mapping } from './shape-checker.ts';
+import { TRANSPORT_KINDS } from '../transports/registry.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 
 const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope'] as const;
 const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination'] as const;
@@ -15,13 +17,13 @@ const BATCH_KEYS = ['maxSize', 'keyField', 'keyFields', 'keySeparator', 'many', 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
 
-const DEFAULT_TIMEOUT_MS = 10_000; // 10 s per upstream call, as docs/config.md promises
+export const DEFAULT_TIMEOUT_MS = 10_000; // 10 s per upstream call, as docs/config.md promises
 // setTimeout silently turns anything above 2^31-1 ms into 1 ms; refuse it here instead.
-const MAX_TIMEOUT_MS = 2_147_483_647;
+export const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Connector and operation names: referenced from `@source(...)` strings, so `-` is allowed. */
-const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const NAME_RULE = 'a letter or _, then letters, digits, _ or -';
+export const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+export const NAME_RULE = 'a letter or _, then letters, digits, _ or -';
 /** Param names are referenced as `{name}` in templates, whose grammar has no `-`. */
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -55,15 +57,14 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
     report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a mapping with keys such as baseUrl and operations; got ${got}`, []);
     return { connector: undefined, errors: c.errors };
   }
+  // Another protocol checks its own connector files (transports/<kind>/, registered in transports/registry.ts).
+  const kind = typeof value.transport === 'string' && value.transport !== 'http' ? TRANSPORT_KINDS[value.transport] : undefined;
+  if (kind?.checkShape) return kind.checkShape(c, name, value);
   checkKeys(c, value, [], CONNECTOR_KEYS);
-  if (value.name === undefined && !NAME.test(name)) {
-    const file = path.basename(sourceMap.file);
-    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected the file name "${file}" to make a connector name (${NAME_RULE}), or a "name" key; got "${name}"`, [], 'key');
-  } else if (value.name !== undefined) {
-    readName(c, value, [], 'name', 'a connector name');
-  }
+  checkConnectorName(c, name, value);
   if (value.transport !== undefined && value.transport !== 'http') {
-    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected "http" (the only transport so far); got ${describe(value.transport)}`, ['transport']);
+    const kinds = Object.keys(TRANSPORT_KINDS);
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, withHint(`expected one of ${kinds.join(', ')}; got ${describe(value.transport)}`, typeof value.transport === 'string' ? didYouMean(value.transport, kinds) : ''), ['transport']);
   }
   const baseUrl = required(c, value, [], 'baseUrl') ? readBaseUrl(c, value.baseUrl) : undefined;
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
@@ -107,6 +108,16 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   };
 }
 
+/** The connector's name, from its `name` key or its file name, must be a name. */
+export function checkConnectorName(c: Checker, name: string, value: Mapping): void {
+  if (value.name === undefined && !NAME.test(name)) {
+    const file = path.basename(c.sourceMap.file);
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected the file name "${file}" to make a connector name (${NAME_RULE}), or a "name" key; got "${name}"`, [], 'key');
+  } else if (value.name !== undefined) {
+    readName(c, value, [], 'name', 'a connector name');
+  }
+}
+
 // In checkOperation and readBatch, fallbacks such as `?? ''` only stand in for values that were
 // reported as errors; a connector with any error is discarded, so they never reach blueprint/.
 function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath): OperationConfig | undefined {
@@ -141,7 +152,8 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
   };
 }
 
-function readBatch(c: Checker, value: unknown, at: ConfigPath): BatchConfig | undefined {
+/** A `batch` section: maxSize, keyField (or answer, keyFields) and the flags, defaults applied. */
+export function readBatch(c: Checker, value: unknown, at: ConfigPath): BatchConfig | undefined {
   const batch = readMapping(c, value, at, 'a mapping with maxSize and keyField (or answer, keyFields)');
   if (!batch) return undefined;
   checkKeys(c, batch, at, BATCH_KEYS);
@@ -165,7 +177,7 @@ function readFlag(c: Checker, mapping: Mapping, at: ConfigPath, key: string): bo
 }
 
 /** `id: ID!` → `{ id: { type: 'ID!' } }`; the type is checked for GraphQL type syntax only. */
-function readParams(c: Checker, value: unknown, at: ConfigPath): Record<string, ParamConfig> {
+export function readParams(c: Checker, value: unknown, at: ConfigPath): Record<string, ParamConfig> {
   if (value === undefined) return {};
   const params = readMapping(c, value, at, 'a mapping of param names to GraphQL types, e.g. "id: ID!"') ?? {};
   const out: Record<string, ParamConfig> = {};
@@ -193,7 +205,8 @@ function readBaseUrl(c: Checker, value: unknown): string | undefined {
   return undefined;
 }
 
-function readName(c: Checker, obj: Mapping, at: ConfigPath, key: string, what: string): void {
+/** Reports a name key that is not a connector/operation name. */
+export function readName(c: Checker, obj: Mapping, at: ConfigPath, key: string, what: string): void {
   const value = obj[key];
   if (typeof value !== 'string' || !NAME.test(value)) {
     report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected ${what} (${NAME_RULE}); got ${describe(value)}`, [...at, key]);
@@ -206,7 +219,7 @@ function readName(c: Checker, obj: Mapping, at: ConfigPath, key: string, what: s
 
 
 /** Reports a missing required key at the mapping that should hold it; true when present. */
-function required(c: Checker, obj: Mapping, at: ConfigPath, key: string): boolean {
+export function required(c: Checker, obj: Mapping, at: ConfigPath, key: string): boolean {
   if (obj[key] !== undefined) return true;
   const hint = REQUIRED_HINTS[key] ? ` (${REQUIRED_HINTS[key]})` : '';
   report(c, ErrorCodes.CONFIG_MISSING_KEY, `expected key "${key}"${hint}; it is missing`, [...at, key], 'key');

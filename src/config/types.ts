@@ -79,6 +79,8 @@ export interface OperationConfig {
   timeoutMs: number | undefined;
   /** Per-operation overrides of the connector's resilience settings (absent = connector's). */
   resilience: OperationResilienceConfig;
+  /** gRPC connectors only: the RPC method of the connector's service this operation calls (`body` is then the request message template). */
+  rpc?: string | undefined;
   /** How the answer signals a failure and where its data is; replaces the connector's (false: none). */
   envelope?: EnvelopeConfig | false | undefined;
   /** Follow a paged list upstream over several calls, up to a cap. */
@@ -185,8 +187,12 @@ export interface ForwardedHeader {
 /** One upstream service, as declared in `connectors/<name>.yaml`. */
 export interface ConnectorConfig {
   name: string;
-  transport: 'http';
+  /** `http`, or another kind registered in transports/registry.ts (`grpc`). */
+  transport: string;
+  /** HTTP: the upstream's absolute URL. Other transports: a URL-like name for logs (`grpc://host:port`). */
   baseUrl: string;
+  /** Another transport's own settings, as its shape check built them (gRPC: GrpcConnectorConfig). */
+  transportSettings?: unknown;
   headers: Record<string, string>;
   /** Caller request headers passed on to every call (`forwardHeaders:`), names lowercased. */
   forwardHeaders: readonly ForwardedHeader[];

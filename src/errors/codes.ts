@@ -42,6 +42,7 @@ export const ErrorCodes = {
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ENTITY_NOT_FOUND: 'UPSTREAM_ENTITY_NOT_FOUND',
   UPSTREAM_BODY_ERROR: 'UPSTREAM_BODY_ERROR',
+  UPSTREAM_RPC_ERROR: 'UPSTREAM_RPC_ERROR',
   // Resilience: the gateway refused a call or a request to protect an upstream or itself.
   CIRCUIT_OPEN: 'CIRCUIT_OPEN',
   OVERLOADED: 'OVERLOADED',

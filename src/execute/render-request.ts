@@ -1,4 +1,4 @@
-import { renderTemplate, KEYS_REF, type BodyTemplate, type CompiledOperation } from '../blueprint/index.ts';
+import { renderBody, renderTemplate, KEYS_REF, type CompiledOperation } from '../blueprint/index.ts';
 import type { UpstreamRequest } from '../transports/transport.ts';
 import { RequestError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
@@ -18,6 +18,8 @@ export function renderRequest(
   keys: readonly unknown[] | undefined,
   headers: Readonly<Record<string, string>>,
 ): UpstreamRequest {
+  // Another transport's operation renders its own call (transports/grpc/render-grpc-request.ts).
+  if (op.render !== undefined) return op.render(params, keys, headers);
   const resolve = (ref: { path: readonly string[] }): unknown => {
     const name = ref.path[0]!;
     return name === KEYS_REF && op.batch ? keys : params[name];
@@ -101,19 +103,6 @@ function renderPath(op: CompiledOperation, resolve: (ref: { path: readonly strin
 /** A key as text: a composite key's parts joined by the operation's separator (`1:7`), any other as String() gives it. */
 function keyText(op: CompiledOperation, key: unknown): string {
   return key instanceof CompositeKey ? key.text(op.batch!.keySeparator) : String(key);
-}
-
-function renderBody(body: BodyTemplate, resolve: (ref: { path: readonly string[] }) => unknown): unknown {
-  switch (body.kind) {
-    case 'literal':
-      return body.value;
-    case 'template':
-      return renderTemplate(body.template, resolve) ?? null;
-    case 'array':
-      return body.items.map((item) => renderBody(item, resolve));
-    case 'object':
-      return Object.fromEntries(body.entries.map(([k, v]) => [k, renderBody(v, resolve)]));
-  }
 }
 
 /** The names of path params that must be present for the call to make sense. */

@@ -75,7 +75,9 @@ export function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number
 }
 
 function cacheKey(request: UpstreamRequest): string {
-  let key = `${request.operation}\n${request.method} ${request.path}\n${request.body ?? ''}`;
+  // A gRPC call's message is its encoded payload (deterministic for one message: fields in number order).
+  const body = request.payload === undefined ? (request.body ?? '') : request.payload.toString('base64');
+  let key = `${request.operation}\n${request.method} ${request.path}\n${body}`;
   // An absent header and an empty one are different calls: `-` marks absent, `=` a value.
   for (const name of request.policy.cacheKeyHeaders) {
     const value = request.headers[name];

@@ -1,9 +1,12 @@
 import type { Transport } from './transport.ts';
+import type { TransportKind } from './transport-kind.ts';
 import { createHttpTransport } from './http/http-transport.ts';
+import { GRPC_KIND } from './grpc/grpc-kind.ts';
 
-/** One factory per protocol: a new transport is a new folder and one line here. */
-const FACTORIES: Record<string, () => Transport> = {
-  http: () => createHttpTransport(),
+/** One entry per protocol, by its `transport:` name: a new transport is a new folder and one line here. */
+export const TRANSPORT_KINDS: Readonly<Record<string, TransportKind>> = {
+  http: { create: () => createHttpTransport() },
+  grpc: GRPC_KIND,
 };
 
 export interface TransportRegistry {
@@ -18,9 +21,9 @@ export function createTransports(): TransportRegistry {
     get(kind) {
       let transport = created.get(kind);
       if (!transport) {
-        const factory = FACTORIES[kind];
-        if (!factory) throw new Error(`Tessera invariant failed: no transport registered for "${kind}"`);
-        transport = factory();
+        const entry = TRANSPORT_KINDS[kind];
+        if (!entry) throw new Error(`Tessera invariant failed: no transport registered for "${kind}"`);
+        transport = entry.create();
         created.set(kind, transport);
       }
       return transport;

@@ -20,6 +20,20 @@ export interface UpstreamRequest {
   timeoutMs: number;
   /** The operation's resilience policy, frozen at boot (connect timeout, retries, caching). */
   policy: CallPolicy;
+  /** RPC transports (gRPC): the method to call (HTTP's method, origin and body are then unused). */
+  rpc?: RpcCall | undefined;
+  /** RPC transports: the request message, encoded. */
+  payload?: Buffer | undefined;
+}
+
+/** One RPC method as a transport calls it: compiled once at boot from the upstream's IDL. */
+export interface RpcCall {
+  /** `host:port` of the upstream; a transport keeps one channel per address. */
+  address: string;
+  /** The method's wire name (gRPC: `/package.Service/Method`). */
+  path: string;
+  /** Decodes an answer into plain data; throws on malformed bytes. */
+  decode(bytes: Uint8Array): Record<string, unknown>;
 }
 
 /** The parsed answer of one upstream call. */

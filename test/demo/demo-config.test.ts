@@ -18,7 +18,9 @@ interface OperationYaml {
 }
 interface ConnectorYaml {
   name: string;
+  transport?: string;
   baseUrl: string;
+  address?: string;
   operations: Record<string, OperationYaml>;
 }
 
@@ -57,8 +59,15 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
     expect(batches).toEqual(operations);
   });
 
-  test('no other connector files exist (the table above covers them all)', () => {
-    expect(Object.keys(connectors)).toEqual(['agents.yaml', 'crm.yaml', 'orders.yaml', 'tickets.yaml']);
+  test('connectors/risk.yaml is a gRPC connector that reads ${RISK_ADDRESS} (4105 by default) and batches by customer', () => {
+    const risk = connectors['risk.yaml']!;
+    expect([risk.name, risk.transport, risk.address]).toEqual(['risk', 'grpc', '${RISK_ADDRESS:-127.0.0.1:4105}']);
+    expect(Object.keys(upstreams.env)).toContain('RISK_ADDRESS');
+    expect(risk.operations.scoresByCustomer!.batch).toEqual({ maxSize: 100, keyField: 'customer_id', acrossRequests: true });
+  });
+
+  test('no other connector files exist (the tables above cover them all)', () => {
+    expect(Object.keys(connectors)).toEqual(['agents.yaml', 'crm.yaml', 'orders.yaml', 'risk.yaml', 'tickets.yaml']);
   });
 
   test('every schemas/*.graphql parses, and every @source names a declared connector operation', () => {
@@ -77,7 +86,7 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
     }
     const declared = Object.values(connectors).flatMap((c) => Object.keys(c.operations).map((op) => `${c.name}.${op}`));
     expect(bindings.filter((b) => !declared.includes(b))).toEqual([]);
-    expect(new Set(bindings)).toEqual(new Set(['crm.getCustomers', 'agents.getAgents', 'orders.ordersByCustomer', 'orders.recentOrdersGrouped', 'tickets.ticketsByCustomer']));
+    expect(new Set(bindings)).toEqual(new Set(['crm.getCustomers', 'agents.getAgents', 'orders.ordersByCustomer', 'orders.recentOrdersGrouped', 'tickets.ticketsByCustomer', 'risk.scoresByCustomer']));
   });
 
   test('every type and field in the demo schema has a description (GraphiQL shows them)', () => {
@@ -94,6 +103,8 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
   test('every operation, rendered with a sample id, reaches a demo route and finds its result', async () => {
     const answers: Record<string, number> = {};
     for (const connector of Object.values(connectors)) {
+      // The gRPC connector is exercised end to end in test/e2e/demo-risk.test.ts.
+      if (connector.transport === 'grpc') continue;
       const sampleId = connector.name === 'agents' ? 'a1' : '1';
       const baseUrl = upstreams.env[connector.baseUrl.slice(2, connector.baseUrl.indexOf(':-')) as keyof DemoUpstreams['env']];
       for (const [name, op] of Object.entries(connector.operations)) {

@@ -191,9 +191,10 @@ describe('lifecycle', () => {
     }
   });
 
-  test('env names the four urls, and close() frees every port', async () => {
+  test('env names the four urls and the Risk address, and close() frees every port', async () => {
     const own = await startDemoUpstreams();
-    expect(own.env).toEqual({ CRM_URL: own.urls.crm, ORDERS_URL: own.urls.orders, TICKETS_URL: own.urls.tickets, AGENTS_URL: own.urls.agents });
+    expect(own.env).toEqual({ CRM_URL: own.urls.crm, ORDERS_URL: own.urls.orders, TICKETS_URL: own.urls.tickets, AGENTS_URL: own.urls.agents, RISK_ADDRESS: own.riskAddress });
+    expect(own.riskAddress).toMatch(/^127\.0\.0\.1:\d+$/);
     const urls = Object.values(own.urls);
     expect(urls.every((u) => /^http:\/\/127\.0\.0\.1:\d+$/.test(u))).toBe(true);
     expect(new Set(urls).size).toBe(4);
@@ -205,5 +206,8 @@ describe('lifecycle', () => {
       await once(probe, 'listening');
       await new Promise((resolve) => probe.close(resolve));
     }
+    const riskProbe = createServer().listen(Number(own.riskAddress.split(':')[1]), '127.0.0.1');
+    await once(riskProbe, 'listening');
+    await new Promise((resolve) => riskProbe.close(resolve));
   });
 });

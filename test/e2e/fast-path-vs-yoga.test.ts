@@ -10,7 +10,7 @@ import { startDirectory, type Directory } from './directory-fixtures.ts';
  * yoga. Covers data, aliases, fragments, variables, introspection and every kind of error the
  * executor produces.
  */
-const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean; directory?: boolean }[] = [
+const CASES: { name: string; query: string; variables?: Record<string, unknown>; operationName?: string; unavailableTickets?: boolean; directory?: boolean; unavailableRisk?: boolean }[] = [
   { name: 'profile', query: 'query Profile($id: ID!) { customer(id: $id) { id name email tier points status } }', variables: { id: '42' } },
   {
     name: 'agent panel, three levels',
@@ -26,6 +26,8 @@ const CASES: { name: string; query: string; variables?: Record<string, unknown>;
   { name: 'error: unknown ids are null with errors at their positions', query: '{ customers(ids: ["3", "nope", "99999"]) { id name } customer(id: "0") { id } }' },
   { name: 'error: a non-null field of an unknown entity bubbles up', query: '{ agent(id: "zz") { id } }' },
   { name: 'error: an upstream that is down', query: '{ customer(id: "42") { id tickets { id } } }', unavailableTickets: true },
+  { name: 'a gRPC upstream (Risk): int64, enum and Timestamp fields', query: '{ customers(ids: ["1", "97"]) { id risk { fraudScore level flags exposureMicros assessedAt } } }' },
+  { name: 'error: a gRPC upstream that is down', query: '{ customer(id: "42") { id name risk { level } } }', unavailableRisk: true },
   { name: 'error: unknown operation name', query: 'query A { agent(id: "a1") { id } }', operationName: 'Nope' },
   { name: 'error: several operations and no name', query: 'query A { agent(id: "a1") { id } } query B { agent(id: "a2") { id } }' },
   { name: 'error: a variable of the wrong type', query: 'query ($id: ID!) { customer(id: $id) { id } }', variables: { id: { not: 'an id' } } },
@@ -52,16 +54,19 @@ let upstreams: DemoUpstreams;
 let gateway: TestGateway;
 let ticketsDown: TestGateway;
 let directory: Directory;
+let riskDown: TestGateway;
 beforeAll(async () => {
   directory = await startDirectory();
   upstreams = await startDemoUpstreams();
   gateway = await startGateway({ configDir: REPO_ROOT, env: upstreams.env });
   ticketsDown = await startGateway({ configDir: REPO_ROOT, env: { ...upstreams.env, TICKETS_URL: 'http://127.0.0.1:9' } });
+  riskDown = await startGateway({ configDir: REPO_ROOT, env: { ...upstreams.env, RISK_ADDRESS: '127.0.0.1:9' } });
 });
 afterAll(async () => {
   await gateway?.close();
   await ticketsDown?.close();
   await directory?.close();
+  await riskDown?.close();
   await upstreams?.close();
 });
 
@@ -75,8 +80,8 @@ async function post(gw: TestGateway, body: unknown): Promise<{ status: number; c
 }
 
 describe('differential: fast path vs graphql-yoga for the same POST', () => {
-  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets, directory: onDirectory }) => {
-    const gw = onDirectory ? directory.gateway : unavailableTickets ? ticketsDown : gateway;
+  test.for(CASES)('$name', async ({ name, query, variables, operationName, unavailableTickets, unavailableRisk, directory: onDirectory }) => {
+    const gw = onDirectory ? directory.gateway : unavailableTickets ? ticketsDown : unavailableRisk ? riskDown : gateway;
     const stats = gw.gateway.executor.planCache.stats;
     const body = { query, variables, operationName };
 

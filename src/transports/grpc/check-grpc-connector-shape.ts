@@ -1,0 +1,130 @@
+import path from 'node:path';
+import type { ConfigError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from '../../config/check-resilience-shape.ts';
+import { checkKeys, describe, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
+
+/** Where a gRPC connector's service is and which `.proto` files describe it (`transportSettings` of a grpc connector). */
+export interface GrpcConnectorConfig {
+  /** `host:port` of the upstream (plaintext HTTP/2). */
+  address: string;
+  /** Absolute paths of the `.proto` files, resolved against the connector file's folder. */
+  protoFiles: string[];
+  /** Extra folders (absolute) searched for the protos' imports, after the importing file's own folder. */
+  importPaths: string[];
+  /** Fully qualified service name, e.g. `tessera.risk.v1.RiskService`. */
+  service: string;
+}
+
+const GRPC_CONNECTOR_KEYS = ['name', 'transport', 'address', 'protos', 'importPaths', 'service', 'timeoutMs', 'metadata', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
+const GRPC_OPERATION_KEYS = ['rpc', 'request', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS] as const;
+/** `host:port`, a bracketed IPv6 host allowed; no scheme (the channel is plaintext HTTP/2). */
+const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+/**
+ * The shape of a `transport: grpc` connector file: where the service is (`address`), which
+ * `.proto` files describe it (paths relative to this file), the service, and operations naming
+ * an RPC method with a request message template. Whether the protos parse and the names exist
+ * is blueprint/'s job (compile-grpc-connector.ts), which reports it with the same positions.
+ */
+export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping): { connector: ConnectorConfig | undefined; errors: ConfigError[] } {
+  checkKeys(c, value, [], GRPC_CONNECTOR_KEYS);
+  checkConnectorName(c, name, value);
+  const dir = path.dirname(c.sourceMap.file);
+  const address = required(c, value, [], 'address') ? readAddress(c, value.address) : undefined;
+  const protoFiles = required(c, value, [], 'protos') ? readPathList(c, value, 'protos', '.proto file') : [];
+  const importPaths = value.importPaths === undefined ? [] : readPathList(c, value, 'importPaths', 'folder');
+  const service = required(c, value, [], 'service') ? readString(c, value, [], 'service', 'the fully qualified service name, e.g. "acme.risk.v1.RiskService"') : undefined;
+  const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
+  const metadata = readStringMap(c, value, [], 'metadata');
+  const resilience = readConnectorResilience(c, value);
+  const operations: Record<string, OperationConfig> = {};
+  if (required(c, value, [], 'operations')) {
+    const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
+    for (const [opName, op] of Object.entries(ops ?? {})) {
+      const at = ['operations', opName];
+      if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
+      const checked = checkGrpcOperation(c, opName, op, at);
+      if (checked) operations[opName] = checked;
+    }
+  }
+  if (c.errors.length > 0) return { connector: undefined, errors: c.errors };
+  return {
+    connector: {
+      name,
+      transport: 'grpc',
+      baseUrl: `grpc://${address!}`,
+      forwardHeaders: [],
+      transportSettings: {
+        address: address!,
+        protoFiles: protoFiles.map((file) => path.resolve(dir, file)),
+        importPaths: importPaths.map((folder) => path.resolve(dir, folder)),
+        service: service!,
+      } satisfies GrpcConnectorConfig,
+      // Static metadata sent with every call, the gRPC counterpart of HTTP's `headers`.
+      headers: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
+      timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      resilience,
+      operations,
+      sourceMap: c.sourceMap,
+    },
+    errors: [],
+  };
+}
+
+function checkGrpcOperation(c: Checker, name: string, value: unknown, at: ConfigPath): OperationConfig | undefined {
+  const op = readMapping(c, value, at, 'an operation: a mapping with at least an "rpc" key');
+  if (!op) return undefined;
+  checkKeys(c, op, at, GRPC_OPERATION_KEYS);
+  const rpc = required(c, op, at, 'rpc') ? readString(c, op, at, 'rpc', 'the name of a method of the service, e.g. "GetRiskScores"') : undefined;
+  if (op.request !== undefined) readMapping(c, op.request, [...at, 'request'], 'a mapping of request message field names to values or templates');
+  const result = op.result === undefined ? '' : readString(c, op, at, 'result', 'a dot path into the response message, e.g. "scores"');
+  const batch = op.batch === undefined ? undefined : readBatch(c, op.batch, [...at, 'batch']);
+  if (isMappingWith(op.batch, 'keyStyle')) {
+    report(c, ErrorCodes.CONFIG_UNKNOWN_KEY, 'expected no keyStyle in a gRPC batch: the keys go into a repeated field of the request message', [...at, 'batch', 'keyStyle'], 'key');
+  }
+  return {
+    name,
+    // No HTTP verb travels over gRPC; POST makes an operation non-idempotent unless it (or its proto) says otherwise.
+    method: 'POST',
+    path: '',
+    query: {},
+    headers: {},
+    body: op.request ?? {},
+    params: readParams(c, op.params, [...at, 'params']),
+    batch,
+    result: result ?? '',
+    timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
+    resilience: readOperationResilience(c, op, at),
+    rpc: rpc ?? '',
+  };
+}
+
+function isMappingWith(value: unknown, key: string): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && key in value;
+}
+
+function readAddress(c: Checker, value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const match = ADDRESS.exec(value);
+    if (match && Number(match[2]) > 0 && Number(match[2]) <= 65_535) return value;
+  }
+  const hint = typeof value === 'string' && /^[a-z]+:\/\//i.test(value) ? ' (without a scheme)' : '';
+  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected host:port${hint}, e.g. "127.0.0.1:4105"; got ${describe(value)}`, ['address']);
+  return undefined;
+}
+
+/** One path or a list of paths, each a non-empty string. */
+function readPathList(c: Checker, obj: Mapping, key: string, what: string): string[] {
+  const value = obj[key];
+  const list = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  list.forEach((item, i) => {
+    if (typeof item === 'string' && item.trim() !== '') out.push(item);
+    else report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a ${what} path relative to this file, or a list of them; got ${describe(item)}`, Array.isArray(value) ? [key, i] : [key]);
+  });
+  if (Array.isArray(value) && value.length === 0) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected at least one ${what} path; got an empty list`, [key]);
+  return out;
+}

@@ -1,0 +1,149 @@
+import protobuf from 'protobufjs';
+import { ConfigError } from '../../errors/gateway-error.ts';
+import { ErrorCodes } from '../../errors/codes.ts';
+import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { didYouMean } from '../../util/did-you-mean.ts';
+import type { CompiledOperation } from '../../blueprint/ir.ts';
+import { parseTemplate, type Template } from '../../blueprint/template.ts';
+import { compileBatchAnswer, describeBatchAnswer } from '../../blueprint/compile-batch-answer.ts';
+import { resolveCallPolicy } from '../../resilience/policy.ts';
+import { loadProtos } from './load-protos.ts';
+import { compileGrpcRequest, type RequestCheck } from './compile-grpc-request.ts';
+import { compileRequestCoercion } from './coerce-request.ts';
+import { compileResponseDecoder, installWellKnownConversions } from './decode-response.ts';
+import type { GrpcCall } from './grpc-call.ts';
+import type { GrpcConnectorConfig } from './check-grpc-connector-shape.ts';
+import { renderGrpcRequest } from './render-grpc-request.ts';
+
+/** proto's `idempotency_level` values that make a method safe to retry without saying so in YAML. */
+const IDEMPOTENT_LEVELS = new Set(['NO_SIDE_EFFECTS', 'IDEMPOTENT']);
+
+/**
+ * Compiles a `transport: grpc` connector: loads its protos (run time, no generated code), finds
+ * the service and each operation's method, checks each request template against the request
+ * message and `result`/`batch.keyField` against the response message, and builds the encoder and
+ * decoder every call uses. Collects every problem; a proto that does not load is one error at
+ * the proto's file and line.
+ */
+export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigError[]): CompiledOperation[] {
+  const grpc = connector.transportSettings as GrpcConnectorConfig;
+  const prefix = `connectors.${connector.name}`;
+  const fail = (code: (typeof ErrorCodes)[keyof typeof ErrorCodes], message: string, at: ConfigPath, part: 'key' | 'value' = 'value'): void => {
+    errors.push(new ConfigError(code, message, { source: connector.sourceMap.locate(at, part), configPath: [prefix, ...at].join('.') }));
+  };
+  const { root, problem } = loadProtos(grpc.protoFiles, grpc.importPaths);
+  if (!root) {
+    const source = problem!.file ? { file: problem!.file, line: problem!.line, column: problem!.column } : connector.sourceMap.locate(['protos'], 'value');
+    errors.push(new ConfigError(ErrorCodes.CONFIG_INVALID_VALUE, problem!.message, { source, configPath: `${prefix}.protos` }));
+    return [];
+  }
+  installWellKnownConversions(root);
+  const services = collectServices(root);
+  const service = root.lookup(grpc.service.replace(/^\.?/, '.'));
+  if (!(service instanceof protobuf.Service)) {
+    fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected a service defined in the protos (${services.join(', ') || 'they define none'}); got "${grpc.service}".${didYouMean(grpc.service, services)}`, ['service']);
+    return [];
+  }
+  const compiled: CompiledOperation[] = [];
+  for (const op of Object.values(connector.operations)) {
+    const at = ['operations', op.name];
+    const method = service.methods[op.rpc!];
+    if (!method) {
+      const names = Object.keys(service.methods);
+      fail(ErrorCodes.CONFIG_UNKNOWN_OPERATION, `expected a method of ${grpc.service} (${names.join(', ')}); got "${op.rpc!}".${didYouMean(op.rpc!, names)}`, [...at, 'rpc']);
+      continue;
+    }
+    if (method.requestStream || method.responseStream) {
+      fail(ErrorCodes.CONFIG_UNSUPPORTED, `expected a unary method; ${method.name} streams its ${method.requestStream ? 'requests' : 'answers'}, which Tessera does not call yet`, [...at, 'rpc']);
+      continue;
+    }
+    const requestType = method.resolvedRequestType!;
+    const responseType = method.resolvedResponseType!;
+    const check: RequestCheck = { connector, op, errors, usesKeys: false };
+    const body = compileGrpcRequest(check, op.body, requestType, [...at, 'request']);
+    if (op.batch && !check.usesKeys) {
+      fail(ErrorCodes.CONFIG_MISSING_PARAM, `expected the batched operation to send its keys: put "{keys}" in a repeated field of ${requestType.name}`, [...at, 'batch'], 'key');
+    }
+    checkResultPath(op, responseType, fail, at);
+    const encodeType = compileRequestCoercion(requestType);
+    const call: GrpcCall = Object.freeze({
+      address: grpc.address,
+      path: `/${service.fullName.slice(1)}/${method.name}`,
+      encode: (message: unknown) => requestType.encode(encodeType(message)).finish() as Buffer,
+      decode: compileResponseDecoder(responseType),
+    });
+    const level = (method.options as Record<string, unknown> | undefined)?.idempotency_level;
+    const withProtoDefault: OperationConfig = { ...op, resilience: { ...op.resilience, idempotent: op.resilience.idempotent ?? (typeof level === 'string' && IDEMPOTENT_LEVELS.has(level)) } };
+    const operation: CompiledOperation = {
+      id: `${connector.name}.${op.name}`,
+      connector: connector.name,
+      name: op.name,
+      transport: 'grpc',
+      // The HTTP parts stay empty: renderRequest hands a gRPC operation to renderGrpcRequest.
+      method: op.method,
+      origin: grpc.address,
+      basePath: '',
+      path: parseTemplate(call.path).template,
+      query: [],
+      // Static metadata: literal values, never templates.
+      headers: Object.entries(connector.headers).map(([k, v]): [string, Template] => [k, { text: v, literals: [v], refs: [], whole: undefined }]),
+      body,
+      selectsFields: false,
+      params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
+      batch: op.batch,
+      // Caller headers are not passed on as metadata (yet): only the request id and deadline are.
+      forwardHeaders: undefined,
+      // A decoded answer is plain data: the batch answer layouts read it as they read JSON.
+      answerReader: op.batch && compileBatchAnswer(op.batch),
+      answerLabel: op.batch && describeBatchAnswer(op.batch),
+      resultPath: op.result === '' ? [] : op.result.split('.'),
+      timeoutMs: op.timeoutMs ?? connector.timeoutMs,
+      policy: resolveCallPolicy(connector, withProtoDefault, []),
+      render: undefined,
+    };
+    operation.render = (params, keys, headers) => renderGrpcRequest(operation, call, params, keys, headers);
+    compiled.push(Object.freeze(operation));
+  }
+  return compiled;
+}
+
+/** `result` must walk message fields of the answer; a batch's must end at a repeated message holding `keyField`. */
+function checkResultPath(op: OperationConfig, responseType: protobuf.Type, fail: (code: (typeof ErrorCodes)[keyof typeof ErrorCodes], message: string, at: ConfigPath) => void, at: ConfigPath): void {
+  let type: protobuf.Type | undefined = responseType;
+  let repeated = false;
+  const segments = op.result === '' ? [] : op.result.split('.');
+  for (const segment of segments) {
+    const field: protobuf.Field | undefined = type?.fields[segment];
+    if (!type || !field || repeated) {
+      const names = type ? Object.keys(type.fields) : [];
+      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected result to be a dot path of fields of ${responseType.name}; "${segment}" is not a field of ${type?.name ?? 'a scalar'}${names.length ? ` (${names.join(', ')})` : ''}.${didYouMean(segment, names)}`, [...at, 'result']);
+      return;
+    }
+    repeated = field.repeated;
+    type = field.resolve().resolvedType instanceof protobuf.Type ? (field.resolvedType as protobuf.Type) : undefined;
+  }
+  if (!op.batch) return;
+  if (!repeated || !type) {
+    fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected result of a batched operation to name a repeated message field of ${responseType.name} (one item per key); got ${op.result === '' ? 'the whole answer' : `"${op.result}"`}`, [...at, 'result']);
+    return;
+  }
+  let item: protobuf.Type | undefined = type;
+  for (const segment of op.batch.keyField.split('.')) {
+    const field: protobuf.Field | undefined = item?.fields[segment];
+    if (!item || !field) {
+      const names = item ? Object.keys(item.fields) : [];
+      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected keyField to be a field of ${type.name}, the items at "${op.result}"${names.length ? ` (${names.join(', ')})` : ''}; got "${op.batch.keyField}".${didYouMean(segment, names)}`, [...at, 'batch', 'keyField']);
+      return;
+    }
+    item = field.resolve().resolvedType instanceof protobuf.Type ? (field.resolvedType as protobuf.Type) : undefined;
+  }
+}
+
+function collectServices(ns: protobuf.NamespaceBase, out: string[] = []): string[] {
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Service) out.push(nested.fullName.slice(1));
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) collectServices(nested, out);
+  }
+  return out;
+}
+
