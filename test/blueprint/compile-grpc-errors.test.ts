@@ -115,6 +115,11 @@ describe('gRPC connector errors at validate time: file:line, what was expected, 
       errors: [{ code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:12:13', path: 'connectors.types.operations.getItems.result', message: 'expected result to be a dot path of fields of ItemsResponse; "item" is not a field of ItemsResponse (items). Did you mean "items"?' }],
     },
     {
+      name: 'coalesce on a method neither the config nor the proto calls idempotent',
+      text: yaml(...HEAD, ...GOOD_OP, '    coalesce: true'),
+      errors: [{ code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:13:15', path: 'connectors.types.operations.getItems.coalesce', message: 'expected coalesce only on an idempotent method (idempotent: true, or idempotency_level NO_SIDE_EFFECTS or IDEMPOTENT in the proto); GetItems is not' }],
+    },
+    {
       name: 'a batched result that is not a repeated message',
       text: yaml(...HEAD, ...GOOD_OP.map((l) => l.replace('result: items', 'result: ""'))),
       errors: [{ code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:12:13', path: 'connectors.types.operations.getItems.result', message: 'expected result of a batched operation to name a repeated message field of ItemsResponse (one item per key); got the whole answer' }],
@@ -137,7 +142,7 @@ describe('gRPC connector shape errors', () => {
       errors: [
         { code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:3:10', path: 'connectors.types.address', message: 'expected host:port (without a scheme), e.g. "127.0.0.1:4105"; got "http://127.0.0.1:4999"' },
         { code: 'CONFIG_MISSING_KEY', at: 'types.yaml:7:3', path: 'connectors.types.operations.getItems.rpc', message: 'expected key "rpc"; it is missing' },
-        { code: 'CONFIG_UNKNOWN_KEY', at: 'types.yaml:8:5', path: 'connectors.types.operations.getItems.rpcc', message: 'expected one of the keys rpc, request, params, batch, result, timeoutMs, connectTimeoutMs, idempotent, retry, cache; got "rpcc". Did you mean "rpc"?' },
+        { code: 'CONFIG_UNKNOWN_KEY', at: 'types.yaml:8:5', path: 'connectors.types.operations.getItems.rpcc', message: 'expected one of the keys rpc, request, params, batch, result, timeoutMs, connectTimeoutMs, idempotent, retry, cache, coalesce; got "rpcc". Did you mean "rpc"?' },
         { code: 'CONFIG_UNKNOWN_KEY', at: 'types.yaml:9:41', path: 'connectors.types.operations.getItems.batch.keyStyle', message: 'expected no keyStyle in a gRPC batch: the keys go into a repeated field of the request message' },
       ],
     },

@@ -74,6 +74,10 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
     });
     const level = (method.options as Record<string, unknown> | undefined)?.idempotency_level;
     const withProtoDefault: OperationConfig = { ...op, resilience: { ...op.resilience, idempotent: op.resilience.idempotent ?? (typeof level === 'string' && IDEMPOTENT_LEVELS.has(level)) } };
+    // Sharing an answer is only sound for a call that does the same thing however often it is made.
+    if (withProtoDefault.resilience.coalesce && !withProtoDefault.resilience.idempotent) {
+      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected coalesce only on an idempotent method (idempotent: true, or idempotency_level NO_SIDE_EFFECTS or IDEMPOTENT in the proto); ${method.name} is not`, [...at, 'coalesce']);
+    }
     const operation: CompiledOperation = {
       id: `${connector.name}.${op.name}`,
       connector: connector.name,
