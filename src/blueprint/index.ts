@@ -2,3 +2,4 @@ export { compileBlueprint, type CompileResult } from './compile.ts';
 export type { Blueprint, CompiledOperation, FieldBinding, FieldFallback, FieldIR, ValueSource, BodyTemplate } from './ir.ts';
 export { renderTemplate, type Template, type TemplateRef } from './template.ts';
 export { KEYS_REF, FIELDS_REF } from './compile-connector.ts';
+export { serializeLeaf, unchangedLeafTest } from './serialize-leaf.ts';
