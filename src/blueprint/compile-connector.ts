@@ -122,6 +122,11 @@ function freezeOperation(
     params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
     batch: op.batch,
     resultPath: op.result === '' ? [] : op.result.split('.'),
+    // Looked up once here, so an answer that does not fit can say where its shape was declared.
+    declaredAt: Object.freeze({
+      result: connector.sourceMap.locate(['operations', op.name, 'result'], 'value'),
+      keyField: op.batch ? connector.sourceMap.locate(['operations', op.name, 'batch', 'keyField'], 'value') : undefined,
+    }),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
     // Only headers filled from params vary between calls; constant ones need not key the cache.
     policy: resolveCallPolicy(connector, op, parts.headers.filter(([, t]) => t.refs.length > 0).map(([name]) => name)),

@@ -16,6 +16,8 @@ export interface ExecutorOptions {
   /** A connector's send with its protections (timeouts, retries, breaker, bulkhead, cache) around it. */
   sendFor(connector: string): SendFn;
   logger: Logger;
+  /** Dev mode: errors carry their diagnosis (URL, socket error, attempts, the keys an answer had); otherwise only the log does. */
+  dev?: boolean | undefined;
   planCache?: PlanCacheOptions;
   /** Most upstream calls one request may have in flight at once (its fan-out budget). */
   maxConcurrentCallsPerRequest?: number;
@@ -91,7 +93,18 @@ export class Executor {
       stats,
       sharedBatches: this.#sharedBatches,
       onUpstreamError: (error, upstream) =>
-        logger.warn({ connector: upstream.connector, operation: upstream.operation, code: error.code, status: error.details.status, err: error.cause }, 'upstream call failed'),
+        logger.warn(
+          {
+            connector: upstream.connector,
+            operation: upstream.operation,
+            code: error.code,
+            status: error.details.status,
+            diagnosis: error.diagnosis?.text,
+            upstream: error.diagnosis?.facts,
+            err: error.cause,
+          },
+          'upstream call failed',
+        ),
     });
     const { data, errors, fallbacks } = await executePlan({
       blueprint,
@@ -101,6 +114,7 @@ export class Executor {
       introspection,
       staleStore: this.#staleStore,
       onUnexpectedError,
+      dev: this.#options.dev === true,
       request: { id: request.requestId, nowMs: Date.now() },
     });
     const upstreamCalls = Object.fromEntries(stats);

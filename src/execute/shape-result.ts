@@ -23,6 +23,8 @@ export interface ShapeContext extends PostContext {
   /** Answers of introspection root fields, computed by graphql-js. */
   introspection: Readonly<Record<string, unknown>> | undefined;
   onUnexpectedError(error: unknown): void;
+  /** Dev mode: field errors carry their diagnosis (errors/to-graphql-error.ts). */
+  dev?: boolean;
   /** Fields answered by their `@fallback` instead of an error (→ `extensions.fallbacks`). */
   fallbacks?: FallbackNote[];
 }
@@ -146,7 +148,7 @@ function completeLeaf(ctx: ShapeContext, field: PlanField, value: unknown, path:
 function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, parentPath: Path | undefined, key: string | number): unknown {
   if (c.kind === 'direct') return value;
   if (value instanceof FetchFailure) {
-    ctx.errors.push(toGraphQLError(value.error, pathTo(parentPath, key), ctx.onUnexpectedError, field.fieldNodes));
+    ctx.errors.push(toGraphQLError(value.error, pathTo(parentPath, key), ctx.onUnexpectedError, field.fieldNodes, ctx.dev));
     return c.nonNull ? BUBBLE : null;
   }
   if (value === null || value === undefined) {
