@@ -24,7 +24,7 @@ export interface ConfigLocation {
 
 export interface GatewayOptions extends ConfigLocation {
   logger?: Logger;
-  /** Dev/demo mode: GraphiQL and the explain header are on. */
+  /** Dev/demo mode: GraphiQL and the explain header are on, and upstream errors carry their diagnosis (URL, socket error, attempts, the keys an answer had). */
   dev?: boolean;
   /** Most upstream calls one request may have in flight at once. */
   maxConcurrentCallsPerRequest?: number;
@@ -110,6 +110,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     blueprint,
     sendFor: (connector) => pipelines.get(connector)!.send,
     logger,
+    dev: options.dev ?? false,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
     // createGateway's options win over gateway.yaml, as for the server settings.
     batchAcrossRequests: options.batchAcrossRequests ?? report.gateway.batching.acrossRequests,

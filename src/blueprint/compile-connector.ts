@@ -132,6 +132,11 @@ function freezeOperation(
     answerReader: op.batch && compileBatchAnswer(op.batch),
     answerLabel: op.batch && describeBatchAnswer(op.batch),
     resultPath: op.result === '' ? [] : op.result.split('.'),
+    // Looked up once here, so an answer that does not fit can say where its shape was declared.
+    declaredAt: Object.freeze({
+      result: connector.sourceMap.locate(['operations', op.name, 'result'], 'value'),
+      keyField: op.batch ? connector.sourceMap.locate(['operations', op.name, 'batch', 'keyField'], 'value') : undefined,
+    }),
     timeoutMs: op.timeoutMs ?? connector.timeoutMs,
     // Only headers filled from params or from the caller vary between calls; constant ones need
     // not key the cache. Forwarded ones must: two callers' tokens never share an answer.

@@ -2,6 +2,7 @@ import { getNamedType, isLeafType, Kind, valueFromASTUntyped, type ConstArgument
 import { ConfigError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import { locateNode } from './graphql-location.ts';
+import { serializeLeaf } from './serialize-leaf.ts';
 import type { FieldFallback } from './ir.ts';
 
 /**
@@ -52,7 +53,7 @@ export function compileFallback(parent: GraphQLObjectType, field: GraphQLField<u
     // A leaf default is checked now; an object default is completed like any upstream object.
     if (isLeafType(named) && value !== null && !Array.isArray(value)) {
       try {
-        named.serialize(value);
+        serializeLeaf(named, value);
         hasValue = true;
       } catch {
         fail(`expected value to be a ${named.name} for ${where}; got ${JSON.stringify(value)}`, valueArg);

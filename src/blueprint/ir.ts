@@ -1,6 +1,6 @@
 import type { GraphQLSchema, GraphQLField, GraphQLNamedType, GraphQLOutputType } from 'graphql';
 import type { BatchConfig, ConnectorConfig, ForwardedHeader, HttpMethod } from '../config/types.ts';
-import type { ConfigError } from '../errors/gateway-error.ts';
+import type { ConfigError, SourceLocation } from '../errors/gateway-error.ts';
 import type { Template } from './template.ts';
 import type { BatchAnswerReader } from './compile-batch-answer.ts';
 import type { CompiledExpression, ShapeField, ValueShape } from '../expr/index.ts';
@@ -43,6 +43,8 @@ export interface CompiledOperation {
   answerLabel: string | undefined;
   /** Dot path into the JSON body, split once. */
   resultPath: readonly string[];
+  /** Where `result:` and `batch.keyField` are declared (the operation itself when omitted), for errors about answers that do not fit them. */
+  declaredAt: { readonly result: SourceLocation; readonly keyField: SourceLocation | undefined };
   timeoutMs: number;
   /** Connect timeout, idempotency, retries and caching of this operation, defaults applied. */
   policy: CallPolicy;

@@ -7,12 +7,25 @@ export interface SourceLocation {
   column: number;
 }
 
+/**
+ * What a developer needs to fix a failure, naming upstream internals (the URL called, the socket
+ * error, the attempts made, the keys an answer had). Callers see it only from a gateway in dev
+ * mode (errors/to-graphql-error.ts); the log always has it, under the request id.
+ */
+export interface Diagnosis {
+  /** Sentences, e.g. `GET http://127.0.0.1:4101/books/1: connect ECONNREFUSED 127.0.0.1:4101. 3 attempts, 3.0 s.` */
+  readonly text: string;
+  /** The same facts as data (`url`, `cause`, `attempts`, `elapsedMs`, `bodyKeys`, …), for tools and log queries. */
+  readonly facts: Readonly<Record<string, unknown>>;
+}
+
 export interface GatewayErrorOptions {
   cause?: unknown;
   httpStatus?: number;
   source?: SourceLocation;
   /** Extra machine-readable detail that is safe to show a caller (e.g. connector name, status). */
   details?: Record<string, unknown>;
+  diagnosis?: Diagnosis;
 }
 
 const kGatewayError = Symbol.for('tessera.error');
@@ -26,6 +39,7 @@ export class GatewayError extends Error {
   readonly httpStatus: number;
   readonly source: SourceLocation | undefined;
   readonly details: Record<string, unknown>;
+  readonly diagnosis: Diagnosis | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -34,6 +48,7 @@ export class GatewayError extends Error {
     this.httpStatus = options.httpStatus ?? 500;
     this.source = options.source;
     this.details = options.details ?? {};
+    this.diagnosis = options.diagnosis;
     Object.defineProperty(this, kGatewayError, { value: true });
   }
 
@@ -70,6 +85,21 @@ export class UpstreamError extends GatewayError {
     super(code, message, { httpStatus: 502, ...options });
     this.name = 'UpstreamError';
   }
+}
+
+/**
+ * A copy of an upstream error with more diagnosis (the attempts a retry made): same code,
+ * message, status, details and cause, so nothing that decides on them can tell the difference.
+ * Errors are shared by coalesced calls, so they are copied, never changed.
+ */
+export function withMoreDiagnosis(error: UpstreamError, text: string, facts: Readonly<Record<string, unknown>>): UpstreamError {
+  const before = error.diagnosis;
+  return new UpstreamError(error.code, error.message, {
+    cause: error.cause,
+    httpStatus: error.httpStatus,
+    details: error.details,
+    diagnosis: { text: before ? `${before.text} ${text}` : text, facts: { ...before?.facts, ...facts } },
+  });
 }
 
 /** A caller's request cannot be served as asked. */

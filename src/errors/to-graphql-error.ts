@@ -8,7 +8,9 @@ const PUBLIC_DETAILS = ['connector', 'operation', 'status', 'upstreamCode', 'ups
 /**
  * Turns any error met while executing into the GraphQL error a caller sees. A GatewayError keeps
  * its message and stable code; anything else is our bug or an unknown failure, so it is masked
- * (graphql-yoga's mask-error idea) and handed to `onUnexpected` for the log.
+ * (graphql-yoga's mask-error idea) and handed to `onUnexpected` for the log. A gateway in dev
+ * mode adds the error's diagnosis (the URL called, the socket error, the attempts, the keys an
+ * answer had) to the message and as `extensions.diagnosis`; in production that stays in the log.
  */
 export function toGraphQLError(
   error: unknown,
@@ -16,13 +18,18 @@ export function toGraphQLError(
   onUnexpected: (error: unknown) => void,
   /** The field's nodes in the document: they give the error its `locations` (spec §7.1.2). */
   nodes?: readonly ASTNode[],
+  dev = false,
 ): GraphQLError {
   if (error instanceof GatewayError) {
     const extensions: Record<string, unknown> = { code: error.code };
     for (const key of PUBLIC_DETAILS) {
       if (error.details[key] !== undefined) extensions[key] = error.details[key];
     }
-    return new GraphQLError(error.message, { nodes, path, extensions });
+    const diagnosis = dev ? error.diagnosis : undefined;
+    if (diagnosis === undefined) return new GraphQLError(error.message, { nodes, path, extensions });
+    extensions.diagnosis = diagnosis.facts;
+    const message = `${error.message}${/[.!?]$/.test(error.message) ? '' : '.'} ${diagnosis.text}`;
+    return new GraphQLError(message, { nodes, path, extensions });
   }
   if (error instanceof GraphQLError && error.extensions?.code) return error;
   onUnexpected(error);

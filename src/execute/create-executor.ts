@@ -16,6 +16,8 @@ export interface ExecutorOptions {
   /** A connector's send with its protections (timeouts, retries, breaker, bulkhead, cache) around it. */
   sendFor(connector: string): SendFn;
   logger: Logger;
+  /** Dev mode: errors carry their diagnosis (URL, socket error, attempts, the keys an answer had); otherwise only the log does. */
+  dev?: boolean | undefined;
   planCache?: PlanCacheOptions;
   /** Most upstream calls one request may have in flight at once (its fan-out budget). */
   maxConcurrentCallsPerRequest?: number;
@@ -103,6 +105,8 @@ export class Executor {
             // A failure stated in the body: its code, and its message (kept from callers unless marked safe) for the operator.
             upstreamCode: error.details.upstreamCode,
             upstreamMessage: error.details.upstreamMessage ?? error.details[LOGGED_UPSTREAM_MESSAGE],
+            diagnosis: error.diagnosis?.text,
+            upstream: error.diagnosis?.facts,
             err: error.cause,
           },
           'upstream call failed',
@@ -116,6 +120,7 @@ export class Executor {
       introspection,
       staleStore: this.#staleStore,
       onUnexpectedError,
+      dev: this.#options.dev === true,
       request: { id: request.requestId, nowMs: Date.now() },
     });
     const upstreamCalls = Object.fromEntries(stats);

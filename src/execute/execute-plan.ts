@@ -17,6 +17,8 @@ export interface PlanExecution {
   introspection: Readonly<Record<string, unknown>> | undefined;
   staleStore: StaleStore;
   onUnexpectedError(error: unknown): void;
+  /** Dev mode: field errors carry their diagnosis. */
+  dev?: boolean | undefined;
   /** What expressions may know of the request (`request.id`, `request.nowMs`). */
   request?: { id: string; nowMs: number };
 }
@@ -34,6 +36,7 @@ export async function executePlan(input: PlanExecution): Promise<{ data: Record<
     errors,
     introspection: input.introspection,
     onUnexpectedError: input.onUnexpectedError,
+    dev: input.dev === true,
     variables: input.variables,
     request: input.request ?? { id: '', nowMs: Date.now() },
     readDependency: (field, parent) => readDependency(results, field, parent),

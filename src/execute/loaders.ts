@@ -4,7 +4,7 @@ import { UpstreamError } from '../errors/gateway-error.ts';
 import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
 import type { ConcurrencyLimit } from '../resilience/index.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
-import { readPath } from '../util/read-path.ts';
+import { readResult } from './read-result.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import { batchAnswerItems } from './match-items.ts';
 import { KeyLoader } from './key-loader.ts';
@@ -109,13 +109,22 @@ export class RequestLoaders {
     const request = renderRequest(op, params, undefined, this.#headersOf(op));
     if (op.pagination) return loadPages(op, params, request, (page) => this.#send(op, page, 0), () => this.#countMaxPages(op));
     const body = await this.#send(op, request, 0);
-    return readPath(body, op.resultPath) ?? null;
+    try {
+      return readResult(op, body);
+    } catch (error) {
+      throw this.#refused(op, request, error);
+    }
   }
 
   async #batch(op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<unknown[]> {
     try {
       const request = renderRequest(op, params, keys, this.#headersOf(op));
-      return batchAnswerItems(op, await this.#send(op, request, keys.length), keys);
+      const body = await this.#send(op, request, keys.length);
+      try {
+        return batchAnswerItems(op, body, keys);
+      } catch (error) {
+        throw this.#refused(op, request, error);
+      }
     } catch (error) {
       // One failure object for the whole batch: it is only ever read.
       const failure = new FetchFailure(error);
@@ -171,6 +180,13 @@ export class RequestLoaders {
       stats.set(op.id, own);
     }
     return own;
+  }
+
+  /** An answer that came but does not fit its declaration is a failed call too: counted and logged like one. */
+  #refused(op: CompiledOperation, request: UpstreamRequest, error: unknown): unknown {
+    this.#statsOf(op).failures += 1;
+    if (error instanceof UpstreamError) this.#runtime.onUpstreamError(error, request);
+    return error;
   }
 
   async #send(op: CompiledOperation, request: UpstreamRequest, batchSize: number): Promise<unknown> {

@@ -1,14 +1,14 @@
 import type { CompiledOperation } from '../blueprint/index.ts';
-import { UpstreamError } from '../errors/gateway-error.ts';
-import { ErrorCodes } from '../errors/codes.ts';
 import { readPath } from '../util/read-path.ts';
-import { FetchFailure } from './fetch-failure.ts';
 import { readBatchAnswer } from './read-batch-answer.ts';
+import { readResultItems } from './read-result.ts';
+import { unmatchedKeys } from './unmatched-keys.ts';
 
 /**
  * Each key's item from a batch answer, matched by key, never by position: upstreams may reorder,
- * drop or add items. A key with no item gets [] for a one-to-many operation, else a FetchFailure
- * (UPSTREAM_ENTITY_NOT_FOUND).
+ * drop or add items. A key with no item gets what unmatched-keys.ts says: [] for a one-to-many
+ * operation, else a FetchFailure (UPSTREAM_ENTITY_NOT_FOUND); when no item has the key field at
+ * all, the whole answer is refused (UPSTREAM_BAD_RESPONSE).
  */
 function matchItems(op: CompiledOperation, items: readonly unknown[], keys: readonly unknown[]): unknown[] {
   const batch = op.batch!;
@@ -26,31 +26,21 @@ function matchItems(op: CompiledOperation, items: readonly unknown[], keys: read
       byKey.set(ks, item);
     }
   }
+  let unmatched: ((key: unknown) => unknown) | undefined;
   return keys.map((key) => {
     const found = byKey.get(String(key));
     if (found !== undefined) return found;
-    if (batch.many) return [];
-    return new FetchFailure(
-      new UpstreamError(ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND, `Upstream ${op.id} returned no item for key "${String(key)}".`, {
-        details: { connector: op.connector, operation: op.name },
-        httpStatus: 404,
-      }),
-    );
+    return (unmatched ??= unmatchedKeys(op, items, keyPath))(key);
   });
 }
 
 /**
  * Each key's item from a batch call's answer body: the list at the operation's result path,
- * matched by key (matchItems). Throws UPSTREAM_BAD_RESPONSE when there is no list there.
+ * matched by key (matchItems). Throws UPSTREAM_BAD_RESPONSE when the path is absent or holds no
+ * list (null is no items), or when no item has the key field.
  */
 export function batchAnswerItems(op: CompiledOperation, body: unknown, keys: readonly unknown[]): unknown[] {
   // Grouped and map answers and composite keys (blueprint/compile-batch-answer.ts); the flat list stays on this path.
   if (op.answerReader !== undefined) return readBatchAnswer(op, op.answerReader, body, keys);
-  const items = readPath(body, op.resultPath);
-  if (!Array.isArray(items)) {
-    throw new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${op.id} answered without a list of items.`, {
-      details: { connector: op.connector, operation: op.name },
-    });
-  }
-  return matchItems(op, items, keys);
+  return matchItems(op, readResultItems(op, body), keys);
 }

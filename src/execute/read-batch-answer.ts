@@ -1,7 +1,7 @@
 import type { BatchAnswerReader, CompiledOperation } from '../blueprint/index.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import { ErrorCodes } from '../errors/codes.ts';
-import { readPath } from '../util/read-path.ts';
+import { readResult } from './read-result.ts';
 import { FetchFailure } from './fetch-failure.ts';
 
 /**
@@ -10,7 +10,8 @@ import { FetchFailure } from './fetch-failure.ts';
  * one-to-many operation, else a FetchFailure (UPSTREAM_ENTITY_NOT_FOUND), as for a flat list.
  */
 export function readBatchAnswer(op: CompiledOperation, reader: BatchAnswerReader, body: unknown, keys: readonly unknown[]): unknown[] {
-  const at = readPath(body, op.resultPath);
+  // A result path the body does not have is refused with its diagnosis; null there is no entries.
+  const at = readResult(op, body) ?? (reader.kind === 'map' ? {} : []);
   if (reader.kind === 'map') {
     if (at === null || typeof at !== 'object' || Array.isArray(at)) throw badResponse(op, 'an object keyed by the keys');
     const entries = at as Record<string, unknown>;

@@ -1,4 +1,5 @@
-import { GraphQLBoolean, GraphQLError, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString, type GraphQLLeafType } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { serializeLeaf, unchangedLeafTest } from '../blueprint/index.ts';
 import type { AbstractCompletion, Completion, PlanField, PostContext } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
 import type { FetchResults } from './fetch-phase.ts';
@@ -23,6 +24,8 @@ export interface ShapeContext extends PostContext {
   /** Answers of introspection root fields, computed by graphql-js. */
   introspection: Readonly<Record<string, unknown>> | undefined;
   onUnexpectedError(error: unknown): void;
+  /** Dev mode: field errors carry their diagnosis (errors/to-graphql-error.ts). */
+  dev?: boolean;
   /** Fields answered by their `@fallback` instead of an error (→ `extensions.fallbacks`). */
   fallbacks?: FallbackNote[];
 }
@@ -139,11 +142,7 @@ function compileShaper(fields: readonly PlanField[]): ObjectShaper | undefined {
 function inlineLeafTest(field: PlanField, x: string): string | undefined {
   const c = field.completion;
   if (field.kind !== 'value' || field.fetch || field.post !== undefined || c.kind !== 'leaf' || field.ir?.from.length !== 1) return undefined;
-  if (c.type === GraphQLString || c.type === GraphQLID) return `typeof ${x} === "string"`;
-  if (c.type === GraphQLInt) return `(typeof ${x} === "number" && Number.isInteger(${x}) && ${x} <= ${INT32_MAX} && ${x} >= ${INT32_MIN})`;
-  if (c.type === GraphQLFloat) return `(typeof ${x} === "number" && Number.isFinite(${x}))`;
-  if (c.type === GraphQLBoolean) return `typeof ${x} === "boolean"`;
-  return undefined;
+  return unchangedLeafTest(c.type, x);
 }
 
 /** Completes a plain leaf read that the compiled test did not settle (null, a value to serialise, an error). */
@@ -159,7 +158,7 @@ function completeLeaf(ctx: ShapeContext, field: PlanField, value: unknown, path:
 function complete(ctx: ShapeContext, field: PlanField, c: Completion, value: unknown, parentPath: Path | undefined, key: string | number): unknown {
   if (c.kind === 'direct') return value;
   if (value instanceof FetchFailure) {
-    ctx.errors.push(toGraphQLError(value.error, pathTo(parentPath, key), ctx.onUnexpectedError, field.fieldNodes));
+    ctx.errors.push(toGraphQLError(value.error, pathTo(parentPath, key), ctx.onUnexpectedError, field.fieldNodes, ctx.dev));
     return c.nonNull ? BUBBLE : null;
   }
   if (value === null || value === undefined) {
@@ -260,29 +259,6 @@ function completeAbstract(ctx: ShapeContext, field: PlanField, c: AbstractComple
   }
   return shapeObject(ctx, entry.fields, value, entry.typeName, { prev: parentPath, key });
 }
-
-/**
- * Serialises a leaf. The built-in scalars return values of their own JS type unchanged
- * (graphql-js `serializeString`, `serializeInt`, …), so those are answered without the call;
- * everything else goes to the type's own `serialize`.
- */
-function serializeLeaf(type: GraphQLLeafType, value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-      if (type === GraphQLString || type === GraphQLID) return value;
-      break;
-    case 'number':
-      if (type === GraphQLFloat ? Number.isFinite(value) : type === GraphQLInt && Number.isInteger(value) && value <= INT32_MAX && value >= INT32_MIN) return value;
-      break;
-    case 'boolean':
-      if (type === GraphQLBoolean) return value;
-      break;
-  }
-  return type.serialize(value);
-}
-
-const INT32_MAX = 2147483647;
-const INT32_MIN = -2147483648;
 
 /** Post-processing failures become the field's error, exactly like a failed fetch. */
 function runPost(ctx: ShapeContext, post: NonNullable<PlanField['post']>, value: unknown, raw: object): unknown {

@@ -49,6 +49,12 @@ ${TYPES}`);
       expected: [{ at: 'schemas/s.graphql:1:115', code: 'CONFIG_INVALID_VALUE', message: 'expected value to be a Int for Query.count; got "many"' }],
     },
     {
+      // graphql-js's Boolean.serialize would take 1 as true; the gateway serialises strictly, at boot as at run time.
+      name: 'a number as a Boolean default',
+      schema: `type Query { flag(id: ID!): Boolean ${BOUND} @fallback(value: 1) }\n${TYPES}`,
+      expected: [{ at: 'schemas/s.graphql:1:118', code: 'CONFIG_INVALID_VALUE', message: 'expected value to be a Boolean for Query.flag; got 1' }],
+    },
+    {
       name: 'neither value nor staleForMs',
       schema: `type Query { customer(id: ID!): Customer ${BOUND} @fallback }\n${TYPES}`,
       expected: [{ at: 'schemas/s.graphql:1:113', code: 'CONFIG_INVALID_VALUE', message: 'expected value: (a static default) and/or staleForMs: (serve the last good value up to this age)' }],

@@ -31,7 +31,7 @@ beforeAll(async () => {
     json(res, 200, { items });
   });
   config = await writeConfigDir({ schemas: { 'users.graphql': USERS_SCHEMA }, connectors: { 'users.yaml': USERS_YAML, 'posts.yaml': POSTS_YAML } });
-  gw = await startGateway({ configDir: config.dir, env: { USERS_URL: users.url, POSTS_URL: posts.url }, dev: true });
+  gw = await startGateway({ configDir: config.dir, env: { USERS_URL: users.url, POSTS_URL: posts.url } });
 });
 
 afterEach(() => {

@@ -64,7 +64,9 @@ let busyLeft = 0;
 
 let crm: FakeUpstream;
 let config: { dir: string; remove(): Promise<void> };
+// Callers see production answers (no diagnosis); the dev gateway is only for the explain header.
 let gw: TestGateway;
+let devGw: TestGateway;
 
 beforeAll(async () => {
   crm = await startFakeUpstream((call, res) => {
@@ -89,7 +91,8 @@ beforeAll(async () => {
     json(res, 200, { code: 0, msg: '', data: { customer: CUSTOMERS[id] ?? { id, name: `busy ${id}` } } });
   });
   config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'crm.yaml': CRM_YAML, 'fragile.yaml': FRAGILE_YAML } });
-  gw = await startGateway({ configDir: config.dir, env: { CRM_URL: crm.url }, dev: true });
+  gw = await startGateway({ configDir: config.dir, env: { CRM_URL: crm.url } });
+  devGw = await startGateway({ configDir: config.dir, env: { CRM_URL: crm.url }, dev: true });
 });
 
 afterEach(() => {
@@ -99,6 +102,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await gw.close();
+  await devGw.close();
   await crm.close();
   await config.remove();
 });
@@ -189,7 +193,7 @@ describe('errors signalled in the body (envelope)', () => {
 
   test('a code listed in retryOn is retried: two busy answers, then the data, in three calls', async () => {
     busyLeft = 2;
-    const response = await gw.query('{ customer(id: "14") { name } }', undefined, { 'x-tessera-explain': '1' });
+    const response = await devGw.query('{ customer(id: "14") { name } }', undefined, { 'x-tessera-explain': '1' });
     expect(response.body.data).toEqual({ customer: { name: 'busy 14' } });
     expect(crm.calls.map((c) => c.rawPath)).toEqual(['/customers/14', '/customers/14', '/customers/14']);
     expect((response.body.extensions?.tessera as { upstreamCalls: unknown }).upstreamCalls).toEqual({

@@ -99,7 +99,11 @@ export interface ResilienceRig {
   close(): Promise<void>;
 }
 
-/** One fault upstream serving both connectors, and a fresh gateway (fresh breakers and budgets). */
+/**
+ * One fault upstream serving both connectors, and a fresh gateway (fresh breakers and budgets).
+ * The gateway is in production mode, so errors are what callers see there (a dev gateway adds
+ * each error's diagnosis to its message); tests of the explain header pass `{ dev: true }`.
+ */
 export async function startRig(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream, gatewayYaml?: string): Promise<ResilienceRig> {
   const own = upstream ?? (await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody }));
   const config = await writeConfigDir({
@@ -107,7 +111,7 @@ export async function startRig(profiles: ProfilesSettings, options: Partial<Gate
     connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml(profiles) },
   });
   if (gatewayYaml !== undefined) await writeFile(path.join(config.dir, 'gateway.yaml'), gatewayYaml);
-  const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: own.url, PROFILES_URL: own.url }, dev: true, ...options });
+  const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: own.url, PROFILES_URL: own.url }, ...options });
   return {
     upstream: own,
     gw,

@@ -114,9 +114,10 @@ describe('circuit breaker, failed probe', () => {
 
 describe('retries', () => {
   test('retries stay within the retry budget: 10 failing calls make 12 upstream requests, not 30', async () => {
-    const { gw } = await start({
-      connector: 'retry: { maxRetries: 2, baseDelayMs: 0, budgetPercent: 20, minRetriesPerWindow: 0, budgetWindowMs: 60000 }\ncircuitBreaker: { enabled: false }',
-    });
+    const { gw } = await start(
+      { connector: 'retry: { maxRetries: 2, baseDelayMs: 0, budgetPercent: 20, minRetriesPerWindow: 0, budgetWindowMs: 60000 }\ncircuitBreaker: { enabled: false }' },
+      { dev: true },
+    );
     rigs.upstream.setFault('/profiles', { kind: 'status', status: 503 });
     let retries = 0;
     for (let i = 0; i < 10; i++) {
@@ -144,7 +145,7 @@ describe('retries', () => {
 
 describe('response cache', () => {
   test('concurrent identical calls share one upstream request; later ones hit the cache until the TTL', async () => {
-    const { gw } = await start({ getProfiles: '    cache: { ttlMs: 60000 }' });
+    const { gw } = await start({ getProfiles: '    cache: { ttlMs: 60000 }' }, { dev: true });
     rigs.upstream.setFault('/profiles', { kind: 'delay', ms: 100 });
     const burst = await Promise.all(Array.from({ length: 5 }, () => gw.query(PROFILE_QUERY('1'))));
     for (const r of burst) expect(r.body).toEqual({ data: { profile: { id: '1', bio: 'Bio of 1' } } });

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, test } from 'vitest';
 import { compose } from '../../src/resilience/index.ts';
-import { backoffMs, isRetryable } from '../../src/resilience/retry.ts';
+import { backoffMs, isRetryable, withRetry } from '../../src/resilience/retry.ts';
 import { RetryBudget } from '../../src/resilience/retry-budget.ts';
 import { withResponseCache } from '../../src/resilience/response-cache.ts';
 import { ConnectorCircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
@@ -41,6 +41,39 @@ describe('what is retried: decided on codes', () => {
     { name: 'not ours', error: new Error('boom'), retryable: false },
   ])('$name → $retryable', (c) => {
     expect(isRetryable(c.error)).toBe(c.retryable);
+  });
+});
+
+describe('the error that ends a call says how many attempts were made, how long they took and why no other', () => {
+  const unavailable = () => new UpstreamError('UPSTREAM_UNAVAILABLE', 'Upstream c.op is unavailable', { details: { connector: 'c' }, diagnosis: { text: 'GET http://127.0.0.1:1/x: connect ECONNREFUSED.', facts: { cause: 'ECONNREFUSED' } } });
+  const fast = { ...policy, retry: { maxRetries: 2, baseDelayMs: 0, maxDelayMs: 0 } };
+  test.for([
+    { name: 'retried to the limit', req: { ...request('/x'), policy: fast }, budget: 10, error: unavailable, calls: 3, stop: '3 attempts, {time}.' },
+    { name: 'a POST', req: { ...request('/x'), method: 'POST' as const, policy: { ...fast, idempotent: false } }, budget: 10, error: unavailable, calls: 1, stop: '1 attempt, {time} (POST is not retried unless the operation says idempotent: true).' },
+    { name: 'no retries configured', req: { ...request('/x'), policy: { ...fast, retry: { ...fast.retry, maxRetries: 0 } } }, budget: 10, error: unavailable, calls: 1, stop: '1 attempt, {time} (retry.maxRetries is 0).' },
+    { name: 'the budget spent', req: { ...request('/x'), policy: fast }, budget: 0, error: unavailable, calls: 1, stop: "1 attempt, {time} (the connector's retry budget is spent)." },
+    {
+      name: 'a failure no retry can fix',
+      req: { ...request('/x'), policy: fast },
+      budget: 10,
+      error: () => new UpstreamError('UPSTREAM_HTTP_ERROR', 'Upstream c.op answered HTTP 400', { details: { status: 400 }, diagnosis: { text: 'GET http://127.0.0.1:1/x.', facts: { status: 400 } } }),
+      calls: 1,
+      stop: '1 attempt, {time} (not a retryable failure).',
+    },
+  ])('$name', async (c) => {
+    let calls = 0;
+    const first = c.error();
+    const send = withRetry(new RetryBudget({ percent: 0, minRetriesPerWindow: c.budget, windowMs: 10_000 }))(() => {
+      calls += 1;
+      return Promise.reject(calls === 1 ? first : c.error());
+    });
+    const error = (await send(c.req, {}).catch((e: unknown) => e)) as UpstreamError;
+    expect(calls).toBe(c.calls);
+    // Same code, message, status and details: retry policies and breakers cannot tell the copy apart.
+    expect([error.code, error.message, error.httpStatus, error.details]).toEqual([first.code, first.message, first.httpStatus, first.details]);
+    const pattern = `${first.diagnosis!.text} ${c.stop}`.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace('{time}', '\\d+ ms');
+    expect(error.diagnosis!.text).toMatch(new RegExp(`^${pattern}$`));
+    expect(error.diagnosis!.facts).toEqual({ ...first.diagnosis!.facts, attempts: c.calls, elapsedMs: expect.any(Number) });
   });
 });
 

@@ -16,8 +16,14 @@ export interface TestGateway {
   logs: Record<string, unknown>[];
   /** POSTs a GraphQL request as JSON and returns status, headers and parsed body. */
   query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
+  /** The same POST through a chosen door: `fast` as is, `yoga` with `"extensions": {}`, which the fast path leaves to graphql-yoga. */
+  queryVia(door: Door, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
+
+/** The two ways into the executor (docs/architecture.md): every request-level rule must hold on both. */
+export type Door = 'fast' | 'yoga';
+export const DOORS: readonly Door[] = ['fast', 'yoga'];
 
 export interface GraphQLResponse {
   status: number;
@@ -44,16 +50,19 @@ export async function startGateway(options: GatewayOptions): Promise<TestGateway
     gateway,
     url,
     logs,
-    async query(query, variables, headers = {}) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
-    },
+    query: (query, variables, headers = {}) => post(url, { query, variables }, headers),
+    queryVia: (door, query, variables, headers = {}) => post(url, door === 'yoga' ? { query, variables, extensions: {} } : { query, variables }, headers),
     close: () => gateway.close(),
   };
+}
+
+async function post(url: string, body: Record<string, unknown>, headers: Record<string, string>): Promise<GraphQLResponse> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
 }
 
 export interface TestDemo extends TestGateway {

@@ -101,6 +101,10 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
       answerReader: op.batch && compileBatchAnswer(op.batch),
       answerLabel: op.batch && describeBatchAnswer(op.batch),
       resultPath: op.result === '' ? [] : op.result.split('.'),
+      declaredAt: Object.freeze({
+        result: connector.sourceMap.locate([...at, 'result'], 'value'),
+        keyField: op.batch ? connector.sourceMap.locate([...at, 'batch', 'keyField'], 'value') : undefined,
+      }),
       timeoutMs: op.timeoutMs ?? connector.timeoutMs,
       policy: resolveCallPolicy(connector, withProtoDefault, []),
       render: undefined,

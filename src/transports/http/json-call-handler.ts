@@ -1,5 +1,5 @@
 import { errors as undiciErrors, type Dispatcher } from 'undici';
-import { UpstreamError } from '../../errors/gateway-error.ts';
+import { UpstreamError, type Diagnosis } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../transport.ts';
 
@@ -101,7 +101,13 @@ export class JsonCallHandler implements Dispatcher.DispatchHandler {
     try {
       body = JSON.parse(text);
     } catch (error) {
-      this.#fail(new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${this.#id()} answered with invalid JSON`, { details: this.#details(), cause: error }));
+      this.#fail(
+        new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${this.#id()} answered with invalid JSON`, {
+          details: this.#details(),
+          cause: error,
+          diagnosis: this.#diagnosis(`HTTP ${status}, ${this.#bytes} bytes that are not JSON (${(error as Error).message}).`, { status, bytes: this.#bytes }),
+        }),
+      );
       return;
     }
     this.#succeed({ status, body, bytes: this.#bytes });
@@ -115,7 +121,15 @@ export class JsonCallHandler implements Dispatcher.DispatchHandler {
     else if (status < 200 || status >= 300) this.#fail(this.#statusError());
     else if (this.#timedOut) this.#fail(this.#classify(error));
     // The upstream answered, then broke off mid-body: its answer is unusable, not absent.
-    else this.#fail(new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${this.#id()} answer was cut short`, { details: this.#details(), cause: error }));
+    else {
+      this.#fail(
+        new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${this.#id()} answer was cut short`, {
+          details: this.#details(),
+          cause: error,
+          diagnosis: this.#diagnosis(`HTTP ${status}, the body broke off after ${this.#bytes} bytes: ${causeText(error)}.`, { status, bytes: this.#bytes, cause: causeCode(error) }),
+        }),
+      );
+    }
   }
 
   /** Timeout or caller abort: stop the exchange; undici then reports the abort to onResponseError. */
@@ -166,28 +180,61 @@ export class JsonCallHandler implements Dispatcher.DispatchHandler {
         details,
         cause: error,
         httpStatus: 504,
+        diagnosis: this.#diagnosis(`no connection within ${request.policy.connectTimeoutMs} ms (connectTimeoutMs).`, { cause: causeCode(error), connectTimeoutMs: request.policy.connectTimeoutMs }),
       });
     }
     if (this.#timedOut) {
-      return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${this.#id()} timed out after ${request.timeoutMs} ms`, { details, cause: error, httpStatus: 504 });
+      return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${this.#id()} timed out after ${request.timeoutMs} ms`, {
+        details,
+        cause: error,
+        httpStatus: 504,
+        diagnosis: this.#diagnosis(
+          this.#status === 0 ? `no answer within ${request.timeoutMs} ms.` : `HTTP ${this.#status}, but the body did not end within ${request.timeoutMs} ms.`,
+          { timeoutMs: request.timeoutMs },
+        ),
+      });
     }
     if (error instanceof Error && (error.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError)) {
-      return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${this.#id()} call was aborted`, { details, cause: error, httpStatus: 504 });
+      return new UpstreamError(ErrorCodes.UPSTREAM_TIMEOUT, `Upstream ${this.#id()} call was aborted`, { details, cause: error, httpStatus: 504, diagnosis: this.#diagnosis('the call was aborted.', {}) });
     }
-    return new UpstreamError(ErrorCodes.UPSTREAM_UNAVAILABLE, `Upstream ${this.#id()} is unavailable`, { details, cause: error, httpStatus: 503 });
+    return new UpstreamError(ErrorCodes.UPSTREAM_UNAVAILABLE, `Upstream ${this.#id()} is unavailable`, {
+      details,
+      cause: error,
+      httpStatus: 503,
+      diagnosis: this.#diagnosis(`${causeText(error)}.`, { cause: causeCode(error) }),
+    });
   }
 
   #statusError(): UpstreamError {
     const status = this.#status;
     const details = { ...this.#details(), status };
     if (status === 404) {
-      return new UpstreamError(ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND, `Upstream ${this.#id()} has no such entity (HTTP 404)`, { details, httpStatus: 404 });
+      return new UpstreamError(ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND, `Upstream ${this.#id()} has no such entity (HTTP 404)`, {
+        details,
+        httpStatus: 404,
+        diagnosis: this.#diagnosis('', { status }),
+      });
     }
-    return new UpstreamError(ErrorCodes.UPSTREAM_HTTP_ERROR, `Upstream ${this.#id()} answered HTTP ${status}`, { details });
+    return new UpstreamError(ErrorCodes.UPSTREAM_HTTP_ERROR, `Upstream ${this.#id()} answered HTTP ${status}`, { details, diagnosis: this.#diagnosis('', { status }) });
   }
 
   #tooLarge(): UpstreamError {
-    return new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${this.#id()} answered more than ${this.#maxResponseBytes} bytes`, { details: this.#details() });
+    return new UpstreamError(ErrorCodes.UPSTREAM_BAD_RESPONSE, `Upstream ${this.#id()} answered more than ${this.#maxResponseBytes} bytes`, {
+      details: this.#details(),
+      diagnosis: this.#diagnosis(`HTTP ${this.#status}, more than ${this.#maxResponseBytes} bytes.`, { status: this.#status, maxResponseBytes: this.#maxResponseBytes }),
+    });
+  }
+
+  /**
+   * `GET http://host/path: <what happened>` (just `GET http://host/path.` when the message says it
+   * all, as for an error status). The URL is the one called, without its query string:
+   * query values may be keys or secrets from the environment, and the log keeps this too.
+   */
+  #diagnosis(what: string, facts: Record<string, unknown>): Diagnosis {
+    const request = this.#request;
+    const q = request.path.indexOf('?');
+    const url = request.origin + (q === -1 ? request.path : request.path.slice(0, q));
+    return { text: what === '' ? `${request.method} ${url}.` : `${request.method} ${url}: ${what}`, facts: { method: request.method, url, ...facts } };
   }
 
   // Built only when an error needs them: a successful call allocates neither.
@@ -198,4 +245,22 @@ export class JsonCallHandler implements Dispatcher.DispatchHandler {
   #details(): Record<string, unknown> {
     return { connector: this.#request.connector, operation: this.#request.operation };
   }
+}
+
+/** The socket-level code of a failure (`ECONNREFUSED`, `UND_ERR_SOCKET`), looking inside an AggregateError (several addresses tried). */
+function causeCode(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const first = (error as { errors?: unknown[] }).errors?.[0];
+  return first === undefined ? undefined : causeCode(first);
+}
+
+/** The failure as its library says it (`connect ECONNREFUSED 127.0.0.1:4101`), with its code when the text lacks it. */
+function causeText(error: unknown): string {
+  const inner = (error as { errors?: unknown[] } | undefined)?.errors?.[0];
+  if (error instanceof Error && !error.message && inner !== undefined) return causeText(inner);
+  const code = causeCode(error);
+  const message = error instanceof Error ? error.message || error.name : String(error);
+  return code === undefined || message.includes(code) ? message : `${message} (${code})`;
 }

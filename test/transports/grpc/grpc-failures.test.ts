@@ -172,6 +172,27 @@ describe('gRPC failures cost only their field, with a stable code and no interna
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
 
+  test('the status message is the diagnosis: in the log always, in the answer only from a dev gateway', async () => {
+    badMode = () => Promise.reject(grpcError(status.UNAVAILABLE, 'backend 10.1.2.3:9000 draining'));
+    const where = `gRPC ${bad.address} /test.types.v1.TypesService/GetItems: UNAVAILABLE: backend 10.1.2.3:9000 draining.`;
+    const { body } = await gw.query(FIELDS.replace('FIELD', 'bad'));
+    expect(JSON.stringify(body)).not.toContain('draining');
+    expect(gw.logs.findLast((line) => line.msg === 'upstream call failed')).toMatchObject({
+      connector: 'bad',
+      code: 'UPSTREAM_UNAVAILABLE',
+      diagnosis: expect.stringContaining(where),
+      upstream: { address: bad.address, method: '/test.types.v1.TypesService/GetItems', grpcStatus: 'UNAVAILABLE', statusMessage: 'backend 10.1.2.3:9000 draining', attempts: 1 },
+    });
+    const dev = await startGateway({ configDir: config.dir, dev: true });
+    try {
+      const { body: devBody } = await dev.query(FIELDS.replace('FIELD', 'bad'));
+      expect(devBody.errors?.[0]?.message).toMatch(new RegExp(`^Upstream bad\\.getItems is unavailable\\. ${where.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} 1 attempt, \\d+ ms`));
+      expect(devBody.errors?.[0]?.extensions?.diagnosis).toMatchObject({ address: bad.address, grpcStatus: 'UNAVAILABLE', statusMessage: 'backend 10.1.2.3:9000 draining' });
+    } finally {
+      await dev.close();
+    }
+  });
+
   test('an idempotent method (idempotency_level in the proto) is retried after UNAVAILABLE: two calls, one answer', async () => {
     let calls = 0;
     badMode = (request) => (++calls === 1 ? Promise.reject(grpcError(status.UNAVAILABLE)) : request);
