@@ -13,6 +13,7 @@
  * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50 --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
+ * --metrics=on (the gateway's Prometheus metrics, counted as in production; `off` to measure their cost)
  * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
  * flags from `npm start`, so they win; default none).
  */
@@ -46,6 +47,7 @@ const flag = readFlags({
   targets: 'comma-separated subset of gateway, gateway-solo, baseline, floor, direct',
   'cpu-prof': 'true: write .cpuprofile files of the gateway (to bench/results/profiles/)',
   'log-level': "the gateway's log level (default info: one access-log line per request)",
+  metrics: "on (default) or off: the gateway's Prometheus metrics",
   'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor), space-separated',
 });
 const settings = {
@@ -59,6 +61,8 @@ const settings = {
   cpuProf: flag('cpu-prof', 'false') === 'true',
   /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
   logLevel: flag('log-level', 'info'),
+  /** The gateway's Prometheus metrics: on by default, as an operator runs it. */
+  metrics: flag('metrics', 'on') !== 'off',
   /** Node/V8 flags for every server under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
   nodeFlags: flag('node-flags', '').split(' ').filter(Boolean),
 };
@@ -99,7 +103,7 @@ async function main(): Promise<void> {
         servers[target] = await spawnServer({
           role,
           pin: cpus.prefix(cpus.serverCpu),
-          settings: { urls: upstreams.urls, logLevel: settings.logLevel, batchAcrossRequests: target !== 'gateway-solo' },
+          settings: { urls: upstreams.urls, logLevel: settings.logLevel, metrics: settings.metrics, batchAcrossRequests: target !== 'gateway-solo' },
           // The gateway as shipped (its own flags, from `npm start`), then the run's --node-flags, which win.
           nodeFlags: [...(role === 'gateway' ? shippedFlags : []), ...settings.nodeFlags, ...(settings.cpuProf && target === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });

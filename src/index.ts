@@ -1,17 +1,29 @@
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from './config/index.ts';
 import { compileBlueprint, type Blueprint } from './blueprint/index.ts';
-import { Executor } from './execute/index.ts';
+import type { Executor } from './execute/index.ts';
 import { createTransports } from './transports/index.ts';
-import { createConnectorPipeline, RateLimiter, type ConnectorPipeline, type ConnectorState } from './resilience/index.ts';
-import type { GatewayConfig } from './config/index.ts';
+import { RateLimiter, type ConnectorState } from './resilience/index.ts';
+import { configVersion, type GatewayConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
 import { Admission, createHttpServer, resolveServerSettings, type GatewayHttpServer, type ServerSettings } from './server/index.ts';
 import { ConfigErrorList, type ConfigError } from './errors/gateway-error.ts';
 import { formatConfigErrors } from './errors/format-config-error.ts';
 import { fileLineReader } from './util/file-line-reader.ts';
+import { createGatewayMetrics, resolveMetricsSettings, type MetricsOverrides } from './observability/metrics-settings.ts';
+import type { GatewayMetrics } from './observability/metrics.ts';
+import { RELOAD_DEFAULTS } from './server/reload-defaults.ts';
+import { createMetricsServer } from './server/metrics-endpoint.ts';
+import type { Server } from 'node:http';
+import { Readiness } from './server/readiness.ts';
+import { LiveConfig } from './server/live-config.ts';
+import { buildRuntime, type PipelineEntry, type RuntimeDeps } from './server/reload-runtime.ts';
+import { ConfigReloader, type ReloadOutcome, type ReloadTrigger } from './server/reload.ts';
+import { watchConfigDirs, type ConfigWatcher } from './server/reload-watch.ts';
+import { createReloadEndpoint } from './server/reload-endpoint.ts';
 
 export interface ConfigLocation {
   /** Folder holding `schemas/` and `connectors/`; defaults to the working directory. */
@@ -42,6 +54,10 @@ export interface GatewayOptions extends ConfigLocation {
   batchAcrossRequests?: boolean;
   /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool concurrent requests' keys; overrides gateway.yaml's `batching.busyAbove` (default 0.5; 0: always). */
   batchAcrossRequestsAbove?: number;
+  /** Watch the config folders and reload on change (`tessera serve` sets it; gateway.yaml's `reload.watch: false` turns it off). */
+  watch?: boolean;
+  /** Prometheus metrics; override gateway.yaml's `metrics.enabled` and `metrics.port` (default: off). */
+  metrics?: MetricsOverrides;
 }
 
 export interface ValidationReport {
@@ -52,6 +68,10 @@ export interface ValidationReport {
   warnings: ConfigError[];
   /** Every error and warning, printed with file:line:col and a source excerpt. */
   text: string;
+  /** A short hash of everything loaded: the config version `/readyz` and the metrics report. */
+  version: string;
+  /** The folders hot reload watches: the config folder, schemas/, connectors/, the .proto files' folders. */
+  watchedDirs: string[];
 }
 
 /** Loads and compiles the config; reports every problem instead of throwing. `tessera validate` prints this. */
@@ -73,7 +93,18 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
   if (errors.length > 0) compiled.blueprint = undefined;
   const overrides = new Map(config.schemaFiles.map((f) => [f.file, f.text]));
   const text = formatConfigErrors([...allErrors, ...compiled.warnings], fileLineReader(overrides));
-  return { blueprint: compiled.blueprint, gateway: config.gateway, errors: allErrors, warnings: compiled.warnings, text };
+  // .proto files are config too: a changed proto is a new version, and their folders are watched.
+  const protoFiles = config.connectors.flatMap((c) => (c.transportSettings as { protoFiles?: string[] } | undefined)?.protoFiles ?? []);
+  const protoTexts = await Promise.all(protoFiles.map((file) => readFile(file, 'utf8').catch(() => '')));
+  return {
+    blueprint: compiled.blueprint,
+    gateway: config.gateway,
+    errors: allErrors,
+    warnings: compiled.warnings,
+    text,
+    version: configVersion(config, protoTexts),
+    watchedDirs: [configDir, location.schemasDir ?? path.join(configDir, 'schemas'), connectorsDir, ...protoFiles.map((f) => path.dirname(f))],
+  };
 }
 
 export interface Gateway {
@@ -81,8 +112,17 @@ export interface Gateway {
   readonly executor: Executor;
   readonly logger: Logger;
   readonly warnings: readonly ConfigError[];
+  /**
+   * Loads the config again and, if it validates, swaps it in (in-flight requests finish on the
+   * old one); a bad config is refused and the old one keeps serving. One reload at a time.
+   */
+  reload(trigger?: ReloadTrigger): Promise<ReloadOutcome>;
   /** Starts serving HTTP; resolves with the URL once listening. */
-  listen(options?: { port?: number; host?: string }): Promise<{ url: string; http: GatewayHttpServer }>;
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; http: GatewayHttpServer; metricsUrl?: string | undefined }>;
+  /** What /readyz reports: config version, connection checks, the last reload error. */
+  readonly readiness: Readiness;
+  /** The Prometheus metrics, when on. */
+  readonly metrics: GatewayMetrics | undefined;
   /** Per connector: circuit breaker state, calls in flight and queued (for operators and health pages). */
   connectorStates(): Record<string, ConnectorState>;
   /** Stops accepting, lets in-flight requests finish, closes upstream pools. */
@@ -93,43 +133,112 @@ export interface Gateway {
 export async function createGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const report = await validateConfig(options);
   if (!report.blueprint) throw new ConfigErrorList(report.errors, report.text);
-  const blueprint = report.blueprint;
   const logger = options.logger ?? createLogger({});
   const transports = createTransports();
-  // One pipeline per connector, built once: breakers, budgets and queues are shared by all requests.
-  const pipelines = new Map<string, ConnectorPipeline>();
-  for (const connector of blueprint.connectors) {
-    pipelines.set(
-      connector.name,
-      createConnectorPipeline(connector, transports.get(connector.transport), (name, state) =>
-        logger[state === 'closed' ? 'info' : 'warn']({ connector: name, state }, `circuit breaker ${state}`),
-      ),
-    );
-  }
-  const executor = new Executor({
-    blueprint,
-    sendFor: (connector) => pipelines.get(connector)!.send,
+  const metricsSettings = resolveMetricsSettings(options.metrics, report.gateway);
+  const metrics = createGatewayMetrics(metricsSettings, report.blueprint);
+  const deps: RuntimeDeps = {
+    transports,
     logger,
+    metrics,
     dev: options.dev ?? false,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
-    // createGateway's options win over gateway.yaml, as for the server settings.
-    batchAcrossRequests: options.batchAcrossRequests ?? report.gateway.batching.acrossRequests,
-    batchAcrossRequestsAbove: options.batchAcrossRequestsAbove ?? report.gateway.batching.busyAbove,
-  });
+    batchAcrossRequests: options.batchAcrossRequests,
+    batchAcrossRequestsAbove: options.batchAcrossRequestsAbove,
+  };
+  // One pipeline per connector: breakers, budgets and queues are shared by all requests, and
+  // kept across reloads for connectors whose definition did not change.
+  let runtime = buildRuntime({ blueprint: report.blueprint, gateway: report.gateway, version: report.version }, deps).runtime;
+  const live = new LiveConfig(runtime.serving);
   const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({
     maxInFlight: settings.maxInFlight,
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
     rateLimiter: new RateLimiter(settings.rateLimits),
   });
-  let http: GatewayHttpServer | undefined;
-  return {
-    blueprint,
-    executor,
+  const connectorStates = () => Object.fromEntries([...runtime.pipelines].map(([name, entry]) => [name, entry.pipeline.state()]));
+  metrics?.setSources({ inFlight: () => admission.inFlight, connectorStates, planCache: () => ({ size: live.current.executor.planCache.size, stats: live.current.executor.planCache.stats }) });
+  const readiness = new Readiness();
+  readiness.configLoaded(report.version, report.blueprint.connectors);
+  metrics?.setConfigVersion(report.version);
+  // Pipelines a reload replaced: closed once no request can still be using them.
+  const draining = new Set<{ timer: NodeJS.Timeout; entries: PipelineEntry[] }>();
+  const drainMs = settings.requestTimeoutMs + 1_000; // a request never outlives its deadline
+  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.reload]);
+  let watchedDirs = report.watchedDirs;
+  const reloader = new ConfigReloader({
+    currentVersion: () => live.current.version,
     logger,
+    readiness,
+    metrics,
+    async load() {
+      const next = await validateConfig(options);
+      return {
+        version: next.version,
+        errors: next.errors,
+        apply() {
+          const built = buildRuntime({ blueprint: next.blueprint!, gateway: next.gateway, version: next.version }, deps, runtime.pipelines);
+          const previous = runtime;
+          runtime = built.runtime;
+          const old = live.swap(runtime.serving);
+          metrics?.retirePlanCache(old.executor.planCache.stats);
+          readiness.configLoaded(next.version, next.blueprint!.connectors);
+          watchedDirs = next.watchedDirs;
+          watcher?.rearm(watchedDirs);
+          if (built.retired.length > 0) {
+            const entry = { timer: setTimeout(() => closeDrained(entry), drainMs), entries: built.retired };
+            entry.timer.unref();
+            draining.add(entry);
+          }
+          if (restartOnly(next.gateway) !== restartOnly(report.gateway)) {
+            logger.warn('gateway.yaml server, rateLimits, metrics and reload settings take effect on restart; the rest of the new config is served now');
+          }
+          const replaced = [...previous.pipelines.keys()].filter((name) => !built.kept.includes(name));
+          return { kept: built.kept, replaced };
+        },
+      };
+    },
+  });
+  const closeDrained = (entry: { timer: NodeJS.Timeout; entries: PipelineEntry[] }) => {
+    clearTimeout(entry.timer);
+    draining.delete(entry);
+    for (const { pipeline } of entry.entries) pipeline.close();
+  };
+  const reloadSettings = report.gateway.reload;
+  let watcher: ConfigWatcher | undefined;
+  if (options.watch && reloadSettings?.watch !== false) {
+    watcher = watchConfigDirs(watchedDirs, reloadSettings?.debounceMs ?? RELOAD_DEFAULTS.debounceMs, () => void reloader.reload('watch'), logger);
+  }
+  const adminToken = reloadSettings?.adminToken;
+  let http: GatewayHttpServer | undefined;
+  let metricsServer: Server | undefined;
+  return {
+    get blueprint() {
+      return runtime.blueprint;
+    },
+    get executor() {
+      return live.current.executor;
+    },
+    logger,
+    metrics,
+    readiness,
     warnings: report.warnings,
+    reload: (trigger = 'api') => reloader.reload(trigger),
     async listen({ port = 4000, host = '127.0.0.1' } = {}) {
-      http = createHttpServer({ schema: blueprint.schema, executor, logger, dev: options.dev ?? false, requestTimeoutMs: settings.requestTimeoutMs, admission });
+      const separateMetrics = metrics !== undefined && metricsSettings.port !== undefined;
+      http = createHttpServer({
+        schema: runtime.blueprint.schema,
+        executor: live.current.executor,
+        live,
+        logger,
+        dev: options.dev ?? false,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        admission,
+        metrics,
+        serveMetrics: metrics !== undefined && !separateMetrics,
+        readiness,
+        adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin')) : undefined,
+      });
       http.server.listen(port, host);
       try {
         await once(http.server, 'listening');
@@ -138,10 +247,25 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         throw error;
       }
       const address = http.server.address() as AddressInfo;
-      return { url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`, http };
+      const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
+      const url = origin(address.port);
+      if (!separateMetrics) return { url, http, metricsUrl: metrics ? `${url}/metrics` : undefined };
+      metricsServer = createMetricsServer(metrics);
+      metricsServer.listen(metricsSettings.port, host);
+      await once(metricsServer, 'listening');
+      return { url, http, metricsUrl: `${origin((metricsServer.address() as AddressInfo).port)}/metrics` };
     },
-    connectorStates: () => Object.fromEntries([...pipelines].map(([name, pipeline]) => [name, pipeline.state()])),
+    connectorStates,
     async close() {
+      readiness.shuttingDown();
+      watcher?.close();
+      if (metricsServer) {
+        const server = metricsServer;
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      }
       if (http) {
         const server = http.server;
         http.setReady(false);
@@ -155,11 +279,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         clearTimeout(grace);
       }
       admission.close();
-      for (const pipeline of pipelines.values()) pipeline.close();
+      for (const entry of [...draining]) closeDrained(entry);
+      for (const { pipeline } of runtime.pipelines.values()) pipeline.close();
       await transports.close();
     },
   };
 }
 
 export { ConfigErrorList } from './errors/gateway-error.ts';
+export type { ReloadOutcome, ReloadTrigger } from './server/reload.ts';
 export type { Blueprint } from './blueprint/index.ts';

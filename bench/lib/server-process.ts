@@ -20,6 +20,8 @@ const settings = JSON.parse(process.env.BENCH_SETTINGS_FILE ? readFileSync(proce
   delayMs?: number;
   urls?: Record<string, string>;
   logLevel?: string;
+  /** For the gateway: Prometheus metrics on (the default) or off. */
+  metrics?: boolean;
   /** For the gateway: false to batch each request alone (the `gateway-solo` row). */
   batchAcrossRequests?: boolean;
   /** For the floor: per scenario and variant, its ideal upstream calls and the answer to send. */
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
       // Production-like: the access log is on and written to stdout, which the runner discards.
       logger: createLogger({ level: settings.logLevel ?? 'info' }),
       batchAcrossRequests: settings.batchAcrossRequests ?? true,
+      metrics: { enabled: settings.metrics ?? true },
     });
     const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
     close = () => gateway.close();

@@ -7,11 +7,11 @@ import { readBatchAnswerShape } from './check-batch-answer-shape.ts';
 import { readEnvelope } from './check-envelope-shape.ts';
 import { readPagination } from './check-pagination-shape.ts';
 import { readForwardHeaders } from './check-forward-headers.ts';
-import { checkKeys, describe, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, withHint, type Checker, type Mapping } from './shape-checker.ts';
+import { checkKeys, describe, readBoolean, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, withHint, type Checker, type Mapping } from './shape-checker.ts';
 import { TRANSPORT_KINDS } from '../transports/registry.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 
-const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope'] as const;
+const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope', 'readinessCheck'] as const;
 const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination'] as const;
 const BATCH_KEYS = ['maxSize', 'keyField', 'keyFields', 'keySeparator', 'many', 'keyStyle', 'answer', 'acrossRequests'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -72,6 +72,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   const forwardHeaders = readForwardHeaders(c, value.forwardHeaders, headers);
   const resilience = readConnectorResilience(c, value);
   const envelope = readEnvelope(c, value, []) || undefined;
+  const readinessCheck = readBoolean(c, value, [], 'readinessCheck');
   const operations: Record<string, OperationConfig> = {};
   if (required(c, value, [], 'operations')) {
     const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
@@ -101,6 +102,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       resilience,
       ...(envelope ? { envelope } : {}),
+      ...(readinessCheck ? { readinessCheck } : {}),
       operations,
       sourceMap,
     },

@@ -1,8 +1,10 @@
 import { ErrorCodes } from '../errors/codes.ts';
 import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './types.ts';
+import { readMetrics } from './check-metrics-shape.ts';
+import { readReload } from './check-reload-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'reload'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
 const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
@@ -19,7 +21,7 @@ export const EMPTY_GATEWAY_CONFIG: GatewayConfig = Object.freeze({ server: {}, r
 export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gateway: GatewayConfig | undefined; errors: Checker['errors'] } {
   const c: Checker = { prefix: 'gateway', sourceMap, errors: [] };
   if (value === null || value === undefined) return { gateway: EMPTY_GATEWAY_CONFIG, errors: [] };
-  const top = readMapping(c, value, [], 'a mapping with any of the keys server, rateLimits, batching');
+  const top = readMapping(c, value, [], `a mapping with any of the keys ${TOP_KEYS.join(', ')}`);
   if (!top) return { gateway: undefined, errors: c.errors };
   checkKeys(c, top, [], TOP_KEYS);
   const server = top.server === undefined ? {} : readMapping(c, top.server, ['server'], `a mapping with any of the keys ${SERVER_KEYS.join(', ')}`);
@@ -36,6 +38,10 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
     rateLimits: readRateLimits(c, top.rateLimits),
     batching: readBatching(c, top.batching),
   };
+  const metrics = readMetrics(c, top.metrics);
+  if (metrics) gateway.metrics = metrics;
+  const reload = readReload(c, top.reload);
+  if (reload) gateway.reload = reload;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

@@ -7,3 +7,4 @@ export { interpolateEnv } from './interpolate-env.ts';
 export type { Env } from './interpolate-env.ts';
 export { checkConnectorShape, connectorNameOf } from './check-connector-shape.ts';
 export type * from './types.ts';
+export { configVersion, connectorFingerprint } from './config-version.ts';

@@ -200,6 +200,8 @@ export interface ConnectorConfig {
   resilience: ConnectorResilienceConfig;
   /** Applies to every operation that has no `envelope` of its own. */
   envelope?: EnvelopeConfig | undefined;
+  /** `/readyz` waits until a TCP connection to `baseUrl` has opened once (`readinessCheck: true`). */
+  readinessCheck?: boolean | undefined;
   operations: Record<string, OperationConfig>;
   sourceMap: SourceMap;
 }
@@ -236,6 +238,25 @@ export interface GatewayConfig {
     /** Event-loop utilisation (0..1) above which operations pool; 0 pools always. */
     busyAbove?: number | undefined;
   };
+  /** Prometheus metrics (`metrics:`); absent = off. */
+  metrics?: {
+    enabled: boolean;
+    /** Serve /metrics on this port instead of the GraphQL port (0: any free port). */
+    port?: number | undefined;
+    /** Caller ids labelled by name; every other caller is `other`. */
+    callers: string[];
+    /** Distinct operation names labelled before the rest collapse into `other` (default 100). */
+    maxOperationNames?: number | undefined;
+  } | undefined;
+  /** Hot reload (`reload:`); absent = the defaults. */
+  reload?: {
+    /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */
+    watch?: boolean | undefined;
+    /** Quiet time after the last file event before a reload starts (default 200 ms). */
+    debounceMs?: number | undefined;
+    /** Bearer token of `POST /admin/reload`; absent or empty = the endpoint is off. */
+    adminToken?: string | undefined;
+  } | undefined;
 }
 
 /** Everything read from disk: shape-checked, meaning not yet checked (that is blueprint/'s job). */

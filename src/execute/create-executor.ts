@@ -47,6 +47,8 @@ export type UpstreamCalls = Record<string, UpstreamCallStats>;
 
 export interface GatewayResult extends ExecutionResult {
   upstreamCalls?: UpstreamCalls;
+  /** The name of the operation that ran (undefined: anonymous, or none was selected); not serialised. */
+  operationName?: string | undefined;
 }
 
 /**
@@ -129,6 +131,7 @@ export class Executor {
     // Callers must be able to tell a stale or default value from a fresh one.
     if (fallbacks.length > 0) result.extensions = { ...result.extensions, fallbacks };
     Object.defineProperty(result, 'upstreamCalls', { value: upstreamCalls, enumerable: false });
+    if (operation.name) Object.defineProperty(result, 'operationName', { value: operation.name.value, enumerable: false });
     return result;
   }
 

@@ -19,6 +19,8 @@ export interface RequestContext {
   /** Filled in by the executor, read by the access log. */
   operationName?: string | undefined;
   upstreamCalls?: Record<string, UpstreamCallStats> | undefined;
+  /** A /graphql request the metrics count once its answer is sent. */
+  metered?: boolean | undefined;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

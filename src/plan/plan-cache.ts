@@ -61,6 +61,11 @@ export class PlanCache {
     this.#plans = new LRUCache({ max: options.maxPlans ?? 1_000 });
   }
 
+  /** Plans held now. */
+  get size(): number {
+    return this.#plans.size;
+  }
+
   /** Parses and validates a document text once; later calls with the same text are a map lookup. */
   prepareText(text: string): PreparedDocument | { errors: readonly GraphQLError[] } {
     const cached = this.#documents.get(text);

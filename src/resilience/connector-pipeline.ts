@@ -33,6 +33,7 @@ export interface ConnectorState {
  * - cache: a hit (or a call already in flight) skips everything below;
  * - coalescing (only if an operation asks for it): an identical call in flight is joined;
  * - retry: each attempt goes through the bulkhead and the breaker again;
+ * - attempt observer (only with metrics on): counts and times each attempt, refusals included;
  * - bulkhead: a full queue rejects before the breaker counts anything;
  * - breaker: sees every real attempt, fails fast while open;
  * - envelope (only if declared): a 200 whose body says "failed" becomes a failure here, so the
@@ -43,6 +44,8 @@ export function createConnectorPipeline(
   connector: ConnectorConfig,
   transport: Transport,
   onBreakerStateChange: (connector: string, state: BreakerState) => void,
+  /** Sees every attempt (inside retry, outside bulkhead and breaker): the metrics' upstream counter. */
+  observeAttempt?: SendWrapper,
 ): ConnectorPipeline {
   const policy = resolveConnectorPolicy(connector);
   const bulkhead = new ConnectorBulkhead(connector.name, policy.concurrency);
@@ -53,6 +56,7 @@ export function createConnectorPipeline(
     withResponseCache(policy.cache),
     ...optional(ops.some((op) => op.resilience.coalesce === true), withCoalescing),
     withRetry(new RetryBudget(policy.retryBudget)),
+    ...(observeAttempt ? [observeAttempt] : []),
     bulkhead.wrap,
     breaker.wrap,
     ...optional(connector.envelope !== undefined || ops.some((op) => op.envelope !== undefined), withEnvelope),

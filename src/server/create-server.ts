@@ -15,6 +15,10 @@ import type { Admission } from './admission.ts';
 import { SERVER_DEFAULTS } from './server-settings.ts';
 import { refuseMediaType } from './media-type-rules.ts';
 import { locateGraphiQLAssets, serveGraphiQLAsset } from './graphiql-assets.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { serveMetrics } from './metrics-endpoint.ts';
+import type { Readiness } from './readiness.ts';
+import { LiveConfig, type ServingConfig } from './live-config.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -28,6 +32,16 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number | undefined;
   /** Load shedding and per-caller rate limits, checked before a /graphql request is read. */
   admission?: Admission | undefined;
+  /** Prometheus metrics: counted for every /graphql request when set. */
+  metrics?: GatewayMetrics | undefined;
+  /** Serve GET /metrics on this server (false when `metrics.port` gives it a port of its own). */
+  serveMetrics?: boolean | undefined;
+  /** What /readyz reports beyond "not shutting down": config loaded, connection checks, reload errors. */
+  readiness?: Readiness | undefined;
+  /** The config served now, swapped by hot reload; absent: `schema` and `executor` for good. */
+  live?: LiveConfig | undefined;
+  /** `POST /admin/reload` (when an admin token is configured). */
+  adminReload?: ((req: IncomingMessage, res: ServerResponse, requestId: string) => void) | undefined;
 }
 
 export interface GatewayHttpServer {
@@ -47,14 +61,22 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   // only ever sees POST JSON never holds it (about 9 MB of heap and 20 MB of RSS).
   // GraphiQL's own files, served from here (no CDN): listed once at start, in dev mode only.
   const graphiqlAssets = options.dev ? locateGraphiQLAssets() : undefined;
-  let yogaLoading: Promise<YogaServer> | undefined;
-  const yoga = (): Promise<YogaServer> =>
-    (yogaLoading ??= import('./create-yoga.ts').then(({ createYogaServer }) =>
-      createYogaServer({ schema: options.schema, executor: options.executor, dev: options.dev, graphiqlAssets }),
-    ));
+  // One yoga per config served, built on its first request; a replaced config's goes with it.
+  const yogas = new WeakMap<ServingConfig, Promise<YogaServer>>();
+  const yoga = (serving: ServingConfig): Promise<YogaServer> => {
+    let loading = yogas.get(serving);
+    if (!loading) {
+      loading = import('./create-yoga.ts').then(({ createYogaServer }) => createYogaServer({ schema: serving.schema, executor: serving.executor, dev: options.dev, graphiqlAssets }));
+      yogas.set(serving, loading);
+    }
+    return loading;
+  };
+  const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor });
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
+  const metrics = options.metrics;
+  const metricsHere = metrics !== undefined && options.serveMetrics === true ? metrics : undefined;
   let ready = true;
 
   const handle = async (req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> => {
@@ -62,13 +84,21 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     const q = url.indexOf('?');
     const pathname = q === -1 ? url : url.slice(0, q);
     const requestId = context.requestId;
+    // The config this request runs on to its end, whatever a reload swaps in meanwhile.
+    const serving = live.current;
     if (pathname === '/healthz') return sendJson(res, requestId, 200, { status: 'ok' });
-    if (pathname === '/readyz') return sendJson(res, requestId, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+    if (pathname === '/readyz') return sendReadiness(res, requestId, ready, options.readiness);
+    if (options.adminReload && pathname === '/admin/reload') return options.adminReload(req, res, requestId);
+    if (metricsHere && pathname === '/metrics') return serveMetrics(metricsHere, res);
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    if (metrics) context.metered = true;
     if (admission) {
       const refused = admission.admit(context.callerId);
-      if (refused) return sendJson(res, requestId, refused.status, refused.body, refused.headers);
+      if (refused) {
+        metrics?.shed(refused.status === 429 ? 'rate_limited' : 'overloaded');
+        return sendJson(res, requestId, refused.status, refused.body, refused.headers);
+      }
       res.once('close', () => admission.release());
     }
 
@@ -85,16 +115,16 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (mediaRefusal) return sendJson(res, requestId, mediaRefusal.status, mediaRefusal.body);
     if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
       res.setHeader('x-request-id', requestId); // yoga writes the head itself
-      await (await yoga()).requestListener(req, res);
+      await (await yoga(serving)).requestListener(req, res);
       return;
     }
     const body = await readBody(req, maxBodyBytes);
     if (body === undefined) {
       return sendJson(res, requestId, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
     }
-    const fast = matchFastPath(options.executor, req.headers, body);
-    if (!fast) return forwardToYoga(await yoga(), req, res, body, requestId);
-    const result = await options.executor.execute({
+    const fast = matchFastPath(serving.executor, req.headers, body);
+    if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    const result = await serving.executor.execute({
       prepared: fast.prepared,
       operationName: fast.params.operationName,
       variables: fast.params.variables,
@@ -103,7 +133,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
     });
-    context.operationName = fast.params.operationName;
+    context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
     const text = serializeResult(result);
     // One writeHead with a flat header list and no setHeader before it: Node then builds the head
@@ -120,7 +150,10 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       startedAt: performance.now(),
       callerHeaders: req.headers,
     };
-    res.once('finish', () => logAccess(options.logger, req, res, context));
+    res.once('finish', () => {
+      logAccess(options.logger, req, res, context);
+      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls);
+    });
     runWithRequestContext(context, () => {
       handle(req, res, context).catch((error: unknown) => {
         options.logger.error({ err: error }, 'request failed unexpectedly');
@@ -152,6 +185,13 @@ async function forwardToYoga(
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
+}
+
+function sendReadiness(res: ServerResponse, requestId: string, ready: boolean, readiness: Readiness | undefined): void {
+  if (!readiness) return sendJson(res, requestId, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+  const report = readiness.report();
+  if (!ready && report.status === 'ready') Object.assign(report, { status: 'not ready', reason: 'shutting down' });
+  sendJson(res, requestId, report.status === 'ready' ? 200 : 503, report);
 }
 
 function isJsonContentType(value: string | undefined): boolean {

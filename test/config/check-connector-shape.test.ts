@@ -36,7 +36,7 @@ describe('connector shape errors: every error, with its exact position and messa
     {
       name: 'unknown top-level key',
       text: yaml('baseUrl: http://127.0.0.1:4101', 'operations: {}', 'retries: 3'),
-      errors: [{ code: 'CONFIG_UNKNOWN_KEY', line: 3, column: 1, path: 'connectors.crm.retries', message: 'expected one of the keys name, transport, baseUrl, timeoutMs, headers, forwardHeaders, operations, connectTimeoutMs, retry, circuitBreaker, concurrency, cache, envelope; got "retries". Did you mean "retry"?' }],
+      errors: [{ code: 'CONFIG_UNKNOWN_KEY', line: 3, column: 1, path: 'connectors.crm.retries', message: 'expected one of the keys name, transport, baseUrl, timeoutMs, headers, forwardHeaders, operations, connectTimeoutMs, retry, circuitBreaker, concurrency, cache, envelope, readinessCheck; got "retries". Did you mean "retry"?' }],
     },
     {
       name: 'bad method GTE',

@@ -2,13 +2,18 @@ import { parseArgs } from 'node:util';
 import { createGateway, type Gateway } from '../../index.ts';
 import { explainListenError } from './listen-error.ts';
 
-/** `tessera serve`: serves the config in --config-dir until SIGTERM/SIGINT. */
+/**
+ * `tessera serve`: serves the config in --config-dir until SIGTERM/SIGINT, reloading it when
+ * its files change (debounced) and on SIGHUP.
+ */
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'config-dir': { type: 'string' } } });
-  const gateway = await createGateway({ configDir: values['config-dir'], dev: process.env.TESSERA_DEV === '1' });
-  const { url } = await listenOrClose(gateway, 'npx tessera serve');
-  gateway.logger.info({ url: `${url}/graphql` }, 'tessera listening');
-  return closeOnSignal(gateway);
+  const gateway = await createGateway({ configDir: values['config-dir'], dev: process.env.TESSERA_DEV === '1', watch: true });
+  const { url, metricsUrl } = await listenOrClose(gateway, 'npx tessera serve');
+  gateway.logger.info({ url: `${url}/graphql`, metricsUrl }, 'tessera listening');
+  const onHangup = () => void gateway.reload('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  return closeOnSignal(gateway).finally(() => process.off('SIGHUP', onHangup));
 }
 
 /** PORT and HOST from the environment, with the defaults docs/cli.md documents. */

@@ -42,7 +42,7 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           callerHeaders: context?.callerHeaders,
         });
         if (context) {
-          context.operationName = args.operationName ?? undefined;
+          context.operationName = result.operationName ?? args.operationName ?? undefined;
           context.upstreamCalls = result.upstreamCalls;
         }
         // No data at all means the request itself failed (bad variables, a plan the caller's

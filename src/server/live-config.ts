@@ -1,0 +1,32 @@
+import type { GraphQLSchema } from 'graphql';
+import type { Executor } from '../execute/index.ts';
+
+/** One loaded config, as requests are served on it: its schema and its executor (plans, loaders). */
+export interface ServingConfig {
+  readonly version: string;
+  readonly schema: GraphQLSchema;
+  readonly executor: Executor;
+}
+
+/**
+ * The config being served now. A request reads `current` once, when it arrives, and runs on that
+ * config to its end; a reload swaps in the next one with one assignment, so a request never sees
+ * half of each and none waits for the swap.
+ */
+export class LiveConfig {
+  #current: ServingConfig;
+
+  constructor(initial: ServingConfig) {
+    this.#current = initial;
+  }
+
+  get current(): ServingConfig {
+    return this.#current;
+  }
+
+  swap(next: ServingConfig): ServingConfig {
+    const previous = this.#current;
+    this.#current = next;
+    return previous;
+  }
+}

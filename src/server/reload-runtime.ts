@@ -1,0 +1,78 @@
+import type { Blueprint } from '../blueprint/index.ts';
+import { connectorFingerprint, type GatewayConfig } from '../config/index.ts';
+import { Executor } from '../execute/index.ts';
+import type { Logger } from '../observability/index.ts';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { meteredOperations } from '../observability/metrics-settings.ts';
+import { createConnectorPipeline, type ConnectorPipeline } from '../resilience/index.ts';
+import type { createTransports } from '../transports/index.ts';
+import type { ServingConfig } from './live-config.ts';
+
+/** A connector's pipeline and the definition it was built from. */
+export interface PipelineEntry {
+  fingerprint: string;
+  pipeline: ConnectorPipeline;
+}
+
+/** Everything one loaded config runs on. */
+export interface Runtime {
+  serving: ServingConfig;
+  blueprint: Blueprint;
+  pipelines: ReadonlyMap<string, PipelineEntry>;
+}
+
+export interface RuntimeDeps {
+  transports: ReturnType<typeof createTransports>;
+  logger: Logger;
+  metrics: GatewayMetrics | undefined;
+  dev: boolean;
+  maxConcurrentCallsPerRequest: number | undefined;
+  /** createGateway's overrides of gateway.yaml's `batching:`. */
+  batchAcrossRequests: boolean | undefined;
+  batchAcrossRequestsAbove: number | undefined;
+}
+
+/**
+ * Builds the runtime of a validated config. Connectors whose definition did not change keep the
+ * pipeline (and so the pools' transport, breaker, bulkhead, retry budget and response cache) of
+ * `previous`; the others get a new one. Returns the previous pipelines that are no longer used,
+ * for the caller to close once the requests still running on them are done.
+ */
+export function buildRuntime(
+  input: { blueprint: Blueprint; gateway: GatewayConfig; version: string },
+  deps: RuntimeDeps,
+  previous: ReadonlyMap<string, PipelineEntry> = new Map(),
+): { runtime: Runtime; kept: string[]; retired: PipelineEntry[] } {
+  const { blueprint } = input;
+  const pipelines = new Map<string, PipelineEntry>();
+  const kept: string[] = [];
+  for (const connector of blueprint.connectors) {
+    const fingerprint = connectorFingerprint(connector);
+    const old = previous.get(connector.name);
+    if (old && old.fingerprint === fingerprint) {
+      pipelines.set(connector.name, old);
+      kept.push(connector.name);
+      continue;
+    }
+    const pipeline = createConnectorPipeline(
+      connector,
+      deps.transports.get(connector.transport),
+      (name, state) => deps.logger[state === 'closed' ? 'info' : 'warn']({ connector: name, state }, `circuit breaker ${state}`),
+      deps.metrics?.upstreamWrapper(connector.name),
+    );
+    pipelines.set(connector.name, { fingerprint, pipeline });
+  }
+  const retired = [...previous].filter(([name, entry]) => pipelines.get(name) !== entry).map(([, entry]) => entry);
+  const executor = new Executor({
+    blueprint,
+    sendFor: (connector) => pipelines.get(connector)!.pipeline.send,
+    logger: deps.logger,
+    dev: deps.dev,
+    maxConcurrentCallsPerRequest: deps.maxConcurrentCallsPerRequest,
+    // createGateway's options win over gateway.yaml, as for the server settings.
+    batchAcrossRequests: deps.batchAcrossRequests ?? input.gateway.batching.acrossRequests,
+    batchAcrossRequestsAbove: deps.batchAcrossRequestsAbove ?? input.gateway.batching.busyAbove,
+  });
+  deps.metrics?.setOperations(meteredOperations(blueprint));
+  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor }, blueprint, pipelines }, kept, retired };
+}
