@@ -58,6 +58,10 @@ export interface GatewayOptions extends ConfigLocation {
   watch?: boolean;
   /** Prometheus metrics; override gateway.yaml's `metrics.enabled` and `metrics.port` (default: off). */
   metrics?: MetricsOverrides;
+  /** Called after `POST /admin/reload` reloaded this gateway (a `--workers` worker tells its primary, which reloads the others). */
+  onAdminReload?: () => void;
+  /** A `--workers` worker: its primary serves `metrics.port` (the sum of all workers), so this gateway does not listen there. */
+  metricsServedByPrimary?: boolean;
 }
 
 export interface ValidationReport {
@@ -237,7 +241,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         metrics,
         serveMetrics: metrics !== undefined && !separateMetrics,
         readiness,
-        adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin')) : undefined,
+        adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin').finally(() => options.onAdminReload?.())) : undefined,
       });
       http.server.listen(port, host);
       try {
@@ -250,6 +254,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
       const url = origin(address.port);
       if (!separateMetrics) return { url, http, metricsUrl: metrics ? `${url}/metrics` : undefined };
+      if (options.metricsServedByPrimary) return { url, http, metricsUrl: undefined };
       metricsServer = createMetricsServer(metrics);
       metricsServer.listen(metricsSettings.port, host);
       await once(metricsServer, 'listening');

@@ -13,7 +13,9 @@ const USAGE = `Usage: tessera <command> [options]
 
 Commands:
   demo                         start the demo upstreams and the gateway on them (GraphiQL on)
-  serve [--config-dir DIR]     serve the config in DIR (default: the working directory)
+  serve [--config-dir DIR] [--workers N|auto]
+                               serve the config in DIR (default: the working directory);
+                               --workers: N processes on one port (auto: one per core)
   validate [--config-dir DIR]  check schemas/ and connectors/; exit 1 on any error
   explain FILE.graphql [--variables JSON] [--operation NAME] [--json] [--config-dir DIR]
                                print the plan of an operation

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { currentRequestContext } from './request-context.ts';
 
@@ -45,7 +46,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const logger = pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
-      base: { service: 'tessera' },
+      // A `--workers` worker names itself, so the interleaved lines of one process group can be told apart.
+      base: cluster.worker ? { service: 'tessera', worker: cluster.worker.id } : { service: 'tessera' },
       redact: { paths: REDACT_PATHS, censor: CENSOR },
       mixin: requestContextFields,
       hooks: {

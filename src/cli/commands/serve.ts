@@ -1,19 +1,59 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
-import { createGateway, type Gateway } from '../../index.ts';
+import { ConfigErrorList, createGateway, validateConfig, type Gateway } from '../../index.ts';
+import { createLogger } from '../../observability/index.ts';
+import { resolveMetricsSettings } from '../../observability/metrics-settings.ts';
+import { joinCluster, parseWorkerCount, runPrimary, tellPrimaryAdminReloaded } from '../../cluster/index.ts';
 import { explainListenError } from './listen-error.ts';
 
 /**
  * `tessera serve`: serves the config in --config-dir until SIGTERM/SIGINT, reloading it when
- * its files change (debounced) and on SIGHUP.
+ * its files change (debounced) and on SIGHUP. With `--workers N` (or `auto`) the process is a
+ * node:cluster primary running N such gateways on the same port.
  */
 export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'config-dir': { type: 'string' } } });
-  const gateway = await createGateway({ configDir: values['config-dir'], dev: process.env.TESSERA_DEV === '1', watch: true });
+  const { values } = parseArgs({ args: argv, options: { 'config-dir': { type: 'string' }, workers: { type: 'string' } } });
+  const workers = parseWorkerCount(values.workers);
+  if (workers > 1 && cluster.isPrimary) return serveWorkers(values['config-dir'], workers);
+  if (!cluster.isWorker) return serveOne(values['config-dir'], false);
+  // A worker that fails to start drops its IPC channel, or the open channel keeps it alive.
+  return serveOne(values['config-dir'], true).catch((error: unknown) => {
+    cluster.worker?.disconnect();
+    throw error;
+  });
+}
+
+/** One gateway until SIGTERM/SIGINT, alone or as a `--workers` worker. */
+async function serveOne(configDir: string | undefined, inCluster: boolean): Promise<number> {
+  const gateway = await createGateway({
+    configDir,
+    dev: process.env.TESSERA_DEV === '1',
+    watch: true,
+    onAdminReload: inCluster ? tellPrimaryAdminReloaded : undefined,
+    metricsServedByPrimary: inCluster,
+  });
+  const leaveCluster = inCluster ? joinCluster(gateway) : () => {};
   const { url, metricsUrl } = await listenOrClose(gateway, 'npx tessera serve');
   gateway.logger.info({ url: `${url}/graphql`, metricsUrl }, 'tessera listening');
   const onHangup = () => void gateway.reload('SIGHUP');
   process.on('SIGHUP', onHangup);
-  return closeOnSignal(gateway).finally(() => process.off('SIGHUP', onHangup));
+  return closeOnSignal(gateway).finally(() => {
+    process.off('SIGHUP', onHangup);
+    leaveCluster();
+  });
+}
+
+/** The primary of `--workers`: checks the config once (so a bad one is reported once, not N times), then runs the workers. */
+async function serveWorkers(configDir: string | undefined, workers: number): Promise<number> {
+  const report = await validateConfig({ configDir });
+  if (!report.blueprint) throw new ConfigErrorList(report.errors, report.text);
+  const metrics = resolveMetricsSettings(undefined, report.gateway);
+  return runPrimary({
+    workers,
+    logger: createLogger({}),
+    metricsPort: metrics.enabled ? metrics.port : undefined,
+    host: listenOptions().host,
+  });
 }
 
 /** PORT and HOST from the environment, with the defaults docs/cli.md documents. */
@@ -36,20 +76,32 @@ export async function listenOrClose(gateway: Gateway, rerun: string, onClose: ()
   }
 }
 
-/** Waits for SIGTERM or SIGINT, then closes the gateway and resolves the exit code. */
+/**
+ * Waits for SIGTERM or SIGINT, then closes the gateway and resolves the exit code. A second
+ * signal during the shutdown is ignored rather than killing the process mid-drain: Ctrl-C
+ * reaches a `--workers` worker twice (from the terminal and from its primary).
+ */
 export function closeOnSignal(gateway: Gateway, onClose: () => Promise<void> = async () => {}): Promise<number> {
   return new Promise((resolve) => {
+    let stopping = false;
+    const finish = (code: number) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(code);
+    };
     const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
       gateway.logger.info({ signal }, 'shutting down');
       gateway
         .close()
         .then(onClose)
         .then(
-          () => resolve(0),
-          () => resolve(1),
+          () => finish(0),
+          () => finish(1),
         );
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }

@@ -1,0 +1,3 @@
+export { runPrimary, type PrimaryOptions } from './primary.ts';
+export { joinCluster, tellPrimaryAdminReloaded } from './worker.ts';
+export { parseWorkerCount } from './worker-count.ts';
