@@ -10,7 +10,8 @@ export async function runServe(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'config-dir': { type: 'string' } } });
   const gateway = await createGateway({ configDir: values['config-dir'], dev: process.env.TESSERA_DEV === '1', watch: true });
   const { url, metricsUrl } = await listenOrClose(gateway, 'npx tessera serve');
-  gateway.logger.info({ url: `${url}/graphql`, metricsUrl }, 'tessera listening');
+  gateway.logger.info({ url: `${url}/graphql`, metricsUrl, auth: gateway.authMode }, 'tessera listening');
+  if (gateway.authMode === 'off') gateway.logger.warn('authentication is off (no callers.yaml, or mode: off): every request is admitted without a credential and no field scope is checked');
   const onHangup = () => void gateway.reload('SIGHUP');
   process.on('SIGHUP', onHangup);
   return closeOnSignal(gateway).finally(() => process.off('SIGHUP', onHangup));
