@@ -7,7 +7,7 @@ import { compileBlueprint, type Blueprint } from './blueprint/index.ts';
 import type { Executor } from './execute/index.ts';
 import { createTransports } from './transports/index.ts';
 import { RateLimiter, type ConnectorState } from './resilience/index.ts';
-import { configVersion, type GatewayConfig } from './config/index.ts';
+import { configVersion, type CallersConfig, type GatewayConfig } from './config/index.ts';
 import { createLogger, type Logger } from './observability/index.ts';
 import { Admission, createHttpServer, resolveServerSettings, type GatewayHttpServer, type ServerSettings } from './server/index.ts';
 import { ConfigErrorList, type ConfigError } from './errors/gateway-error.ts';
@@ -68,6 +68,8 @@ export interface ValidationReport {
   blueprint: Blueprint | undefined;
   /** The gateway.yaml settings (every one absent when there is no such file). */
   gateway: GatewayConfig;
+  /** callers.yaml (undefined when there is none: authentication off). */
+  callers: CallersConfig | undefined;
   errors: ConfigError[];
   warnings: ConfigError[];
   /** Every error and warning, printed with file:line:col and a source excerpt. */
@@ -86,6 +88,7 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
     schemasDir: location.schemasDir ?? path.join(configDir, 'schemas'),
     connectorsDir,
     gatewayFile: path.join(configDir, 'gateway.yaml'),
+    callersFile: path.join(configDir, 'callers.yaml'),
     env: location.env ?? process.env,
   });
   // Compile even when some connector files are broken, so schema problems show in the same run.
@@ -103,6 +106,7 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
   return {
     blueprint: compiled.blueprint,
     gateway: config.gateway,
+    callers: config.callers,
     errors: allErrors,
     warnings: compiled.warnings,
     text,
@@ -116,6 +120,8 @@ export interface Gateway {
   readonly executor: Executor;
   readonly logger: Logger;
   readonly warnings: readonly ConfigError[];
+  /** callers.yaml's mode as served now: `off` when there is no callers.yaml. */
+  readonly authMode: 'required' | 'optional' | 'off';
   /**
    * Loads the config again and, if it validates, swaps it in (in-flight requests finish on the
    * old one); a bad config is refused and the old one keeps serving. One reload at a time.
@@ -152,7 +158,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   };
   // One pipeline per connector: breakers, budgets and queues are shared by all requests, and
   // kept across reloads for connectors whose definition did not change.
-  let runtime = buildRuntime({ blueprint: report.blueprint, gateway: report.gateway, version: report.version }, deps).runtime;
+  let runtime = buildRuntime({ blueprint: report.blueprint, gateway: report.gateway, callers: report.callers, version: report.version }, deps).runtime;
   const live = new LiveConfig(runtime.serving);
   const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({
@@ -181,7 +187,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         version: next.version,
         errors: next.errors,
         apply() {
-          const built = buildRuntime({ blueprint: next.blueprint!, gateway: next.gateway, version: next.version }, deps, runtime.pipelines);
+          const built = buildRuntime({ blueprint: next.blueprint!, gateway: next.gateway, callers: next.callers, version: next.version }, deps, runtime.pipelines);
           const previous = runtime;
           runtime = built.runtime;
           const old = live.swap(runtime.serving);
@@ -227,6 +233,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     metrics,
     readiness,
     warnings: report.warnings,
+    get authMode() {
+      return live.current.authenticator?.mode ?? 'off';
+    },
     reload: (trigger = 'api') => reloader.reload(trigger),
     async listen({ port = 4000, host = '127.0.0.1' } = {}) {
       const separateMetrics = metrics !== undefined && metricsSettings.port !== undefined;

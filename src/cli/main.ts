@@ -8,6 +8,7 @@ import { runValidate } from './commands/validate.ts';
 import { runExplain } from './commands/explain.ts';
 import { runBench } from './commands/bench.ts';
 import { runScaffold } from './commands/scaffold.ts';
+import { runHashKey } from './commands/hash-key.ts';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -23,6 +24,8 @@ Commands:
                                run a benchmark suite of bench/ (load: npm run bench); --help lists flags
   scaffold --openapi SPEC --name NAME [--out DIR] [--force]
                                write connectors/NAME.yaml and schemas/NAME.graphql from an OpenAPI document
+  hash-key [--generate]        print the sha256 of an API key read from stdin, for callers.yaml
+                               (--generate: a new random key and its hash)
 
 Environment: PORT (default 4000), HOST (default 127.0.0.1), LOG_LEVEL (default info),
              TESSERA_DEV=1 (serve only: GraphiQL and the x-tessera-explain header)`;
@@ -34,6 +37,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   explain: runExplain,
   bench: runBench,
   scaffold: runScaffold,
+  'hash-key': runHashKey,
 };
 
 const [name, ...rest] = process.argv.slice(2);

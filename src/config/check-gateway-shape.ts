@@ -11,7 +11,7 @@ const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
 const LIMIT_KEYS = ['requestsPerSecond', 'burst'] as const;
 const MAX_MS = 2_147_483_647; // setTimeout's limit
 const MAX_COUNT = 1_000_000;
-/** Caller ids are matched against the x-caller-id header, which only accepts these characters. */
+/** Caller ids are the verified callers of callers.yaml (or `anonymous`): these characters only. */
 const CALLER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** An absent gateway.yaml: every server setting at its default, no rate limits. */
@@ -69,7 +69,7 @@ function readRateLimits(c: Checker, value: unknown): GatewayConfig['rateLimits']
   checkKeys(c, limits, ['rateLimits'], RATE_LIMITS_KEYS);
   if (limits.default !== undefined) out.default = readLimit(c, limits.default, ['rateLimits', 'default']);
   if (limits.callers !== undefined) {
-    const callers = readMapping(c, limits.callers, ['rateLimits', 'callers'], 'a mapping of caller ids (the x-caller-id header) to limits');
+    const callers = readMapping(c, limits.callers, ['rateLimits', 'callers'], 'a mapping of caller ids (callers.yaml, or anonymous) to limits');
     for (const [caller, limit] of Object.entries(callers ?? {})) {
       const at = ['rateLimits', 'callers', caller];
       if (!CALLER_ID.test(caller)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a caller id of 1 to 128 letters, digits, ".", "_", ":" or "-"; got "${caller}"`, at, 'key');

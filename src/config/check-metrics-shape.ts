@@ -19,7 +19,7 @@ export function readMetrics(c: Checker, value: unknown): GatewayConfig['metrics'
   };
   if (metrics.callers !== undefined) {
     if (!Array.isArray(metrics.callers)) {
-      report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a list of caller ids (the x-caller-id header) that get a label of their own; got ${describe(metrics.callers)}`, ['metrics', 'callers']);
+      report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a list of caller ids (callers.yaml, or anonymous) that get a label of their own; got ${describe(metrics.callers)}`, ['metrics', 'callers']);
     } else {
       metrics.callers.forEach((caller: unknown, i: number) => {
         if (typeof caller === 'string' && CALLER_ID.test(caller)) out.callers.push(caller);

@@ -17,5 +17,7 @@ export function configVersion(config: Config, extraTexts: readonly string[] = []
   for (const connector of config.connectors) hash.update(connectorFingerprint(connector)).update('\u0000');
   for (const file of config.schemaFiles) hash.update(file.file).update('\u0000').update(file.text).update('\u0000');
   hash.update(JSON.stringify(config.gateway));
+  // Key hashes and scopes are config too: a rotated key is a new version (absent: as before).
+  if (config.callers) hash.update('\u0000callers').update(JSON.stringify(config.callers));
   return hash.digest('hex').slice(0, 12);
 }

@@ -7,7 +7,9 @@ import { parseYamlWithPositions } from './yaml-with-positions.ts';
 import { interpolateEnv, type Env } from './interpolate-env.ts';
 import { checkConnectorShape, connectorNameOf } from './check-connector-shape.ts';
 import { checkGatewayShape, EMPTY_GATEWAY_CONFIG } from './check-gateway-shape.ts';
-import type { Config, ConnectorConfig, SchemaFile } from './types.ts';
+import { checkCallersShape } from './check-callers-shape.ts';
+import { readJwksFile } from './read-jwks-file.ts';
+import type { CallersConfig, Config, ConnectorConfig, SchemaFile } from './types.ts';
 
 /** One connector file's text, with the path it is reported under. */
 export interface ConnectorFile {
@@ -21,6 +23,8 @@ export interface ConfigSources {
   schemaFiles: readonly SchemaFile[];
   /** The optional gateway.yaml (server protection, rate limits). */
   gatewayFile?: ConnectorFile | undefined;
+  /** The optional callers.yaml (who may call, API keys, JWT verification, scopes). */
+  callersFile?: ConnectorFile | undefined;
 }
 
 export interface LoadConfigOptions {
@@ -28,6 +32,8 @@ export interface LoadConfigOptions {
   connectorsDir: string;
   /** Path of the optional gateway.yaml; a missing file means every default. */
   gatewayFile?: string | undefined;
+  /** Path of the optional callers.yaml; a missing file means authentication is off. */
+  callersFile?: string | undefined;
   /** Values for `${VAR}` in connector files; defaults to process.env. */
   env?: Env;
 }
@@ -51,13 +57,15 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadResult
   const connectorErrors: ConfigError[] = [];
   const schemaErrors: ConfigError[] = [];
   const gatewayErrors: ConfigError[] = [];
-  const [connectorFiles, schemaFiles, gatewayFile] = await Promise.all([
+  const callersErrors: ConfigError[] = [];
+  const [connectorFiles, schemaFiles, gatewayFile, callersFile] = await Promise.all([
     readFolder(options.connectorsDir, CONNECTOR_FILE, 'connectors', '*.yaml or *.yml', connectorErrors),
     readFolder(options.schemasDir, SCHEMA_FILE, 'schemas', '*.graphql', schemaErrors),
-    options.gatewayFile === undefined ? undefined : readOptionalFile(options.gatewayFile, gatewayErrors),
+    options.gatewayFile === undefined ? undefined : readOptionalFile(options.gatewayFile, gatewayErrors, 'gateway'),
+    options.callersFile === undefined ? undefined : readOptionalFile(options.callersFile, callersErrors, 'callers'),
   ]);
-  const checked = checkConfigSources({ connectorFiles, schemaFiles, gatewayFile }, options.env ?? process.env);
-  return { config: checked.config, errors: [...connectorErrors, ...schemaErrors, ...gatewayErrors, ...checked.errors] };
+  const checked = checkConfigSources({ connectorFiles, schemaFiles, gatewayFile, callersFile }, options.env ?? process.env);
+  return { config: checked.config, errors: [...connectorErrors, ...schemaErrors, ...gatewayErrors, ...callersErrors, ...checked.errors] };
 }
 
 /**
@@ -106,11 +114,28 @@ export function checkConfigSources(sources: ConfigSources, env: Env = {}): LoadR
     errors.push(...byPosition([...parsed.errors, ...interpolated.errors, ...shape.errors.filter((e) => !envPaths.has(e.configPath))]));
     if (shape.gateway) gateway = shape.gateway;
   }
-  return { config: { connectors, schemaFiles: [...sources.schemaFiles], gateway }, errors };
+  let callers: CallersConfig | undefined;
+  if (sources.callersFile) {
+    const { file, text } = sources.callersFile;
+    const parsed = parseYamlWithPositions(file, text, 'callers');
+    const interpolated = parsed.value === undefined ? { value: undefined, errors: [] } : interpolateEnv(parsed.value, env, parsed.sourceMap, 'callers');
+    const shape = parsed.value === undefined ? { callers: undefined, errors: [] } : checkCallersShape(interpolated.value, parsed.sourceMap);
+    const envPaths = new Set(interpolated.errors.map((e) => e.configPath));
+    const fileErrors = [...parsed.errors, ...interpolated.errors, ...shape.errors.filter((e) => !envPaths.has(e.configPath))];
+    if (shape.callers?.jwt?.jwksFile !== undefined) {
+      const read = readJwksFile(shape.callers.jwt.jwksFile, parsed.sourceMap);
+      if ('error' in read) fileErrors.push(read.error);
+      else shape.callers.jwt.jwks = read.jwks;
+    }
+    errors.push(...byPosition(fileErrors));
+    // A broken callers.yaml never means "no authentication": the whole config is refused.
+    if (fileErrors.length === 0) callers = shape.callers;
+  }
+  return { config: { connectors, schemaFiles: [...sources.schemaFiles], gateway, ...(callers ? { callers } : {}) }, errors };
 }
 
 /** Reads a file that may be absent (absent = defaults); any other read failure is an error. */
-async function readOptionalFile(file: string, errors: ConfigError[]): Promise<ConnectorFile | undefined> {
+async function readOptionalFile(file: string, errors: ConfigError[], configPath: string): Promise<ConnectorFile | undefined> {
   try {
     return { file, text: await readFile(file, 'utf8') };
   } catch (error) {
@@ -118,7 +143,7 @@ async function readOptionalFile(file: string, errors: ConfigError[]): Promise<Co
     errors.push(
       new ConfigError(ErrorCodes.CONFIG_FILE_UNREADABLE, `expected a readable file; got ${systemReason(error)}`, {
         source: { file, line: 1, column: 1 },
-        configPath: 'gateway',
+        configPath,
         cause: error,
       }),
     );

@@ -227,7 +227,7 @@ export interface GatewayConfig {
     shutdownGraceMs?: number | undefined;
   };
   rateLimits: {
-    /** Applies to every caller without a limit of its own (and to requests without x-caller-id). */
+    /** Applies to every caller without a limit of its own (and to every request while authentication is off). */
     default: RateLimitConfig | undefined;
     callers: Record<string, RateLimitConfig>;
   };
@@ -259,9 +259,54 @@ export interface GatewayConfig {
   } | undefined;
 }
 
+/**
+ * `callers.yaml` (next to gateway.yaml): who may call and how they prove it. Absent = mode `off`
+ * (no check at all, the embedded demo's behaviour).
+ */
+export interface CallersConfig {
+  /** `required`: no or a bad credential is a 401; `optional`: no credential is the `anonymous` caller; `off`: nothing is checked. */
+  mode: 'required' | 'optional' | 'off';
+  /** Declared callers by id: their API keys (sha256 hex) and scopes. */
+  callers: Record<string, CallerConfig>;
+  /** Scopes of the `anonymous` caller (mode `optional`, no credential). */
+  anonymousScopes: string[];
+  jwt: JwtConfig | undefined;
+}
+
+export interface CallerConfig {
+  /** sha256 of each API key, lowercase hex: several during a rotation. */
+  keyHashes: string[];
+  scopes: string[];
+}
+
+/** How bearer tokens are verified: one of `jwksFile`, `jwksUrl` or `secret`. */
+export interface JwtConfig {
+  issuer: string[];
+  audience: string[];
+  /** A JWKS read from a file at load time (its path resolved next to callers.yaml). */
+  jwks?: { keys: Record<string, unknown>[] } | undefined;
+  jwksFile?: string | undefined;
+  jwksUrl?: string | undefined;
+  /** HS256 shared secret (at least 32 characters). */
+  secret?: string | undefined;
+  /** Accepted `alg` values; absent = HS256 for a secret, the asymmetric JWS algorithms for a JWKS. */
+  algorithms: string[] | undefined;
+  clockToleranceSec: number;
+  /** The claim that names the caller (default `sub`). */
+  callerClaim: string;
+  /** Most verified tokens kept (each until its `exp`). */
+  maxCachedTokens: number;
+  /** jwksUrl: how long fetched keys are used before they are fetched again. */
+  jwksCacheMaxAgeMs: number;
+  /** jwksUrl: after a fetch, how long a token with an unknown `kid` waits before it may trigger another. */
+  jwksCooldownMs: number;
+}
+
 /** Everything read from disk: shape-checked, meaning not yet checked (that is blueprint/'s job). */
 export interface Config {
   connectors: ConnectorConfig[];
   schemaFiles: SchemaFile[];
   gateway: GatewayConfig;
+  /** callers.yaml; undefined when there is none (mode off). */
+  callers?: CallersConfig | undefined;
 }

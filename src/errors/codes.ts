@@ -35,6 +35,10 @@ export const ErrorCodes = {
   REQUEST_UNSUPPORTED_MEDIA_TYPE: 'REQUEST_UNSUPPORTED_MEDIA_TYPE',
   REQUEST_GRAPHIQL_DISABLED: 'REQUEST_GRAPHIQL_DISABLED',
 
+  // Callers: who is asking (callers.yaml) and what they may see.
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
+
   // Upstream: a connector call failed; only the fields that depend on it are nulled.
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',

@@ -32,7 +32,7 @@ export function bufferedDestination(dest: number | string = 1, flushEveryMs = FL
 }
 
 /** Secrets never written: redacted by pino on every line, and checked for by `logInfo`'s quick path. */
-const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', '*.apiKey', 'headers.authorization'];
+const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', '*.apiKey', 'headers.authorization', 'headers["x-api-key"]'];
 const CENSOR = '[redacted]';
 
 /** Loggers made by createLogger: their options are known, so `logInfo` may write their lines itself. */

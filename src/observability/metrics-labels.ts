@@ -35,7 +35,8 @@ export class CallerLabels {
   }
 
   label(callerId: string | undefined): string {
-    if (callerId === undefined) return ANONYMOUS;
+    // Authentication off (undefined) or the anonymous caller of mode optional: one label.
+    if (callerId === undefined || callerId === ANONYMOUS) return ANONYMOUS;
     return this.#declared.has(callerId) ? callerId : OTHER;
   }
 }

@@ -1,11 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { UpstreamCallStats } from '../execute/loaders.ts';
+import type { CallerIdentity } from '../callers/caller-identity.ts';
 
 /** What every log line and upstream call of one request needs to know about it. */
 export interface RequestContext {
   requestId: string;
+  /** The verified caller's id (`caller.id`); undefined while authentication is off. Never read from a header. */
   callerId: string | undefined;
+  /** The verified caller and its scopes (callers.yaml); undefined while authentication is off. */
+  caller?: CallerIdentity | undefined;
   /** performance.now() at arrival, for the access log's duration. */
   startedAt: number;
   /**

@@ -19,6 +19,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
 import { LiveConfig, type ServingConfig } from './live-config.ts';
+import { isRefusal } from '../callers/authenticator.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -93,6 +94,16 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
     if (metrics) context.metered = true;
+    // Who is asking, proven, before anything else reads the request: the rate limit, the logs,
+    // the metrics and field access all take the caller from here, whichever door serves it.
+    const authenticator = serving.authenticator;
+    if (authenticator && !(options.dev && isGraphiQLPage(req))) {
+      const pending = authenticator.authenticate(req.headers);
+      const outcome = pending instanceof Promise ? await pending : pending;
+      if (isRefusal(outcome)) return sendJson(res, requestId, outcome.status, outcome.body, outcome.headers);
+      context.caller = outcome;
+      context.callerId = outcome.id;
+    }
     if (admission) {
       const refused = admission.admit(context.callerId);
       if (refused) {
@@ -143,10 +154,10 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   };
 
   const server = createServer({ keepAliveTimeout: 65_000 /* 65 s: outlive typical LB idle timeouts */ }, (req, res) => {
-    const callerHeader = req.headers['x-caller-id'];
     const context: RequestContext = {
       requestId: requestIdFrom(typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined),
-      callerId: typeof callerHeader === 'string' ? requestIdFrom(callerHeader) === callerHeader ? callerHeader : undefined : undefined,
+      // Set by authentication only: a caller's own claim of who it is (x-caller-id) counts for nothing.
+      callerId: undefined,
       startedAt: performance.now(),
       callerHeaders: req.headers,
     };
@@ -192,6 +203,11 @@ function sendReadiness(res: ServerResponse, requestId: string, ready: boolean, r
   const report = readiness.report();
   if (!ready && report.status === 'ready') Object.assign(report, { status: 'not ready', reason: 'shutting down' });
   sendJson(res, requestId, report.status === 'ready' ? 200 : 503, report);
+}
+
+/** GraphiQL's page itself (dev mode): a browser cannot send a key with it; its queries are authenticated as any other. */
+function isGraphiQLPage(req: IncomingMessage): boolean {
+  return req.method === 'GET' && req.headers.accept !== undefined && req.headers.accept.includes('text/html') && (req.url ?? '').indexOf('query=') === -1;
 }
 
 function isJsonContentType(value: string | undefined): boolean {

@@ -1,11 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
+import type { Authenticator } from '../callers/authenticator.ts';
 
 /** One loaded config, as requests are served on it: its schema and its executor (plans, loaders). */
 export interface ServingConfig {
   readonly version: string;
   readonly schema: GraphQLSchema;
   readonly executor: Executor;
+  /** callers.yaml's authentication; undefined when it is off (no file, or mode off). */
+  readonly authenticator?: Authenticator | undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Blueprint } from '../blueprint/index.ts';
-import { connectorFingerprint, type GatewayConfig } from '../config/index.ts';
+import { connectorFingerprint, type CallersConfig, type GatewayConfig } from '../config/index.ts';
+import { createAuthenticator } from '../callers/authenticator.ts';
 import { Executor } from '../execute/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
@@ -39,7 +40,7 @@ export interface RuntimeDeps {
  * for the caller to close once the requests still running on them are done.
  */
 export function buildRuntime(
-  input: { blueprint: Blueprint; gateway: GatewayConfig; version: string },
+  input: { blueprint: Blueprint; gateway: GatewayConfig; callers?: CallersConfig | undefined; version: string },
   deps: RuntimeDeps,
   previous: ReadonlyMap<string, PipelineEntry> = new Map(),
 ): { runtime: Runtime; kept: string[]; retired: PipelineEntry[] } {
@@ -74,5 +75,7 @@ export function buildRuntime(
     batchAcrossRequestsAbove: deps.batchAcrossRequestsAbove ?? input.gateway.batching.busyAbove,
   });
   deps.metrics?.setOperations(meteredOperations(blueprint));
-  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor }, blueprint, pipelines }, kept, retired };
+  // Swapped with the rest of the config: a rotated or removed key takes effect on reload.
+  const authenticator = createAuthenticator(input.callers);
+  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator }, blueprint, pipelines }, kept, retired };
 }

@@ -13,15 +13,15 @@ const PERFORMANCE_DOC = readDoc('docs/performance.md');
 
 describe('docs/cli.md', () => {
   const help = spawnSync(process.execPath, [path.join(REPO_ROOT, 'src/cli/main.ts'), '--help'], { encoding: 'utf8' }).stderr;
-  const commands = [...help.slice(help.indexOf('Commands:'), help.indexOf('Environment:')).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!);
+  const commands = [...help.slice(help.indexOf('Commands:'), help.indexOf('Environment:')).matchAll(/^ {2}([a-z][a-z-]*)\b/gm)].map((m) => m[1]!);
   const variables = [...help.slice(help.indexOf('Environment:')).matchAll(/\b([A-Z][A-Z_]+)(?= \(|=)/g)].map((m) => m[1]!);
 
-  test('--help lists the six commands and four variables', () => {
-    expect(commands).toEqual(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold']);
+  test('--help lists the seven commands and four variables', () => {
+    expect(commands).toEqual(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'hash-key']);
     expect(variables).toEqual(['PORT', 'HOST', 'LOG_LEVEL', 'TESSERA_DEV']);
   });
 
-  test.for(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold'])('has a section on %s', (command) => {
+  test.for(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'hash-key'])('has a section on %s', (command) => {
     expect(CLI_DOC).toContain(`\n## ${command}\n`);
     expect(CLI_DOC).toContain(`npx tessera ${command}`);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { useRigs } from './resilience-fixtures.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { callersYaml } from '../support/callers.ts';
 
 const rigs = useRigs();
 
@@ -41,19 +42,31 @@ rateLimits:
   callers:
     reports: { requestsPerSecond: 1, burst: 2 }
 `;
+  // Rate limits key on the verified caller (callers.yaml), never on a header the caller writes.
+  const CALLERS_YAML = callersYaml({ mode: 'optional', callers: { reports: ['reports-key'], checkout: ['checkout-key'] } });
 
   test('a caller over its limit gets 429 with Retry-After; other callers are not affected', async () => {
-    const rig = await rigs.start({}, {}, GATEWAY_YAML);
-    const as = (caller: string) => rig.gw.query(USERS_ONLY, undefined, { 'x-caller-id': caller });
+    const rig = await rigs.start({}, {}, GATEWAY_YAML, CALLERS_YAML);
+    const as = (caller: string) => rig.gw.query(USERS_ONLY, undefined, { 'x-api-key': `${caller}-key` });
     expect((await as('reports')).status).toBe(200);
     expect((await as('reports')).status).toBe(200);
     const limited = await as('reports');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
     expect(limited.body).toEqual({ errors: [{ message: 'Rate limit exceeded for this caller.', extensions: { code: 'RATE_LIMITED' } }] });
-    // Another caller, and a caller with no id, use the default limit.
+    // Another caller, and the anonymous caller, use the default limit.
     expect((await as('checkout')).status).toBe(200);
     expect((await rig.gw.query(USERS_ONLY)).status).toBe(200);
     expect(rigs.upstream.callsTo('/users')).toBe(4);
+  });
+
+  test('x-caller-id is not an identity: claiming a limited caller\'s id neither uses its quota nor escapes the default', async () => {
+    const rig = await rigs.start({}, {}, GATEWAY_YAML, CALLERS_YAML);
+    for (let i = 0; i < 3; i++) expect((await rig.gw.query(USERS_ONLY, undefined, { 'x-caller-id': 'reports' })).status).toBe(200);
+    // The real `reports` still has its whole burst.
+    expect((await rig.gw.query(USERS_ONLY, undefined, { 'x-api-key': 'reports-key' })).status).toBe(200);
+    expect((await rig.gw.query(USERS_ONLY, undefined, { 'x-api-key': 'reports-key' })).status).toBe(200);
+    const access = rig.gw.logs.filter((l) => l.msg === 'request completed').map((l) => l.callerId);
+    expect(access).toEqual(['anonymous', 'anonymous', 'anonymous', 'reports', 'reports']);
   });
 });

@@ -104,13 +104,14 @@ export interface ResilienceRig {
  * The gateway is in production mode, so errors are what callers see there (a dev gateway adds
  * each error's diagnosis to its message); tests of the explain header pass `{ dev: true }`.
  */
-export async function startRig(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream, gatewayYaml?: string): Promise<ResilienceRig> {
+export async function startRig(profiles: ProfilesSettings, options: Partial<GatewayOptions> = {}, upstream?: FaultUpstream, gatewayYaml?: string, callersYaml?: string): Promise<ResilienceRig> {
   const own = upstream ?? (await startFaultUpstream({ '/users': usersBody, '/profiles': profilesBody }));
   const config = await writeConfigDir({
     schemas: { 'app.graphql': RESILIENCE_SCHEMA },
     connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml(profiles) },
   });
   if (gatewayYaml !== undefined) await writeFile(path.join(config.dir, 'gateway.yaml'), gatewayYaml);
+  if (callersYaml !== undefined) await writeFile(path.join(config.dir, 'callers.yaml'), callersYaml);
   const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: own.url, PROFILES_URL: own.url }, ...options });
   return {
     upstream: own,
@@ -137,7 +138,7 @@ export interface RigHarness {
   /** The file's fault upstream (reset after every test). */
   readonly upstream: FaultUpstream;
   /** Starts this test's gateway; it is closed after the test. */
-  start(profiles: ProfilesSettings, options?: Partial<GatewayOptions>, gatewayYaml?: string): Promise<ResilienceRig>;
+  start(profiles: ProfilesSettings, options?: Partial<GatewayOptions>, gatewayYaml?: string, callersYaml?: string): Promise<ResilienceRig>;
 }
 
 /** Registers the hooks every resilience test file needs and returns the harness they share. */
@@ -157,8 +158,8 @@ export function useRigs(): RigHarness {
     get upstream() {
       return upstream!;
     },
-    async start(profiles, options = {}, gatewayYaml) {
-      rig = await startRig(profiles, options, upstream!, gatewayYaml);
+    async start(profiles, options = {}, gatewayYaml, callersYaml) {
+      rig = await startRig(profiles, options, upstream!, gatewayYaml, callersYaml);
       return rig;
     },
   };

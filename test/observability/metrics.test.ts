@@ -6,6 +6,7 @@ import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upst
 import { createGateway } from '../../src/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
 import { linesOf, parseMetrics, valueOf, type Sample } from './metrics-text.ts';
+import { callersYaml } from '../support/callers.ts';
 
 const SCHEMA = `
 type Query {
@@ -63,6 +64,8 @@ beforeAll(async () => {
   rates = await startFakeUpstream((call, res) => (call.url.pathname === '/flaky' ? json(res, 500, { error: 'down' }) : json(res, 200, { items: [{ id: 'r1' }] })));
   config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'rates.yaml': RATES_YAML } });
   await writeFile(path.join(config.dir, 'gateway.yaml'), GATEWAY_YAML);
+  // Callers are who their key says they are; a request without one is `anonymous`.
+  await writeFile(path.join(config.dir, 'callers.yaml'), callersYaml({ mode: 'optional', callers: { 'agent-console': ['agent-key'], stranger: ['stranger-key'], limited: ['limited-key'] } }));
   gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: accounts.url, RATES_URL: rates.url } });
 });
 
@@ -97,12 +100,12 @@ describe('GET /metrics after a known mix of requests', () => {
   beforeAll(async () => {
     for (const { door, query, caller, times } of MIX) {
       for (let i = 0; i < times; i++) {
-        const response = await gw.queryVia(door, query, undefined, caller ? { 'x-caller-id': caller } : {});
+        const response = await gw.queryVia(door, query, undefined, caller ? { 'x-api-key': `${caller === 'agent-console' ? 'agent' : caller}-key` } : {});
         expect(response.status).toBe(200);
       }
     }
     // A caller over its rate limit: one answered, one refused with 429 before any work.
-    const limited = await Promise.all([1, 2].map(() => gw.query('{ users(ids: ["5"]) { id } }', undefined, { 'x-caller-id': 'limited' })));
+    const limited = await Promise.all([1, 2].map(() => gw.query('{ users(ids: ["5"]) { id } }', undefined, { 'x-api-key': 'limited-key' })));
     expect(limited.map((r) => r.status).sort()).toEqual([200, 429]);
     samples = await scrape(`${gw.url}/metrics`);
   });

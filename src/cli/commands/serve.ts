@@ -34,7 +34,8 @@ async function serveOne(configDir: string | undefined, inCluster: boolean): Prom
   });
   const leaveCluster = inCluster ? joinCluster(gateway) : () => {};
   const { url, metricsUrl } = await listenOrClose(gateway, 'npx tessera serve');
-  gateway.logger.info({ url: `${url}/graphql`, metricsUrl }, 'tessera listening');
+  gateway.logger.info({ url: `${url}/graphql`, metricsUrl, auth: gateway.authMode }, 'tessera listening');
+  if (gateway.authMode === 'off') gateway.logger.warn('authentication is off (no callers.yaml, or mode: off): every request is admitted without a credential and no field scope is checked');
   const onHangup = () => void gateway.reload('SIGHUP');
   process.on('SIGHUP', onHangup);
   return closeOnSignal(gateway).finally(() => {
