@@ -15,6 +15,7 @@ import { formatConfigErrors } from './errors/format-config-error.ts';
 import { fileLineReader } from './util/file-line-reader.ts';
 import { createGatewayMetrics, resolveMetricsSettings, type MetricsOverrides } from './observability/metrics-settings.ts';
 import type { GatewayMetrics } from './observability/metrics.ts';
+import { createGatewayTracing, resolveTracingSettings, type TracingOverrides } from './observability/tracing-settings.ts';
 import { RELOAD_DEFAULTS } from './server/reload-defaults.ts';
 import { createMetricsServer } from './server/metrics-endpoint.ts';
 import type { Server } from 'node:http';
@@ -62,6 +63,8 @@ export interface GatewayOptions extends ConfigLocation {
   onAdminReload?: () => void;
   /** A `--workers` worker: its primary serves `metrics.port` (the sum of all workers), so this gateway does not listen there. */
   metricsServedByPrimary?: boolean;
+  /** OpenTelemetry traces; override gateway.yaml's `tracing.enabled` and `tracing.sampleRatio`, or send spans to an exporter of your own (default: off). */
+  tracing?: TracingOverrides;
 }
 
 export interface ValidationReport {
@@ -147,10 +150,12 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const transports = createTransports();
   const metricsSettings = resolveMetricsSettings(options.metrics, report.gateway);
   const metrics = createGatewayMetrics(metricsSettings, report.blueprint);
+  const tracing = await createGatewayTracing(resolveTracingSettings(options.tracing, report.gateway));
   const deps: RuntimeDeps = {
     transports,
     logger,
     metrics,
+    tracing,
     dev: options.dev ?? false,
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
     batchAcrossRequests: options.batchAcrossRequests,
@@ -174,7 +179,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   // Pipelines a reload replaced: closed once no request can still be using them.
   const draining = new Set<{ timer: NodeJS.Timeout; entries: PipelineEntry[] }>();
   const drainMs = settings.requestTimeoutMs + 1_000; // a request never outlives its deadline
-  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.reload]);
+  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.tracing, gateway.reload]);
   let watchedDirs = report.watchedDirs;
   const reloader = new ConfigReloader({
     currentVersion: () => live.current.version,
@@ -201,7 +206,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
             draining.add(entry);
           }
           if (restartOnly(next.gateway) !== restartOnly(report.gateway)) {
-            logger.warn('gateway.yaml server, rateLimits, metrics and reload settings take effect on restart; the rest of the new config is served now');
+            logger.warn('gateway.yaml server, rateLimits, metrics, tracing and reload settings take effect on restart; the rest of the new config is served now');
           }
           const replaced = [...previous.pipelines.keys()].filter((name) => !built.kept.includes(name));
           return { kept: built.kept, replaced };
@@ -248,6 +253,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         requestTimeoutMs: settings.requestTimeoutMs,
         admission,
         metrics,
+        tracing,
         serveMetrics: metrics !== undefined && !separateMetrics,
         readiness,
         adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin').finally(() => options.onAdminReload?.())) : undefined,
@@ -296,6 +302,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       for (const entry of [...draining]) closeDrained(entry);
       for (const { pipeline } of runtime.pipelines.values()) pipeline.close();
       await transports.close();
+      // Last: the spans of the requests that just finished are still to be sent.
+      await tracing?.shutdown();
     },
   };
 }

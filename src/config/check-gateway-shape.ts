@@ -2,9 +2,10 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './types.ts';
 import { readMetrics } from './check-metrics-shape.ts';
 import { readReload } from './check-reload-shape.ts';
+import { readTracing } from './check-tracing-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'reload'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
 const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
@@ -40,6 +41,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   };
   const metrics = readMetrics(c, top.metrics);
   if (metrics) gateway.metrics = metrics;
+  const tracing = readTracing(c, top.tracing);
+  if (tracing) gateway.tracing = tracing;
   const reload = readReload(c, top.reload);
   if (reload) gateway.reload = reload;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };

@@ -248,6 +248,20 @@ export interface GatewayConfig {
     /** Distinct operation names labelled before the rest collapse into `other` (default 100). */
     maxOperationNames?: number | undefined;
   } | undefined;
+  /** OpenTelemetry traces (`tracing:`); absent = off. */
+  tracing?: {
+    enabled: boolean;
+    /** `otlp` (OTLP/HTTP JSON to a collector, the default) or `console` (spans printed to stdout). */
+    exporter?: 'otlp' | 'console' | undefined;
+    /** The collector's OTLP/HTTP traces URL (default: the OTLP exporter's own, `http://localhost:4318/v1/traces`). */
+    endpoint?: string | undefined;
+    /** Headers sent with every export (a collector's auth token). */
+    headers?: Record<string, string> | undefined;
+    /** The `service.name` of every span (default `tessera`). */
+    serviceName?: string | undefined;
+    /** Share of new traces recorded, 0..1 (default 1); a caller's sampled flag decides for traces it started. */
+    sampleRatio?: number | undefined;
+  } | undefined;
   /** Hot reload (`reload:`); absent = the defaults. */
   reload?: {
     /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */

@@ -5,6 +5,7 @@ import { toGraphQLError, withExtensions } from '../errors/to-graphql-error.ts';
 import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
 import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
+import type { GatewayTracing } from '../observability/tracing.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
 import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resilience/index.ts';
@@ -16,6 +17,8 @@ export interface ExecutorOptions {
   /** A connector's send with its protections (timeouts, retries, breaker, bulkhead, cache) around it. */
   sendFor(connector: string): SendFn;
   logger: Logger;
+  /** OpenTelemetry traces, when on: plan, stage and shape spans under the request's span. */
+  tracing?: GatewayTracing | undefined;
   /** Dev mode: errors carry their diagnosis (URL, socket error, attempts, the keys an answer had); otherwise only the log does. */
   dev?: boolean | undefined;
   planCache?: PlanCacheOptions;
@@ -73,18 +76,30 @@ export class Executor {
   /** Runs one operation. Never throws for anything a caller or an upstream did. */
   async execute(request: ExecuteRequest): Promise<GatewayResult> {
     const { blueprint, logger } = this.#options;
+    // undefined unless tracing is on and this request is sampled: nothing below then creates a span.
+    const trace = this.#options.tracing?.beginExecution();
     const operation = this.planCache.selectOperation(request.prepared, request.operationName);
-    if (operation instanceof GraphQLError) return { errors: [operation] };
+    if (operation instanceof GraphQLError) {
+      trace?.finish([operation]);
+      return { errors: [operation] };
+    }
+    trace?.operation(operation.operation, operation.name?.value);
     const coerced = this.#variables.coerce(operation, request.variables ?? {});
-    if (coerced.errors) return { errors: coerced.errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES)) };
+    if (coerced.errors) {
+      const errors = coerced.errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES));
+      trace?.finish(errors);
+      return { errors };
+    }
     const variables = coerced.coerced;
     const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
 
     let plan;
     try {
-      plan = this.planCache.plan(request.prepared, operation, variables);
+      plan = trace ? trace.plan(this.planCache.stats, () => this.planCache.plan(request.prepared, operation, variables)) : this.planCache.plan(request.prepared, operation, variables);
     } catch (error) {
-      return { errors: [toGraphQLError(error, undefined, onUnexpectedError)] };
+      const errors = [toGraphQLError(error, undefined, onUnexpectedError)];
+      trace?.finish(errors);
+      return { errors };
     }
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
@@ -124,7 +139,9 @@ export class Executor {
       onUnexpectedError,
       dev: this.#options.dev === true,
       request: { id: request.requestId, nowMs: Date.now() },
+      trace,
     });
+    trace?.finish(errors);
     const upstreamCalls = Object.fromEntries(stats);
     const result: GatewayResult = errors.length > 0 ? { errors, data } : { data };
     if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls: withAnswerLayouts(blueprint, upstreamCalls) } };

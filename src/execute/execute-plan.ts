@@ -8,6 +8,7 @@ import { FetchFailure } from './fetch-failure.ts';
 import type { PlanField } from '../plan/index.ts';
 import type { StaleStore } from '../resilience/index.ts';
 import type { FallbackNote } from './field-fallback.ts';
+import type { ExecutionTrace } from '../observability/execution-trace.ts';
 
 export interface PlanExecution {
   blueprint: Blueprint;
@@ -21,6 +22,8 @@ export interface PlanExecution {
   dev?: boolean | undefined;
   /** What expressions may know of the request (`request.id`, `request.nowMs`). */
   request?: { id: string; nowMs: number };
+  /** The request's spans when it is traced: each fetch runs in its stage's span, shaping in `shape`. */
+  trace?: ExecutionTrace | undefined;
 }
 
 /** Runs a plan: all fetches first (batched, in parallel where possible), then one synchronous shaping pass. */
@@ -28,7 +31,7 @@ export async function executePlan(input: PlanExecution): Promise<{ data: Record<
   const results: FetchResults = new Map();
   // The root "parent object": root fields read nothing from it, it only keys their fetch results.
   const root = {};
-  const fetchContext = { blueprint: input.blueprint, variables: input.variables, loaders: input.loaders, results, staleStore: input.staleStore };
+  const fetchContext = { blueprint: input.blueprint, variables: input.variables, loaders: input.loaders, results, staleStore: input.staleStore, trace: input.trace };
   const errors: GraphQLError[] = [];
   const fallbacks: FallbackNote[] = [];
   const shape: ShapeContext = {
@@ -44,7 +47,8 @@ export async function executePlan(input: PlanExecution): Promise<{ data: Record<
   };
   if (input.plan.operationType === 'mutation') return { data: await executeSerially(fetchContext, shape, input.plan, root), errors, fallbacks };
   await fetchFields(fetchContext, input.plan.rootFields, [root]);
-  const data = shapeRoot(shape, input.plan.rootFields, root, input.plan.rootType);
+  const trace = input.trace;
+  const data = trace ? trace.shape(() => shapeRoot(shape, input.plan.rootFields, root, input.plan.rootType)) : shapeRoot(shape, input.plan.rootFields, root, input.plan.rootType);
   return { data, errors, fallbacks };
 }
 

@@ -8,6 +8,7 @@ import { CompositeKey } from '../util/composite-key.ts';
 import { discriminatorValue } from './discriminator-value.ts';
 import type { StaleStore } from '../resilience/index.ts';
 import { chooseFallback, rememberGood, staleKey } from './field-fallback.ts';
+import type { ExecutionTrace } from '../observability/execution-trace.ts';
 
 /** Fetched values of bound fields: plan field → parent upstream object → value or FetchFailure. */
 export type FetchResults = Map<PlanField, Map<object, unknown>>;
@@ -19,6 +20,8 @@ export interface FetchContext {
   results: FetchResults;
   /** Last good values of `@fallback(staleForMs:)` fields, shared by all requests. */
   staleStore: StaleStore;
+  /** Set only when the request is traced: each field's fetch then runs in its plan stage's span. */
+  trace?: ExecutionTrace | undefined;
 }
 
 /**
@@ -51,7 +54,8 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
     const stale = fallback?.staleForMs !== undefined ? ctx.staleStore : undefined;
     // One list for the level, handled in one synchronous loop: no promise and closure per parent.
     // The loaders never reject: a failed call comes back as a FetchFailure value.
-    const loaded = await loadLevel({ ctx, fetcher, field, binding, args }, parents, shared);
+    const load: FieldLoad = { ctx, fetcher, field, binding, args };
+    const loaded = ctx.trace === undefined ? await loadLevel(load, parents, shared) : await ctx.trace.stage(field.fetch.stage, () => loadLevel(load, parents, shared));
     values = new Array<unknown>(parents.length);
     for (let i = 0; i < parents.length; i++) {
       const parent = parents[i]!;

@@ -195,7 +195,7 @@ export class RequestLoaders {
     stats.calls += 1;
     if (op.batch) stats.batchSizes.push(batchSize);
     try {
-      const response = await runtime.limit.run(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats }));
+      const response = await runtime.limit.run(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats, batchSize: op.batch ? batchSize : undefined }));
       return response.body;
     } catch (error) {
       stats.failures += 1;

@@ -185,7 +185,7 @@ export class SharedBatches {
     let request: UpstreamRequest | undefined;
     try {
       request = renderRequest(op, batch.params, chunk, batch.headers);
-      const response = await this.#sendFor(op)(request, { deadlineAt, observer });
+      const response = await this.#sendFor(op)(request, { deadlineAt, observer, batchSize: chunk.length });
       const matched = batchAnswerItems(op, response.body, chunk);
       for (let i = 0; i < chunk.length; i++) values[offset + i] = matched[i];
     } catch (error) {

@@ -30,8 +30,10 @@ export interface ConnectorState {
 /**
  * Builds a connector's protections once, at boot, so that every request shares the same breaker,
  * retry budget, bulkhead and cache. Order, outermost first:
+ * - call span (only with tracing on): one client span per call, cache hits included;
  * - cache: a hit (or a call already in flight) skips everything below;
  * - coalescing (only if an operation asks for it): an identical call in flight is joined;
+ * - trace headers (only with tracing on): `traceparent` written below the cache and coalescing keys;
  * - retry: each attempt goes through the bulkhead and the breaker again;
  * - attempt observer (only with metrics on): counts and times each attempt, refusals included;
  * - bulkhead: a full queue rejects before the breaker counts anything;
@@ -46,6 +48,8 @@ export function createConnectorPipeline(
   onBreakerStateChange: (connector: string, state: BreakerState) => void,
   /** Sees every attempt (inside retry, outside bulkhead and breaker): the metrics' upstream counter. */
   observeAttempt?: SendWrapper,
+  /** Tracing (only when on): the call's span, outermost, and the wrapper that writes its trace headers, above retry. */
+  traced?: { span: SendWrapper; headers: SendWrapper },
 ): ConnectorPipeline {
   const policy = resolveConnectorPolicy(connector);
   const bulkhead = new ConnectorBulkhead(connector.name, policy.concurrency);
@@ -53,8 +57,10 @@ export function createConnectorPipeline(
   // Wrappers no operation of this connector uses are left out, so they cost nothing.
   const ops = Object.values(connector.operations);
   const send = compose((request, options) => transport.send(request, options), [
+    ...(traced ? [traced.span] : []),
     withResponseCache(policy.cache),
     ...optional(ops.some((op) => op.resilience.coalesce === true), withCoalescing),
+    ...(traced ? [traced.headers] : []),
     withRetry(new RetryBudget(policy.retryBudget)),
     ...(observeAttempt ? [observeAttempt] : []),
     bulkhead.wrap,

@@ -16,6 +16,7 @@ import { SERVER_DEFAULTS } from './server-settings.ts';
 import { refuseMediaType } from './media-type-rules.ts';
 import { locateGraphiQLAssets, serveGraphiQLAsset } from './graphiql-assets.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
+import type { GatewayTracing } from '../observability/tracing.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
 import { LiveConfig, type ServingConfig } from './live-config.ts';
@@ -35,6 +36,8 @@ export interface HttpServerOptions {
   admission?: Admission | undefined;
   /** Prometheus metrics: counted for every /graphql request when set. */
   metrics?: GatewayMetrics | undefined;
+  /** OpenTelemetry traces: every /graphql request is served inside its server span when set. */
+  tracing?: GatewayTracing | undefined;
   /** Serve GET /metrics on this server (false when `metrics.port` gives it a port of its own). */
   serveMetrics?: boolean | undefined;
   /** What /readyz reports beyond "not shutting down": config loaded, connection checks, reload errors. */
@@ -77,6 +80,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
   const metrics = options.metrics;
+  const tracing = options.tracing;
   const metricsHere = metrics !== undefined && options.serveMetrics === true ? metrics : undefined;
   let ready = true;
 
@@ -93,6 +97,14 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (metricsHere && pathname === '/metrics') return serveMetrics(metricsHere, res);
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    // One span for the whole request, whichever door serves it, refusals included.
+    if (tracing) return tracing.traceRequest(req, res, context, () => serveGraphQL(req, res, context, serving));
+    return serveGraphQL(req, res, context, serving);
+  };
+
+  /** A /graphql request: admission, deadline, media-type rules, then the fast path or yoga. */
+  const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, context: RequestContext, serving: ServingConfig): Promise<void> => {
+    const requestId = context.requestId;
     if (metrics) context.metered = true;
     // Who is asking, proven, before anything else reads the request: the rate limit, the logs,
     // the metrics and field access all take the caller from here, whichever door serves it.

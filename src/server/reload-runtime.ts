@@ -4,6 +4,7 @@ import { createAuthenticator } from '../callers/authenticator.ts';
 import { Executor } from '../execute/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
+import type { GatewayTracing } from '../observability/tracing.ts';
 import { meteredOperations } from '../observability/metrics-settings.ts';
 import { createConnectorPipeline, type ConnectorPipeline } from '../resilience/index.ts';
 import type { createTransports } from '../transports/index.ts';
@@ -26,6 +27,8 @@ export interface RuntimeDeps {
   transports: ReturnType<typeof createTransports>;
   logger: Logger;
   metrics: GatewayMetrics | undefined;
+  /** OpenTelemetry traces, when on: fixed at start, so kept pipelines stay right across reloads. */
+  tracing: GatewayTracing | undefined;
   dev: boolean;
   maxConcurrentCallsPerRequest: number | undefined;
   /** createGateway's overrides of gateway.yaml's `batching:`. */
@@ -60,6 +63,7 @@ export function buildRuntime(
       deps.transports.get(connector.transport),
       (name, state) => deps.logger[state === 'closed' ? 'info' : 'warn']({ connector: name, state }, `circuit breaker ${state}`),
       deps.metrics?.upstreamWrapper(connector.name),
+      deps.tracing ? { span: deps.tracing.upstreamWrapper(connector.name), headers: deps.tracing.traceHeadersWrapper } : undefined,
     );
     pipelines.set(connector.name, { fingerprint, pipeline });
   }
@@ -68,6 +72,7 @@ export function buildRuntime(
     blueprint,
     sendFor: (connector) => pipelines.get(connector)!.pipeline.send,
     logger: deps.logger,
+    tracing: deps.tracing,
     dev: deps.dev,
     maxConcurrentCallsPerRequest: deps.maxConcurrentCallsPerRequest,
     // createGateway's options win over gateway.yaml, as for the server settings.

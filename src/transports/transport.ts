@@ -57,6 +57,10 @@ export interface SendOptions {
   /** `performance.now()` time by which the caller's whole request must be answered. */
   deadlineAt?: number | undefined;
   observer?: CallObserver | undefined;
+  /** Keys in this call, for batched operations (a span attribute when tracing is on). */
+  batchSize?: number | undefined;
+  /** Trace context headers for this call, set by the tracing wrapper only (observability/upstream-spans.ts). */
+  traceHeaders?: Readonly<Record<string, string>> | undefined;
 }
 
 /**

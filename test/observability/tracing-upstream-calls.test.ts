@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { DOORS, startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
+import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
+import { SpanRecorder } from '../support/span-recorder.ts';
+
+const SCHEMA = `
+type Query {
+  flaky: [Rate] @source(connector: "rates", operation: "flakyOnce")
+  broken: [Rate] @source(connector: "rates", operation: "broken")
+  cached: [Rate] @source(connector: "rates", operation: "cached")
+}
+type Rate { id: ID! }
+`;
+
+const RATES_YAML = `
+baseUrl: \${RATES_URL}
+circuitBreaker: { enabled: false }
+retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 1 }
+operations:
+  flakyOnce:
+    path: /flaky-once
+    result: items
+  broken:
+    path: /broken
+    result: items
+  cached:
+    path: /cached
+    cache: { ttlMs: 600000 }
+    result: items
+`;
+
+let rates: FakeUpstream;
+let config: { dir: string; remove(): Promise<void> };
+let gw: TestGateway;
+const recorder = new SpanRecorder();
+/** Trace contexts /flaky-once has failed once already. */
+const failedOnce = new Set<string>();
+
+beforeAll(async () => {
+  rates = await startFakeUpstream((call, res) => {
+    const traceparent = String(call.headers.traceparent);
+    if (call.url.pathname === '/broken') return json(res, 500, { error: 'down' });
+    if (call.url.pathname === '/flaky-once' && !failedOnce.has(traceparent)) {
+      failedOnce.add(traceparent);
+      return json(res, 503, { error: 'busy' });
+    }
+    json(res, 200, { items: [{ id: 'r1' }] });
+  });
+  config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'rates.yaml': RATES_YAML } });
+  gw = await startGateway({ configDir: config.dir, env: { RATES_URL: rates.url }, tracing: { enabled: true, exporter: recorder } });
+});
+
+afterAll(async () => {
+  await gw.close();
+  await rates.close();
+  await config.remove();
+});
+
+beforeEach(() => {
+  recorder.reset();
+  rates.calls.length = 0;
+});
+
+const clientSpans = (spans: readonly ReadableSpan[]) => spans.filter((s) => s.kind === SpanKind.CLIENT);
+
+describe('client spans of upstream calls: retries, failures, cache hits', () => {
+  test.for(DOORS)('%s door: a call that succeeds on its retry is one span with retry count 1; both attempts name it as their parent', async (door) => {
+    const { body } = await gw.queryVia(door, 'query Flaky { flaky { id } }');
+    expect(body).toEqual({ data: { flaky: [{ id: 'r1' }] } });
+    const [call] = clientSpans(await recorder.nthTrace(0));
+    expect(call!.name).toBe('rates.flakyOnce');
+    expect(call!.attributes).toMatchObject({ 'tessera.retry.count': 1, 'tessera.outcome': 'ok', 'http.response.status_code': 200 });
+    expect(call!.status.code).toBe(SpanStatusCode.UNSET);
+    const { traceId, spanId } = call!.spanContext();
+    expect(rates.calls.map((c) => c.headers.traceparent)).toEqual([`00-${traceId}-${spanId}-01`, `00-${traceId}-${spanId}-01`]);
+  });
+
+  test.for(DOORS)('%s door: a call that fails for good: error status, code, HTTP status and an exception event on its span', async (door) => {
+    const { body } = await gw.queryVia(door, 'query Broken { broken { id } }');
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_HTTP_ERROR']);
+    const spans = await recorder.nthTrace(0);
+    const [call] = clientSpans(spans);
+    expect(call!.attributes).toMatchObject({ 'tessera.retry.count': 1, 'tessera.outcome': 'http_error', 'error.type': 'UPSTREAM_HTTP_ERROR', 'http.response.status_code': 500 });
+    expect(call!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'UPSTREAM_HTTP_ERROR: Upstream rates.broken answered HTTP 500' });
+    expect(call!.events.map((e) => [e.name, e.attributes])).toEqual([
+      ['exception', { 'exception.type': 'UPSTREAM_HTTP_ERROR', 'exception.message': 'Upstream rates.broken answered HTTP 500' }],
+    ]);
+    expect(rates.calls).toHaveLength(2);
+    const request = spans.find((s) => s.kind === SpanKind.SERVER)!;
+    expect(request.status).toEqual({ code: SpanStatusCode.ERROR, message: 'UPSTREAM_HTTP_ERROR' });
+  });
+
+  test('a cache hit is a span too, marked as one; the trace headers never split the cache', async () => {
+    await gw.query('query Cached { cached { id } }');
+    await gw.query('query Cached { cached { id } }');
+    const [first, second] = [clientSpans(await recorder.nthTrace(0)), clientSpans(await recorder.nthTrace(1))];
+    expect([first[0]!.attributes['tessera.cache.hit'], second[0]!.attributes['tessera.cache.hit']]).toEqual([false, true]);
+    expect(rates.calls.map((c) => c.url.pathname)).toEqual(['/cached']);
+  });
+});
