@@ -6,6 +6,12 @@ import type { UpstreamCallStats } from '../execute/loaders.ts';
 export interface RequestContext {
   requestId: string;
   callerId: string | undefined;
+  /**
+   * The request's traffic mark (`stress`, `preview`; undefined = production), read once by the
+   * server before either door (server/traffic-mark.ts). Everything downstream keeps marked
+   * traffic apart by it: upstream targets, pipelines, caches, batches, logs and metrics.
+   */
+  traffic?: string | undefined;
   /** performance.now() at arrival, for the access log's duration. */
   startedAt: number;
   /**

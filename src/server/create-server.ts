@@ -19,6 +19,8 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
 import { LiveConfig, type ServingConfig } from './live-config.ts';
+import { TrafficMarks } from './traffic-mark.ts';
+import { ISOLATION_DEFAULTS } from '../config/index.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -72,6 +74,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     return loading;
   };
   const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor });
+  const defaultMarks = new TrafficMarks(ISOLATION_DEFAULTS);
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
@@ -93,8 +96,14 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
     if (metrics) context.metered = true;
+    // The traffic mark, read once for both doors: the executor and the access log take it from the context.
+    const mark = (serving.marks ?? defaultMarks).read(req.headers, context.callerId);
+    if (mark !== undefined) {
+      if (typeof mark !== 'string') return sendJson(res, requestId, mark.status, mark.body, mark.headers);
+      context.traffic = mark;
+    }
     if (admission) {
-      const refused = admission.admit(context.callerId);
+      const refused = admission.admit(context.callerId, context.traffic);
       if (refused) {
         metrics?.shed(refused.status === 429 ? 'rate_limited' : 'overloaded');
         return sendJson(res, requestId, refused.status, refused.body, refused.headers);
@@ -132,6 +141,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       explain,
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
+      traffic: context.traffic,
     });
     context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
@@ -152,7 +162,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     };
     res.once('finish', () => {
       logAccess(options.logger, req, res, context);
-      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls);
+      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls, context.traffic);
     });
     runWithRequestContext(context, () => {
       handle(req, res, context).catch((error: unknown) => {

@@ -1,11 +1,14 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
+import type { TrafficMarks } from './traffic-mark.ts';
 
 /** One loaded config, as requests are served on it: its schema and its executor (plans, loaders). */
 export interface ServingConfig {
   readonly version: string;
   readonly schema: GraphQLSchema;
   readonly executor: Executor;
+  /** How requests are marked as stress or preview traffic (gateway.yaml `isolation:`); absent = the defaults. */
+  readonly marks?: TrafficMarks | undefined;
 }
 
 /**
