@@ -172,7 +172,14 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     rateLimiter: new RateLimiter(settings.rateLimits),
   });
   const connectorStates = () => Object.fromEntries([...runtime.pipelines].map(([name, entry]) => [name, entry.pipeline.state()]));
-  metrics?.setSources({ inFlight: () => admission.inFlight, connectorStates, planCache: () => ({ size: live.current.executor.planCache.size, stats: live.current.executor.planCache.stats }) });
+  const markedConnectorStates = () => {
+    const byTraffic: Record<string, Record<string, ConnectorState>> = {};
+    for (const [name, entry] of runtime.pipelines) {
+      for (const [traffic, state] of Object.entries(entry.pipeline.markedStates())) (byTraffic[traffic] ??= {})[name] = state;
+    }
+    return byTraffic;
+  };
+  metrics?.setSources({ inFlight: () => admission.inFlight, connectorStates, markedConnectorStates, planCache: () => ({ size: live.current.executor.planCache.size, stats: live.current.executor.planCache.stats }) });
   const readiness = new Readiness();
   readiness.configLoaded(report.version, report.blueprint.connectors);
   metrics?.setConfigVersion(report.version);

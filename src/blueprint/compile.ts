@@ -3,6 +3,8 @@ import type { Config } from '../config/types.ts';
 import type { ConfigError } from '../errors/gateway-error.ts';
 import type { Blueprint, CompiledOperation, FieldIR } from './ir.ts';
 import { compileConnector } from './compile-connector.ts';
+import { withIsolation } from './compile-isolation.ts';
+import { ISOLATION_DEFAULTS } from '../config/index.ts';
 import { TRANSPORT_KINDS } from '../transports/index.ts';
 import { compileSchemas, FIELD_BINDING_NAMES } from './compile-schema.ts';
 import { compileMutationField } from './compile-mutation.ts';
@@ -29,6 +31,7 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   const byConnector: Map<string, Map<string, CompiledOperation>> & { brokenConnectors?: ReadonlySet<string> } = new Map();
   const broken = new Set(options.brokenConnectors);
   byConnector.brokenConnectors = broken;
+  const isolation = config.gateway.isolation ?? ISOLATION_DEFAULTS;
   for (const connector of config.connectors) {
     const ops = new Map<string, CompiledOperation>();
     const errorsBefore = errors.length;
@@ -39,7 +42,8 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
       broken.add(connector.name);
       continue;
     }
-    for (const op of compiledOps) {
+    for (const compiled of compiledOps) {
+      const op = withIsolation(compiled, connector, isolation, errors);
       ops.set(op.name, op);
       operations.set(op.id, op);
     }

@@ -55,7 +55,21 @@ export interface CompiledOperation {
   render?: ((params: Readonly<Record<string, unknown>>, keys: readonly unknown[] | undefined, headers: Readonly<Record<string, string>>) => UpstreamRequest) | undefined;
   /** Follows a paged list over several calls (`pagination:`); undefined = one call. */
   pagination?: CompiledPagination | undefined;
+  /** Where marked (stress, preview) traffic goes for this operation (blueprint/compile-isolation.ts); undefined only for operations built outside compileBlueprint. */
+  marked?: MarkedTarget | undefined;
 }
+
+/**
+ * What a marked request does at one operation, decided at boot:
+ * - `shadow`: calls `operation` instead (the same operation, aimed at the shadow target);
+ * - `forward`: calls production, with the mark forwarded so the upstream can isolate it;
+ * - `refuse`: no call; the fields that depend on it fail with ISOLATION_REQUIRED (`reason` says why).
+ * `label` is how explain and the access log name the target.
+ */
+export type MarkedTarget =
+  | { readonly kind: 'shadow'; readonly operation: CompiledOperation; readonly label: string }
+  | { readonly kind: 'forward'; readonly label: string }
+  | { readonly kind: 'refuse'; readonly label: string; readonly reason: string };
 
 /** `pagination:` of an unbatched list operation, checked against its params. */
 export interface CompiledPagination {

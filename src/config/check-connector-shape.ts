@@ -7,12 +7,13 @@ import { readBatchAnswerShape } from './check-batch-answer-shape.ts';
 import { readEnvelope } from './check-envelope-shape.ts';
 import { readPagination } from './check-pagination-shape.ts';
 import { readForwardHeaders } from './check-forward-headers.ts';
+import { readConnectorIsolation, type TargetRule } from './check-isolation-shape.ts';
 import { checkKeys, describe, readBoolean, isMapping, readMapping, readOneOf, readPositiveInt, readString, readStringMap, report, withHint, type Checker, type Mapping } from './shape-checker.ts';
 import { TRANSPORT_KINDS } from '../transports/registry.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 
-const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope', 'readinessCheck'] as const;
-const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination'] as const;
+const CONNECTOR_KEYS = ['name', 'transport', 'baseUrl', 'timeoutMs', 'headers', 'forwardHeaders', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'envelope', 'readinessCheck', 'isolation', 'shadow'] as const;
+const OPERATION_KEYS = ['method', 'path', 'query', 'headers', 'body', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'envelope', 'pagination', 'mutates'] as const;
 const BATCH_KEYS = ['maxSize', 'keyField', 'keyFields', 'keySeparator', 'many', 'keyStyle', 'answer', 'acrossRequests'] as const;
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const KEY_STYLES: readonly BatchConfig['keyStyle'][] = ['comma', 'repeat'];
@@ -73,6 +74,7 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
   const resilience = readConnectorResilience(c, value);
   const envelope = readEnvelope(c, value, []) || undefined;
   const readinessCheck = readBoolean(c, value, [], 'readinessCheck');
+  const { isolation, shadow } = readConnectorIsolation(c, value, HTTP_TARGET, baseUrl);
   const operations: Record<string, OperationConfig> = {};
   if (required(c, value, [], 'operations')) {
     const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
@@ -103,6 +105,8 @@ export function checkConnectorShape(value: unknown, sourceMap: SourceMap): { con
       resilience,
       ...(envelope ? { envelope } : {}),
       ...(readinessCheck ? { readinessCheck } : {}),
+      ...(isolation ? { isolation } : {}),
+      ...(shadow ? { shadow } : {}),
       operations,
       sourceMap,
     },
@@ -137,6 +141,7 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
   }
   const envelope = readEnvelope(c, op, at);
   const pagination = readPagination(c, op, at);
+  const mutates = readBoolean(c, op, at, 'mutates');
   return {
     name,
     method,
@@ -151,6 +156,7 @@ function checkOperation(c: Checker, name: string, value: unknown, at: ConfigPath
     resilience,
     ...(envelope !== undefined ? { envelope } : {}),
     ...(pagination ? { pagination } : {}),
+    ...(mutates ? { mutates } : {}),
   };
 }
 
@@ -201,11 +207,22 @@ function isTypeSyntax(type: string): boolean {
 }
 
 function readBaseUrl(c: Checker, value: unknown): string | undefined {
-  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
-  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return value as string;
+  if (isHttpUrl(value)) return value;
   report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an absolute http(s) URL, e.g. "http://127.0.0.1:4101"; got ${describe(value)}`, ['baseUrl']);
   return undefined;
 }
+
+function isHttpUrl(value: unknown): value is string {
+  const url = typeof value === 'string' && URL.canParse(value) ? new URL(value) : undefined;
+  return url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:');
+}
+
+/** An HTTP connector's shadow target: another absolute URL, and per operation maybe another path. */
+const HTTP_TARGET: TargetRule = {
+  key: 'baseUrl',
+  check: (value) => (isHttpUrl(value) ? undefined : 'expected the shadow upstream\'s absolute http(s) URL, e.g. "http://127.0.0.1:5101"'),
+  pathOverride: true,
+};
 
 /** Reports a name key that is not a connector/operation name. */
 export function readName(c: Checker, obj: Mapping, at: ConfigPath, key: string, what: string): void {

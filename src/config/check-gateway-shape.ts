@@ -3,9 +3,10 @@ import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './ty
 import { readMetrics } from './check-metrics-shape.ts';
 import { readReload } from './check-reload-shape.ts';
 import { readTracing } from './check-tracing-shape.ts';
+import { readIsolationSettings } from './check-isolation-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
 const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
@@ -45,6 +46,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   if (tracing) gateway.tracing = tracing;
   const reload = readReload(c, top.reload);
   if (reload) gateway.reload = reload;
+  const isolation = readIsolationSettings(c, top.isolation);
+  if (isolation) gateway.isolation = isolation;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

@@ -8,3 +8,4 @@ export type { Env } from './interpolate-env.ts';
 export { checkConnectorShape, connectorNameOf } from './check-connector-shape.ts';
 export type * from './types.ts';
 export { configVersion, connectorFingerprint } from './config-version.ts';
+export { ISOLATION_DEFAULTS } from './check-isolation-shape.ts';

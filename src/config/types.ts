@@ -85,6 +85,8 @@ export interface OperationConfig {
   envelope?: EnvelopeConfig | false | undefined;
   /** Follow a paged list upstream over several calls, up to a cap. */
   pagination?: PaginationConfig | undefined;
+  /** `mutates: true`: the call changes something upstream even though it may be a GET; marked traffic then never reaches production without a shadow (isolation). */
+  mutates?: boolean | undefined;
 }
 
 /**
@@ -202,8 +204,41 @@ export interface ConnectorConfig {
   envelope?: EnvelopeConfig | undefined;
   /** `/readyz` waits until a TCP connection to `baseUrl` has opened once (`readinessCheck: true`). */
   readinessCheck?: boolean | undefined;
+  /** What marked (stress, preview) traffic may do without a shadow target (`isolation:`); absent = gateway.yaml's `isolation.unshadowed`. */
+  isolation?: ConnectorIsolation | undefined;
+  /** Where marked traffic goes instead of `baseUrl` / `address` (`shadow:`). */
+  shadow?: ShadowConfig | undefined;
   operations: Record<string, OperationConfig>;
   sourceMap: SourceMap;
+}
+
+/**
+ * What a marked request does at a connector without a shadow target: `required` fails the
+ * fields that depend on it (ISOLATION_REQUIRED, no call), `forward` calls production with the
+ * mark forwarded, for upstreams that isolate marked traffic themselves.
+ */
+export type ConnectorIsolation = 'required' | 'forward';
+
+/** A connector's shadow target: the whole connector's (`baseUrl`, gRPC `address`), and per-operation overrides. */
+export interface ShadowConfig {
+  /** HTTP: the shadow upstream's absolute URL. gRPC: its `host:port`. Absent: only the listed operations have a shadow. */
+  target: string | undefined;
+  /** Per operation: its own target and (HTTP) path template; an operation listed here has a shadow even without `target`. */
+  operations: Record<string, { target: string | undefined; path: string | undefined }>;
+}
+
+/** gateway.yaml's `isolation:`, defaults applied. */
+export interface IsolationConfig {
+  /** The request header carrying the mark, lowercased (default `x-tessera-traffic`); forwarded upstream under the same name. */
+  header: string;
+  /** The marks a request may carry (default stress, preview); `production` is the unmarked traffic's label. */
+  marks: readonly string[];
+  /** Caller ids allowed to send a mark; undefined = every caller. */
+  allowedCallers: readonly string[] | undefined;
+  /** What a mark from a caller not allowed to send one does: `refuse` (403) or `ignore` (served as production). */
+  unallowed: 'refuse' | 'ignore';
+  /** Connectors that declare neither `shadow` nor `isolation`: read-only operations, and the others (non-GET or `mutates`). */
+  unshadowed: { reads: ConnectorIsolation; writes: ConnectorIsolation };
 }
 
 /** One `schemas/*.graphql` file, kept whole so positions can be reported. */
@@ -262,6 +297,8 @@ export interface GatewayConfig {
     /** Share of new traces recorded, 0..1 (default 1); a caller's sampled flag decides for traces it started. */
     sampleRatio?: number | undefined;
   } | undefined;
+  /** Stress and preview traffic (`isolation:`), defaults applied when the section is absent. */
+  isolation?: IsolationConfig | undefined;
   /** Hot reload (`reload:`); absent = the defaults. */
   reload?: {
     /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */

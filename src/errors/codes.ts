@@ -52,6 +52,11 @@ export const ErrorCodes = {
   OVERLOADED: 'OVERLOADED',
   RATE_LIMITED: 'RATE_LIMITED',
 
+  // Isolation: marked (stress, preview) traffic that must not reach production.
+  ISOLATION_REQUIRED: 'ISOLATION_REQUIRED',
+  ISOLATION_MARK_REFUSED: 'ISOLATION_MARK_REFUSED',
+  ISOLATION_UNKNOWN_MARK: 'ISOLATION_UNKNOWN_MARK',
+
   // Result: the upstream answered, but its value does not fit the public schema.
   RESULT_INVALID_VALUE: 'RESULT_INVALID_VALUE',
   RESULT_NON_NULL_VIOLATION: 'RESULT_NON_NULL_VIOLATION',

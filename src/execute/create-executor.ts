@@ -14,8 +14,12 @@ import { SharedBatches } from './shared-batches.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
-  /** A connector's send with its protections (timeouts, retries, breaker, bulkhead, cache) around it. */
-  sendFor(connector: string): SendFn;
+  /**
+   * A connector's send with its protections (timeouts, retries, breaker, bulkhead, cache) around
+   * it; for marked traffic (`traffic`: stress, preview) the connector's pipeline of that mark,
+   * whose breaker, budgets, queue and cache production never shares.
+   */
+  sendFor(connector: string, traffic?: string): SendFn;
   logger: Logger;
   /** OpenTelemetry traces, when on: plan, stage and shape spans under the request's span. */
   tracing?: GatewayTracing | undefined;
@@ -30,6 +34,8 @@ export interface ExecutorOptions {
   batchAcrossRequests?: boolean | undefined;
   /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool their keys (default 0.5; 0: always). */
   batchAcrossRequestsAbove?: number | undefined;
+  /** The header that carries a request's mark upstream (gateway.yaml `isolation.header`, default `x-tessera-traffic`). */
+  markHeader?: string | undefined;
 }
 
 export interface ExecuteRequest {
@@ -43,6 +49,8 @@ export interface ExecuteRequest {
   deadlineAt?: number | undefined;
   /** The caller's HTTP request headers (Node's, names lowercased): the source of connectors' `forwardHeaders`. */
   callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  /** The request's traffic mark (stress, preview); undefined = production. */
+  traffic?: string | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -64,13 +72,35 @@ export class Executor {
   readonly #staleStore: StaleStore;
   readonly #variables: VariableCoercion;
   readonly #sharedBatches: SharedBatches | undefined;
+  readonly #markHeader: string;
+  /**
+   * Marked traffic's own stale stores and shared batches, one per mark, made on its first
+   * request: a stress run never serves or pools with production's values or keys.
+   */
+  readonly #marked = new Map<string, { staleStore: StaleStore; sharedBatches: SharedBatches | undefined }>();
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
     this.#staleStore = new StaleStore({ maxEntries: options.maxStaleEntries ?? 10_000 });
     this.planCache = new PlanCache(options.blueprint, options.planCache);
     this.#variables = new VariableCoercion(options.blueprint.schema);
-    this.#sharedBatches = options.batchAcrossRequests === false ? undefined : new SharedBatches((op) => options.sendFor(op.connector), options.batchAcrossRequestsAbove ?? 0.5);
+    this.#sharedBatches = this.#newSharedBatches(undefined);
+    this.#markHeader = options.markHeader ?? 'x-tessera-traffic';
+  }
+
+  #newSharedBatches(traffic: string | undefined): SharedBatches | undefined {
+    const options = this.#options;
+    return options.batchAcrossRequests === false ? undefined : new SharedBatches((op) => options.sendFor(op.connector, traffic), options.batchAcrossRequestsAbove ?? 0.5);
+  }
+
+  /** The stale store and shared batches of a mark's traffic (made on its first request). */
+  #markedState(traffic: string): { staleStore: StaleStore; sharedBatches: SharedBatches | undefined } {
+    let state = this.#marked.get(traffic);
+    if (!state) {
+      state = { staleStore: new StaleStore({ maxEntries: this.#options.maxStaleEntries ?? 10_000 }), sharedBatches: this.#newSharedBatches(traffic) };
+      this.#marked.set(traffic, state);
+    }
+    return state;
   }
 
   /** Runs one operation. Never throws for anything a caller or an upstream did. */
@@ -104,14 +134,21 @@ export class Executor {
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();
+    const traffic = request.traffic;
+    const marked = traffic === undefined ? undefined : this.#markedState(traffic);
+    const sendFor = this.#options.sendFor;
     const loaders = new RequestLoaders({
-      sendFor: (op) => this.#options.sendFor(op.connector),
+      sendFor: traffic === undefined ? (op) => sendFor(op.connector) : (op) => sendFor(op.connector, traffic),
       deadlineAt: request.deadlineAt,
-      headers: { 'x-request-id': request.requestId },
+      // A marked request's mark goes upstream on every call (HTTP header, gRPC metadata), so
+      // upstreams that understand it can isolate too; it also keeps pooled calls apart.
+      headers: traffic === undefined ? { 'x-request-id': request.requestId } : { 'x-request-id': request.requestId, [this.#markHeader]: traffic },
       callerHeaders: request.callerHeaders,
       limit: new ConcurrencyLimit(this.#options.maxConcurrentCallsPerRequest ?? 64),
       stats,
-      sharedBatches: this.#sharedBatches,
+      traffic,
+      markHeader: this.#markHeader,
+      sharedBatches: marked ? marked.sharedBatches : this.#sharedBatches,
       onUpstreamError: (error, upstream) =>
         logger.warn(
           {
@@ -135,7 +172,7 @@ export class Executor {
       variables,
       loaders,
       introspection,
-      staleStore: this.#staleStore,
+      staleStore: marked ? marked.staleStore : this.#staleStore,
       onUnexpectedError,
       dev: this.#options.dev === true,
       request: { id: request.requestId, nowMs: Date.now() },
@@ -144,7 +181,11 @@ export class Executor {
     trace?.finish(errors);
     const upstreamCalls = Object.fromEntries(stats);
     const result: GatewayResult = errors.length > 0 ? { errors, data } : { data };
-    if (request.explain) result.extensions = { tessera: { plan: describePlan(plan), upstreamCalls: withAnswerLayouts(blueprint, upstreamCalls) } };
+    if (request.explain) {
+      const tessera = { plan: describePlan(plan), upstreamCalls: withAnswerLayouts(blueprint, upstreamCalls) };
+      // Which target each fetch used for this mark is in its upstreamCalls entry (`target`).
+      result.extensions = { tessera: traffic === undefined ? tessera : { traffic, ...tessera } };
+    }
     // Callers must be able to tell a stale or default value from a fresh one.
     if (fallbacks.length > 0) result.extensions = { ...result.extensions, fallbacks };
     Object.defineProperty(result, 'upstreamCalls', { value: upstreamCalls, enumerable: false });

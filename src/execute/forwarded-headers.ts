@@ -6,9 +6,10 @@ export type CallerHeaders = Readonly<Record<string, string | string[] | undefine
 /**
  * `base` plus the declared caller headers, renamed. A header the caller names in its own
  * `Connection` header is hop-by-hop for that hop (RFC 9110 §7.6.1) and is not passed on, like the
- * hop-by-hop names the config already refuses. Runs once per connector and request.
+ * hop-by-hop names the config already refuses, and neither is the traffic mark header (`markHeader`).
+ * Runs once per connector and request.
  */
-export function forwardedHeaders(base: Readonly<Record<string, string>>, caller: CallerHeaders | undefined, forward: readonly ForwardedHeader[]): Record<string, string> {
+export function forwardedHeaders(base: Readonly<Record<string, string>>, caller: CallerHeaders | undefined, forward: readonly ForwardedHeader[], markHeader?: string): Record<string, string> {
   const headers: Record<string, string> = { ...base };
   if (!caller) return headers;
   const connection = caller.connection;
@@ -16,7 +17,8 @@ export function forwardedHeaders(base: Readonly<Record<string, string>>, caller:
   const hopByHop = typeof connection === 'string' && connection !== 'keep-alive' && connection !== 'close' ? connection.toLowerCase().split(',').map((t) => t.trim()) : undefined;
   for (const { from, to } of forward) {
     const value = caller[from];
-    if (value === undefined || hopByHop?.includes(from)) continue;
+    // The mark header is the gateway's to set (from the admitted mark): a caller's raw value is never passed on.
+    if (value === undefined || to === markHeader || hopByHop?.includes(from)) continue;
     headers[to] = typeof value === 'string' ? value : value.join(', ');
   }
   return headers;

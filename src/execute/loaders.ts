@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { CompiledOperation } from '../blueprint/index.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
+import { ErrorCodes } from '../errors/codes.ts';
 import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
 import type { ConcurrencyLimit } from '../resilience/index.ts';
 import { renderRequest, type ParamValues } from './render-request.ts';
@@ -28,6 +29,8 @@ export interface UpstreamCallStats {
   coalesced?: number;
   /** Paged lists cut short by `pagination.maxPages` while more items were wanted; absent when none were. */
   maxPagesReached?: number;
+  /** Marked requests only: where this operation's calls went for the mark (`shadow http://…`, `production (mark forwarded)`, `refused: …`). */
+  target?: string;
 }
 
 export interface LoaderRuntime {
@@ -43,8 +46,12 @@ export interface LoaderRuntime {
   limit: ConcurrencyLimit;
   stats: Map<string, UpstreamCallStats>;
   onUpstreamError(error: UpstreamError, request: UpstreamRequest): void;
-  /** Where operations with `batch.acrossRequests` send their keys, shared by every request. */
+  /** Where operations with `batch.acrossRequests` send their keys, shared by every request of the same traffic. */
   sharedBatches?: SharedBatches | undefined;
+  /** The request's traffic mark (stress, preview); undefined = production. */
+  traffic?: string | undefined;
+  /** The header carrying the mark upstream: a connector's `forwardHeaders` never pass a caller's value of it on. */
+  markHeader?: string | undefined;
 }
 
 /**
@@ -75,6 +82,11 @@ export class RequestLoaders {
 
   /** Loads the values of a batched operation for `keys`: per key, its item, [] or a FetchFailure; never rejects. */
   loadKeys(op: CompiledOperation, params: ParamValues, keys: readonly unknown[]): Promise<unknown[]> {
+    if (this.#runtime.traffic !== undefined) {
+      const routed = this.#routeMarked(op);
+      if (routed instanceof FetchFailure) return Promise.resolve(keys.map(() => routed));
+      op = routed;
+    }
     const id = loaderId(op.id, params);
     let loader = this.#keyLoaders.get(id);
     if (!loader) {
@@ -86,6 +98,11 @@ export class RequestLoaders {
 
   /** Loads an unbatched operation once per distinct params (identical calls are de-duplicated): the answer, or a FetchFailure. */
   loadSingle(op: CompiledOperation, params: ParamValues): Promise<unknown> {
+    if (this.#runtime.traffic !== undefined) {
+      const routed = this.#routeMarked(op);
+      if (routed instanceof FetchFailure) return Promise.resolve(routed);
+      op = routed;
+    }
     let loader = this.#loaders.get(op.id);
     if (!loader) {
       loader = new DataLoader(
@@ -102,7 +119,32 @@ export class RequestLoaders {
    * mean two writes), never pooled with other requests. The answer, or a FetchFailure.
    */
   callOnce(op: CompiledOperation, params: ParamValues): Promise<unknown> {
+    if (this.#runtime.traffic !== undefined) {
+      const routed = this.#routeMarked(op);
+      if (routed instanceof FetchFailure) return Promise.resolve(routed);
+      op = routed;
+    }
     return this.#single(op, params).catch((error: unknown) => new FetchFailure(error));
+  }
+
+  /**
+   * Where a marked request's call of `op` goes (decided at boot, blueprint/compile-isolation.ts):
+   * the shadow operation, production itself (the mark is forwarded), or nowhere: then the
+   * fields that depend on it fail with ISOLATION_REQUIRED and no call is made. The target is
+   * noted in the stats, for explain and the access log.
+   */
+  #routeMarked(op: CompiledOperation): CompiledOperation | FetchFailure {
+    const marked = op.marked;
+    if (marked === undefined) return op;
+    this.#statsOf(op).target = marked.label;
+    if (marked.kind === 'shadow') return marked.operation;
+    if (marked.kind === 'forward') return op;
+    return new FetchFailure(
+      new UpstreamError(ErrorCodes.ISOLATION_REQUIRED, `Not called for ${this.#runtime.traffic!} traffic: ${marked.reason}`, {
+        details: { connector: op.connector, operation: op.name },
+        httpStatus: 503,
+      }),
+    );
   }
 
   async #single(op: CompiledOperation, params: ParamValues): Promise<unknown> {
@@ -161,7 +203,7 @@ export class RequestLoaders {
     const forward = op.forwardHeaders!;
     const cached = this.#forwarded?.get(op.connector);
     if (cached) return cached;
-    const headers = forwardedHeaders(runtime.headers, runtime.callerHeaders, forward);
+    const headers = forwardedHeaders(runtime.headers, runtime.callerHeaders, forward, runtime.markHeader);
     const entry = { headers, id: headersId(headers) };
     (this.#forwarded ??= new Map()).set(op.connector, entry);
     return entry;

@@ -83,7 +83,10 @@ function writeBufferedLines(logger: Logger, now: boolean): void {
 function requestContextFields(): Record<string, unknown> {
   const context = currentRequestContext();
   if (!context) return {};
-  return context.callerId ? { reqId: context.requestId, callerId: context.callerId } : { reqId: context.requestId };
+  const fields: Record<string, unknown> = context.callerId ? { reqId: context.requestId, callerId: context.callerId } : { reqId: context.requestId };
+  // Marked traffic is labelled on every line it writes, so stress runs are apart in the logs too.
+  if (context.traffic !== undefined) fields.traffic = context.traffic;
+  return fields;
 }
 
 const { lsCacheSym, timeSym, chindingsSym, streamSym, needsMetadataGsym } = pino.symbols as unknown as Record<

@@ -22,6 +22,8 @@ export interface MeteredOperation {
 export interface MetricsSources {
   inFlight(): number;
   connectorStates(): Record<string, ConnectorState>;
+  /** Per traffic mark that has made a call, its own connector states (its breakers, slots and queues). */
+  markedConnectorStates?(): Record<string, Record<string, ConnectorState>>;
   planCache(): { size: number; stats: PlanCacheStats };
 }
 
@@ -56,8 +58,11 @@ interface UpstreamChildren {
   operation: string;
 }
 
-/** Per operation label: per caller label: per HTTP status, the request counter cell. */
+/** Per operation label (with the mark first for marked traffic): per caller label: per HTTP status, the request counter cell. */
 type RequestCells = Map<string, { duration: HistogramCell; byCaller: Map<string, Map<number, CounterCell>> }>;
+
+/** The `traffic` label of unmarked requests; marked ones carry their mark (a bounded set from gateway.yaml). */
+export const PRODUCTION_TRAFFIC = 'production';
 
 /**
  * The gateway's Prometheus metrics (prom-client's registry and process metrics, one registry per
@@ -81,6 +86,9 @@ export class GatewayMetrics {
   readonly #cacheMisses: FastCounter;
   readonly #coalesced: FastCounter;
   readonly #operations = new Map<string, OperationChildren>();
+  /** The same per marked traffic, keyed `mark\u0000id`, bound on first use. */
+  readonly #markedOperations = new Map<string, OperationChildren | undefined>();
+  readonly #metered = new Map<string, MeteredOperation>();
   readonly #shed: { overloaded: CounterCell; rate_limited: CounterCell };
   readonly #reloads: Counter<'result'>;
   readonly #configInfo: Gauge<'version'>;
@@ -126,13 +134,16 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: 'tessera_circuit_breaker_state',
-      help: 'Per connector, 1 for the breaker state it is in (closed, open, halfOpen, disabled), 0 for the others.',
-      labelNames: ['connector', 'state'],
+      help: 'Per connector and traffic (production, or a mark with its own breakers), 1 for the breaker state it is in (closed, open, halfOpen, disabled), 0 for the others.',
+      labelNames: ['connector', 'state', 'traffic'],
       registers,
       collect() {
         this.reset();
-        for (const [connector, state] of Object.entries(sources()?.connectorStates() ?? {})) {
-          for (const s of BREAKER_STATES) this.set({ connector, state: s }, s === state.breaker ? 1 : 0);
+        const byTraffic: [string, Record<string, ConnectorState>][] = [[PRODUCTION_TRAFFIC, sources()?.connectorStates() ?? {}], ...Object.entries(sources()?.markedConnectorStates?.() ?? {})];
+        for (const [traffic, states] of byTraffic) {
+          for (const [connector, state] of Object.entries(states)) {
+            for (const s of BREAKER_STATES) this.set({ connector, state: s, traffic }, s === state.breaker ? 1 : 0);
+          }
         }
       },
     });
@@ -192,18 +203,34 @@ export class GatewayMetrics {
 
   /** Binds the children of a config's upstream operations (at boot and after each reload). */
   setOperations(operations: Iterable<MeteredOperation>): void {
+    this.#markedOperations.clear();
     for (const op of operations) {
-      const labels = { connector: op.connector, operation: op.name };
       // Zeros are exported from the start, so rate() and alerts see the series before the first event.
-      this.#operations.set(op.id, {
-        batchSize: this.#batchSize.cell(labels),
-        retries: this.#retries.cell(labels),
-        cacheHits: op.cached ? this.#cacheHits.cell(labels) : { value: 0 },
-        cacheMisses: op.cached ? this.#cacheMisses.cell(labels) : { value: 0 },
-        coalesced: this.#coalesced.cell(labels),
-        cached: op.cached,
-      });
+      this.#operations.set(op.id, this.#operationChildren(op, PRODUCTION_TRAFFIC));
+      this.#metered.set(op.id, op);
     }
+  }
+
+  #operationChildren(op: MeteredOperation, traffic: string): OperationChildren {
+    const labels = { connector: op.connector, operation: op.name, traffic };
+    return {
+      batchSize: this.#batchSize.cell(labels),
+      retries: this.#retries.cell(labels),
+      cacheHits: op.cached ? this.#cacheHits.cell(labels) : { value: 0 },
+      cacheMisses: op.cached ? this.#cacheMisses.cell(labels) : { value: 0 },
+      coalesced: this.#coalesced.cell(labels),
+      cached: op.cached,
+    };
+  }
+
+  /** A marked traffic's cells of one operation, bound on its first marked request. */
+  #markedChildren(id: string, traffic: string): OperationChildren | undefined {
+    const key = `${traffic}\u0000${id}`;
+    if (this.#markedOperations.has(key)) return this.#markedOperations.get(key);
+    const op = this.#metered.get(id);
+    const children = op && this.#operationChildren(op, traffic);
+    this.#markedOperations.set(key, children);
+    return children;
   }
 
   setSources(sources: MetricsSources): void {
@@ -216,13 +243,22 @@ export class GatewayMetrics {
     this.#retiredPlanMisses += stats.planMisses;
   }
 
-  /** Called once per answered /graphql request (both doors), after the answer is sent. */
-  requestDone(operationName: string | undefined, callerId: string | undefined, status: number, startedAt: number, upstreamCalls: Record<string, UpstreamCallStats> | undefined): void {
+  /** Called once per answered /graphql request (both doors), after the answer is sent; `traffic` is its mark (undefined: production). */
+  requestDone(
+    operationName: string | undefined,
+    callerId: string | undefined,
+    status: number,
+    startedAt: number,
+    upstreamCalls: Record<string, UpstreamCallStats> | undefined,
+    traffic?: string,
+  ): void {
     const operation = this.#operationLabels.label(operationName);
-    let byOperation = this.#requestCells.get(operation);
+    const cellKey = traffic === undefined ? operation : `${traffic}\u0000${operation}`;
+    let byOperation = this.#requestCells.get(cellKey);
+    const trafficLabel = traffic ?? PRODUCTION_TRAFFIC;
     if (!byOperation) {
-      byOperation = { duration: this.#requestDuration.cell({ operation }), byCaller: new Map() };
-      this.#requestCells.set(operation, byOperation);
+      byOperation = { duration: this.#requestDuration.cell({ operation, traffic: trafficLabel }), byCaller: new Map() };
+      this.#requestCells.set(cellKey, byOperation);
     }
     const caller = this.#callerLabels.label(callerId);
     let byStatus = byOperation.byCaller.get(caller);
@@ -232,17 +268,17 @@ export class GatewayMetrics {
     }
     let counter = byStatus.get(status);
     if (!counter) {
-      counter = this.#requests.cell({ operation, status: String(status), caller });
+      counter = this.#requests.cell({ operation, status: String(status), caller, traffic: trafficLabel });
       byStatus.set(status, counter);
     }
     counter.value += 1;
     observe(byOperation.duration, (performance.now() - startedAt) / 1000);
-    if (upstreamCalls) this.#countUpstream(upstreamCalls);
+    if (upstreamCalls) this.#countUpstream(upstreamCalls, traffic);
   }
 
-  #countUpstream(upstreamCalls: Record<string, UpstreamCallStats>): void {
+  #countUpstream(upstreamCalls: Record<string, UpstreamCallStats>, traffic: string | undefined): void {
     for (const id in upstreamCalls) {
-      const children = this.#operations.get(id);
+      const children = traffic === undefined ? this.#operations.get(id) : this.#markedChildren(id, traffic);
       if (!children) continue;
       const stats = upstreamCalls[id]!;
       for (const size of stats.batchSizes) observe(children.batchSize, size);
@@ -277,12 +313,12 @@ export class GatewayMetrics {
    * inside retry (each attempt is counted) and outside the bulkhead and breaker, so
    * `overloaded` and `circuit_open` refusals are counted too.
    */
-  upstreamWrapper(connector: string): SendWrapper {
+  upstreamWrapper(connector: string, traffic: string = PRODUCTION_TRAFFIC): SendWrapper {
     const byOperation = new Map<string, UpstreamChildren>();
     const childrenOf = (operation: string): UpstreamChildren => {
       let children = byOperation.get(operation);
       if (!children) {
-        const labels = { connector, operation };
+        const labels = { connector, operation, traffic };
         children = { duration: this.#upstreamDuration.cell(labels), ok: this.#upstreamCalls.cell({ ...labels, outcome: 'ok' }), failures: new Map(), connector, operation };
         byOperation.set(operation, children);
       }
@@ -302,7 +338,7 @@ export class GatewayMetrics {
           const outcome = upstreamOutcome(error);
           let counter = children.failures.get(outcome);
           if (!counter) {
-            counter = calls.cell({ connector: children.connector, operation: children.operation, outcome });
+            counter = calls.cell({ connector: children.connector, operation: children.operation, outcome, traffic });
             children.failures.set(outcome, counter);
           }
           counter.value += 1;

@@ -10,6 +10,12 @@ export interface RequestContext {
   callerId: string | undefined;
   /** The verified caller and its scopes (callers.yaml); undefined while authentication is off. */
   caller?: CallerIdentity | undefined;
+  /**
+   * The request's traffic mark (`stress`, `preview`; undefined = production), read once by the
+   * server before either door (server/traffic-mark.ts). Everything downstream keeps marked
+   * traffic apart by it: upstream targets, pipelines, caches, batches, logs and metrics.
+   */
+  traffic?: string | undefined;
   /** performance.now() at arrival, for the access log's duration. */
   startedAt: number;
   /**

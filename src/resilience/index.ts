@@ -1,6 +1,7 @@
 // The resilience/ stage's public surface: per-connector protections composed around a transport.
 export { createConnectorPipeline, type ConnectorPipeline, type ConnectorState } from './connector-pipeline.ts';
 export { compose, type SendWrapper } from './compose.ts';
+export { TrafficPipelines } from './traffic-pipelines.ts';
 export type { BreakerState } from './circuit-breaker.ts';
 export { RESILIENCE_DEFAULTS, resolveCallPolicy, resolveConnectorPolicy, type CallPolicy, type ConnectorPolicy, type RetryPolicy } from './policy.ts';
 export { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';

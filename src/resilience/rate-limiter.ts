@@ -40,9 +40,13 @@ export class RateLimiter {
     return this.#options.default !== undefined || Object.keys(this.#options.callers).length > 0;
   }
 
-  /** Takes one token for `callerId`: 0 when allowed, else the seconds until a token is available. */
-  take(callerId: string | undefined): number {
-    const key = callerId ?? '';
+  /**
+   * Takes one token for `callerId`: 0 when allowed, else the seconds until a token is available.
+   * Marked traffic (`traffic`: stress, preview) takes from buckets of its own, under the same
+   * limits, so a load test never spends a caller's production quota (nor the reverse).
+   */
+  take(callerId: string | undefined, traffic?: string): number {
+    const key = traffic === undefined ? (callerId ?? '') : `${traffic}\u0000${callerId ?? ''}`;
     const limit = (callerId !== undefined ? this.#options.callers[callerId] : undefined) ?? this.#options.default;
     if (!limit) return 0;
     const now = this.#now();

@@ -60,13 +60,13 @@ export class Admission {
     return this.#inFlight;
   }
 
-  /** Admits a request (call `release` when its response is done) or returns why not. */
-  admit(callerId: string | undefined): Refusal | undefined {
+  /** Admits a request (call `release` when its response is done) or returns why not; marked traffic (`traffic`) has its own rate-limit buckets. */
+  admit(callerId: string | undefined, traffic?: string): Refusal | undefined {
     if (this.#inFlight >= this.#options.maxInFlight || this.#loopSaturated) {
       return refusal(503, 1, ErrorCodes.OVERLOADED, 'The gateway is overloaded; retry shortly.');
     }
     if (this.#options.rateLimiter.enabled) {
-      const retryAfterSeconds = this.#options.rateLimiter.take(callerId);
+      const retryAfterSeconds = this.#options.rateLimiter.take(callerId, traffic);
       if (retryAfterSeconds > 0) return refusal(429, retryAfterSeconds, ErrorCodes.RATE_LIMITED, 'Rate limit exceeded for this caller.');
     }
     this.#inFlight += 1;

@@ -21,6 +21,8 @@ import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
 import { LiveConfig, type ServingConfig } from './live-config.ts';
 import { isRefusal } from '../callers/authenticator.ts';
+import { TrafficMarks } from './traffic-mark.ts';
+import { ISOLATION_DEFAULTS } from '../config/index.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -76,6 +78,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     return loading;
   };
   const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor });
+  const defaultMarks = new TrafficMarks(ISOLATION_DEFAULTS);
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
@@ -116,8 +119,14 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       context.caller = outcome;
       context.callerId = outcome.id;
     }
+    // The traffic mark, read once for both doors (after the caller is known: who may mark is per caller).
+    const mark = (serving.marks ?? defaultMarks).read(req.headers, context.callerId);
+    if (mark !== undefined) {
+      if (typeof mark !== 'string') return sendJson(res, requestId, mark.status, mark.body, mark.headers);
+      context.traffic = mark;
+    }
     if (admission) {
-      const refused = admission.admit(context.callerId);
+      const refused = admission.admit(context.callerId, context.traffic);
       if (refused) {
         metrics?.shed(refused.status === 429 ? 'rate_limited' : 'overloaded');
         return sendJson(res, requestId, refused.status, refused.body, refused.headers);
@@ -155,6 +164,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       explain,
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
+      traffic: context.traffic,
     });
     context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
@@ -175,7 +185,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     };
     res.once('finish', () => {
       logAccess(options.logger, req, res, context);
-      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls);
+      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls, context.traffic);
     });
     runWithRequestContext(context, () => {
       handle(req, res, context).catch((error: unknown) => {

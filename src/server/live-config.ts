@@ -1,6 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import type { Authenticator } from '../callers/authenticator.ts';
+import type { TrafficMarks } from './traffic-mark.ts';
 
 /** One loaded config, as requests are served on it: its schema and its executor (plans, loaders). */
 export interface ServingConfig {
@@ -9,6 +10,8 @@ export interface ServingConfig {
   readonly executor: Executor;
   /** callers.yaml's authentication; undefined when it is off (no file, or mode off). */
   readonly authenticator?: Authenticator | undefined;
+  /** How requests are marked as stress or preview traffic (gateway.yaml `isolation:`); absent = the defaults. */
+  readonly marks?: TrafficMarks | undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ export function logAccess(logger: Logger, req: IncomingMessage, res: ServerRespo
     {
       reqId: context.requestId,
       callerId: context.callerId,
+      // Always written, `production` for unmarked requests, so a log query can split traffic by it.
+      traffic: context.traffic ?? 'production',
       method: req.method,
       path: (req.url ?? '/').split('?', 1)[0],
       operationName: context.operationName,

@@ -6,14 +6,17 @@ import type { Logger } from '../observability/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { GatewayTracing } from '../observability/tracing.ts';
 import { meteredOperations } from '../observability/metrics-settings.ts';
-import { createConnectorPipeline, type ConnectorPipeline } from '../resilience/index.ts';
+import { createConnectorPipeline, TrafficPipelines } from '../resilience/index.ts';
+import { ISOLATION_DEFAULTS } from '../config/index.ts';
+import { TrafficMarks } from './traffic-mark.ts';
 import type { createTransports } from '../transports/index.ts';
 import type { ServingConfig } from './live-config.ts';
 
 /** A connector's pipeline and the definition it was built from. */
 export interface PipelineEntry {
   fingerprint: string;
-  pipeline: ConnectorPipeline;
+  /** Production's pipeline and, built on first use, one per traffic mark. */
+  pipeline: TrafficPipelines;
 }
 
 /** Everything one loaded config runs on. */
@@ -58,19 +61,25 @@ export function buildRuntime(
       kept.push(connector.name);
       continue;
     }
-    const pipeline = createConnectorPipeline(
-      connector,
-      deps.transports.get(connector.transport),
-      (name, state) => deps.logger[state === 'closed' ? 'info' : 'warn']({ connector: name, state }, `circuit breaker ${state}`),
-      deps.metrics?.upstreamWrapper(connector.name),
-      deps.tracing ? { span: deps.tracing.upstreamWrapper(connector.name), headers: deps.tracing.traceHeadersWrapper } : undefined,
+    const transport = deps.transports.get(connector.transport);
+    const pipeline = new TrafficPipelines((traffic) =>
+      createConnectorPipeline(
+        connector,
+        transport,
+        (name, state) =>
+          deps.logger[state === 'closed' ? 'info' : 'warn'](traffic === undefined ? { connector: name, state } : { connector: name, state, traffic }, `circuit breaker ${state}${traffic === undefined ? '' : ` (${traffic} traffic)`}`),
+        deps.metrics?.upstreamWrapper(connector.name, traffic),
+        deps.tracing ? { span: deps.tracing.upstreamWrapper(connector.name), headers: deps.tracing.traceHeadersWrapper } : undefined,
+      ),
     );
     pipelines.set(connector.name, { fingerprint, pipeline });
   }
   const retired = [...previous].filter(([name, entry]) => pipelines.get(name) !== entry).map(([, entry]) => entry);
+  const isolation = input.gateway.isolation ?? ISOLATION_DEFAULTS;
   const executor = new Executor({
     blueprint,
-    sendFor: (connector) => pipelines.get(connector)!.pipeline.send,
+    sendFor: (connector, traffic) => (traffic === undefined ? pipelines.get(connector)!.pipeline.send : pipelines.get(connector)!.pipeline.sendFor(traffic)),
+    markHeader: isolation.header,
     logger: deps.logger,
     tracing: deps.tracing,
     dev: deps.dev,
@@ -82,5 +91,5 @@ export function buildRuntime(
   deps.metrics?.setOperations(meteredOperations(blueprint));
   // Swapped with the rest of the config: a rotated or removed key takes effect on reload.
   const authenticator = createAuthenticator(input.callers);
-  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator }, blueprint, pipelines }, kept, retired };
+  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator, marks: new TrafficMarks(isolation) }, blueprint, pipelines }, kept, retired };
 }

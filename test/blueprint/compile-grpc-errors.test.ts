@@ -142,7 +142,7 @@ describe('gRPC connector shape errors', () => {
       errors: [
         { code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:3:10', path: 'connectors.types.address', message: 'expected host:port (without a scheme), e.g. "127.0.0.1:4105"; got "http://127.0.0.1:4999"' },
         { code: 'CONFIG_MISSING_KEY', at: 'types.yaml:7:3', path: 'connectors.types.operations.getItems.rpc', message: 'expected key "rpc"; it is missing' },
-        { code: 'CONFIG_UNKNOWN_KEY', at: 'types.yaml:8:5', path: 'connectors.types.operations.getItems.rpcc', message: 'expected one of the keys rpc, request, params, batch, result, timeoutMs, connectTimeoutMs, idempotent, retry, cache, coalesce; got "rpcc". Did you mean "rpc"?' },
+        { code: 'CONFIG_UNKNOWN_KEY', at: 'types.yaml:8:5', path: 'connectors.types.operations.getItems.rpcc', message: 'expected one of the keys rpc, request, params, batch, result, timeoutMs, connectTimeoutMs, idempotent, retry, cache, coalesce, mutates; got "rpcc". Did you mean "rpc"?' },
         { code: 'CONFIG_UNKNOWN_KEY', at: 'types.yaml:9:41', path: 'connectors.types.operations.getItems.batch.keyStyle', message: 'expected no keyStyle in a gRPC batch: the keys go into a repeated field of the request message' },
       ],
     },

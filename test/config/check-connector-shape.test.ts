@@ -4,7 +4,7 @@ import type { ConnectorConfig } from '../../src/config/index.ts';
 
 const FILE = 'connectors/crm.yaml';
 const METHODS = 'expected one of GET, POST, PUT, PATCH, DELETE';
-const OP_KEYS = 'expected one of the keys method, path, query, headers, body, params, batch, result, timeoutMs, connectTimeoutMs, idempotent, retry, cache, coalesce, envelope, pagination';
+const OP_KEYS = 'expected one of the keys method, path, query, headers, body, params, batch, result, timeoutMs, connectTimeoutMs, idempotent, retry, cache, coalesce, envelope, pagination, mutates';
 const TYPE = 'expected a GraphQL input type such as ID!, Int, [ID!] or [String!]!';
 
 /** The harness (graphql-js style): a YAML string in, the exact list of errors out. */
@@ -36,7 +36,7 @@ describe('connector shape errors: every error, with its exact position and messa
     {
       name: 'unknown top-level key',
       text: yaml('baseUrl: http://127.0.0.1:4101', 'operations: {}', 'retries: 3'),
-      errors: [{ code: 'CONFIG_UNKNOWN_KEY', line: 3, column: 1, path: 'connectors.crm.retries', message: 'expected one of the keys name, transport, baseUrl, timeoutMs, headers, forwardHeaders, operations, connectTimeoutMs, retry, circuitBreaker, concurrency, cache, envelope, readinessCheck; got "retries". Did you mean "retry"?' }],
+      errors: [{ code: 'CONFIG_UNKNOWN_KEY', line: 3, column: 1, path: 'connectors.crm.retries', message: 'expected one of the keys name, transport, baseUrl, timeoutMs, headers, forwardHeaders, operations, connectTimeoutMs, retry, circuitBreaker, concurrency, cache, envelope, readinessCheck, isolation, shadow; got "retries". Did you mean "retry"?' }],
     },
     {
       name: 'bad method GTE',

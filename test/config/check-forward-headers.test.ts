@@ -49,7 +49,7 @@ describe('forwardHeaders: every mistake, with its position and a way out', () =>
           column: 1,
           path: 'connectors.crm.forwardHeader',
           message:
-            'expected one of the keys name, transport, baseUrl, timeoutMs, headers, forwardHeaders, operations, connectTimeoutMs, retry, circuitBreaker, concurrency, cache, envelope, readinessCheck; got "forwardHeader". Did you mean "forwardHeaders"?',
+            'expected one of the keys name, transport, baseUrl, timeoutMs, headers, forwardHeaders, operations, connectTimeoutMs, retry, circuitBreaker, concurrency, cache, envelope, readinessCheck, isolation, shadow; got "forwardHeader". Did you mean "forwardHeaders"?',
         },
       ],
     },

@@ -113,18 +113,18 @@ describe('GET /metrics after a known mix of requests', () => {
   test('requests by operation name, status and caller, with unknown names and undeclared callers collapsed', () => {
     expect(linesOf(samples, 'tessera_requests_total')).toEqual(
       [
-        'caller=anonymous,operation=Flaky,status=200 1',
-        'caller=anonymous,operation=Rates,status=200 3',
-        'caller=anonymous,operation=Users,status=200 2',
-        'caller=anonymous,operation=other,status=200 1',
-        'caller=agent-console,operation=anonymous,status=200 1',
-        'caller=limited,operation=anonymous,status=200 1',
-        'caller=limited,operation=anonymous,status=429 1',
-        'caller=other,operation=anonymous,status=200 1',
+        'caller=anonymous,operation=Flaky,status=200,traffic=production 1',
+        'caller=anonymous,operation=Rates,status=200,traffic=production 3',
+        'caller=anonymous,operation=Users,status=200,traffic=production 2',
+        'caller=anonymous,operation=other,status=200,traffic=production 1',
+        'caller=agent-console,operation=anonymous,status=200,traffic=production 1',
+        'caller=limited,operation=anonymous,status=200,traffic=production 1',
+        'caller=limited,operation=anonymous,status=429,traffic=production 1',
+        'caller=other,operation=anonymous,status=200,traffic=production 1',
       ].sort(),
     );
-    expect(valueOf(samples, 'tessera_request_duration_seconds_count', { operation: 'Rates' })).toBe(3);
-    expect(valueOf(samples, 'tessera_request_duration_seconds_count', { operation: 'anonymous' })).toBe(4);
+    expect(valueOf(samples, 'tessera_request_duration_seconds_count', { operation: 'Rates', traffic: 'production' })).toBe(3);
+    expect(valueOf(samples, 'tessera_request_duration_seconds_count', { operation: 'anonymous', traffic: 'production' })).toBe(4);
     expect(valueOf(samples, 'tessera_requests_shed_total', { reason: 'rate_limited' })).toBe(1);
     expect(valueOf(samples, 'tessera_requests_in_flight')).toBe(0);
   });
@@ -133,36 +133,36 @@ describe('GET /metrics after a known mix of requests', () => {
     expect(linesOf(samples, 'tessera_upstream_calls_total')).toEqual(
       [
         // Users: 3 ids at maxSize 2 → calls of 2 and 1, twice; then 1 id each for agent-console, stranger, Extra, limited.
-        'connector=accounts,operation=getUsers,outcome=ok 8',
-        'connector=rates,operation=allRates,outcome=ok 1',
+        'connector=accounts,operation=getUsers,outcome=ok,traffic=production 8',
+        'connector=rates,operation=allRates,outcome=ok,traffic=production 1',
         // The first attempt and its one retry.
-        'connector=rates,operation=flaky,outcome=http_error 2',
+        'connector=rates,operation=flaky,outcome=http_error,traffic=production 2',
         // An operation's ok series exists (at 0) from its first attempt.
-        'connector=rates,operation=flaky,outcome=ok 0',
+        'connector=rates,operation=flaky,outcome=ok,traffic=production 0',
       ].sort(),
     );
     expect(accounts.calls).toHaveLength(8);
-    expect(valueOf(samples, 'tessera_upstream_call_duration_seconds_count', { connector: 'accounts', operation: 'getUsers' })).toBe(8);
-    expect(valueOf(samples, 'tessera_upstream_batch_size_count', { connector: 'accounts', operation: 'getUsers' })).toBe(8);
-    expect(valueOf(samples, 'tessera_upstream_batch_size_sum', { connector: 'accounts', operation: 'getUsers' })).toBe(10);
-    expect(valueOf(samples, 'tessera_upstream_batch_size_bucket', { connector: 'accounts', operation: 'getUsers', le: '1' })).toBe(6);
-    expect(valueOf(samples, 'tessera_upstream_retries_total', { connector: 'rates', operation: 'flaky' })).toBe(1);
-    expect(valueOf(samples, 'tessera_upstream_retries_total', { connector: 'accounts', operation: 'getUsers' })).toBe(0); // exported from the start
-    expect(valueOf(samples, 'tessera_upstream_cache_hits_total', { connector: 'rates', operation: 'allRates' })).toBe(2);
-    expect(valueOf(samples, 'tessera_upstream_cache_misses_total', { connector: 'rates', operation: 'allRates' })).toBe(1);
+    expect(valueOf(samples, 'tessera_upstream_call_duration_seconds_count', { connector: 'accounts', operation: 'getUsers', traffic: 'production' })).toBe(8);
+    expect(valueOf(samples, 'tessera_upstream_batch_size_count', { connector: 'accounts', operation: 'getUsers', traffic: 'production' })).toBe(8);
+    expect(valueOf(samples, 'tessera_upstream_batch_size_sum', { connector: 'accounts', operation: 'getUsers', traffic: 'production' })).toBe(10);
+    expect(valueOf(samples, 'tessera_upstream_batch_size_bucket', { connector: 'accounts', operation: 'getUsers', le: '1', traffic: 'production' })).toBe(6);
+    expect(valueOf(samples, 'tessera_upstream_retries_total', { connector: 'rates', operation: 'flaky', traffic: 'production' })).toBe(1);
+    expect(valueOf(samples, 'tessera_upstream_retries_total', { connector: 'accounts', operation: 'getUsers', traffic: 'production' })).toBe(0); // exported from the start
+    expect(valueOf(samples, 'tessera_upstream_cache_hits_total', { connector: 'rates', operation: 'allRates', traffic: 'production' })).toBe(2);
+    expect(valueOf(samples, 'tessera_upstream_cache_misses_total', { connector: 'rates', operation: 'allRates', traffic: 'production' })).toBe(1);
   });
 
   test('breaker state per connector, plan cache, config version and process metrics', () => {
     expect(linesOf(samples, 'tessera_circuit_breaker_state')).toEqual(
       [
-        'connector=accounts,state=closed 1',
-        'connector=accounts,state=disabled 0',
-        'connector=accounts,state=halfOpen 0',
-        'connector=accounts,state=open 0',
-        'connector=rates,state=closed 0',
-        'connector=rates,state=disabled 1',
-        'connector=rates,state=halfOpen 0',
-        'connector=rates,state=open 0',
+        'connector=accounts,state=closed,traffic=production 1',
+        'connector=accounts,state=disabled,traffic=production 0',
+        'connector=accounts,state=halfOpen,traffic=production 0',
+        'connector=accounts,state=open,traffic=production 0',
+        'connector=rates,state=closed,traffic=production 0',
+        'connector=rates,state=disabled,traffic=production 1',
+        'connector=rates,state=halfOpen,traffic=production 0',
+        'connector=rates,state=open,traffic=production 0',
       ],
     );
     // Six distinct documents planned once each; the other four requests found their plan.

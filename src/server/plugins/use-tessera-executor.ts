@@ -40,6 +40,8 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           deadlineAt: context?.deadlineAt,
           // Node's parsed headers, not yoga's Request copy: the fast path forwards the same values.
           callerHeaders: context?.callerHeaders,
+          // Read by the server before either door (server/traffic-mark.ts), so both run it alike.
+          traffic: context?.traffic,
         });
         if (context) {
           context.operationName = result.operationName ?? args.operationName ?? undefined;

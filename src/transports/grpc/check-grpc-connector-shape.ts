@@ -3,7 +3,8 @@ import type { ConfigError } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from '../../config/check-resilience-shape.ts';
-import { checkKeys, describe, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { checkKeys, describe, readBoolean, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { readConnectorIsolation, type TargetRule } from '../../config/check-isolation-shape.ts';
 import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
 
 /** Where a gRPC connector's service is and which `.proto` files describe it (`transportSettings` of a grpc connector). */
@@ -18,8 +19,8 @@ export interface GrpcConnectorConfig {
   service: string;
 }
 
-const GRPC_CONNECTOR_KEYS = ['name', 'transport', 'address', 'protos', 'importPaths', 'service', 'timeoutMs', 'metadata', 'operations', ...CONNECTOR_RESILIENCE_KEYS] as const;
-const GRPC_OPERATION_KEYS = ['rpc', 'request', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS] as const;
+const GRPC_CONNECTOR_KEYS = ['name', 'transport', 'address', 'protos', 'importPaths', 'service', 'timeoutMs', 'metadata', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'isolation', 'shadow'] as const;
+const GRPC_OPERATION_KEYS = ['rpc', 'request', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'mutates'] as const;
 /** `host:port`, a bracketed IPv6 host allowed; no scheme (the channel is plaintext HTTP/2). */
 const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
@@ -40,6 +41,7 @@ export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
   const metadata = readStringMap(c, value, [], 'metadata');
   const resilience = readConnectorResilience(c, value);
+  const { isolation, shadow } = readConnectorIsolation(c, value, GRPC_TARGET, address);
   const operations: Record<string, OperationConfig> = {};
   if (required(c, value, [], 'operations')) {
     const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
@@ -67,6 +69,8 @@ export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping
       headers: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v])),
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
       resilience,
+      ...(isolation ? { isolation } : {}),
+      ...(shadow ? { shadow } : {}),
       operations,
       sourceMap: c.sourceMap,
     },
@@ -99,7 +103,20 @@ function checkGrpcOperation(c: Checker, name: string, value: unknown, at: Config
     timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
     resilience: readOperationResilience(c, op, at),
     rpc: rpc ?? '',
+    ...(readBoolean(c, op, at, 'mutates') ? { mutates: true } : {}),
   };
+}
+
+/** A gRPC connector's shadow target: another `host:port` (the same service and methods). */
+const GRPC_TARGET: TargetRule = {
+  key: 'address',
+  check: (value) => (typeof value === 'string' && isAddress(value) ? undefined : 'expected the shadow upstream\'s host:port, e.g. "127.0.0.1:5105"'),
+  pathOverride: false,
+};
+
+function isAddress(value: string): boolean {
+  const match = ADDRESS.exec(value);
+  return match !== null && Number(match[2]) > 0 && Number(match[2]) <= 65_535;
 }
 
 function isMappingWith(value: unknown, key: string): boolean {
@@ -107,10 +124,7 @@ function isMappingWith(value: unknown, key: string): boolean {
 }
 
 function readAddress(c: Checker, value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    const match = ADDRESS.exec(value);
-    if (match && Number(match[2]) > 0 && Number(match[2]) <= 65_535) return value;
-  }
+  if (typeof value === 'string' && isAddress(value)) return value;
   const hint = typeof value === 'string' && /^[a-z]+:\/\//i.test(value) ? ' (without a scheme)' : '';
   report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected host:port${hint}, e.g. "127.0.0.1:4105"; got ${describe(value)}`, ['address']);
   return undefined;
