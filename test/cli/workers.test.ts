@@ -141,7 +141,7 @@ describe('tessera serve --workers', { timeout: 60_000 }, () => {
     // Round-robin hands new connections to each worker in turn.
     expect([...byWorker.keys()].sort()).toEqual([1, 2]);
     const metrics = parseMetrics(await (await fetch(c.metricsUrl)).text());
-    expect(valueOf(metrics, 'tessera_requests_total', { caller: 'anonymous', operation: 'anonymous', status: '200' })).toBe(40);
+    expect(valueOf(metrics, 'tessera_requests_total', { caller: 'anonymous', operation: 'anonymous', status: '200', traffic: 'production' })).toBe(40);
 
     c.child.kill('SIGTERM');
     expect(await c.exited).toBe(0);

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { callersYaml } from '../support/callers.ts';
 import { DOORS, startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { json, startFakeUpstream, type FakeUpstream, type RecordedCall } from '../support/fake-upstream.ts';
 import { locationOf } from '../support/location-of.ts';
@@ -350,8 +351,15 @@ describe('who may mark', () => {
     return dir.dir;
   };
   beforeAll(async () => {
-    guarded = await startGateway({ configDir: await configWith('isolation:\n  allowedCallers: [loadtest]\n'), env });
-    ignoring = await startGateway({ configDir: await configWith('isolation:\n  allowedCallers: [loadtest]\n  unallowed: ignore\n  header: X-Load-Test\n'), env });
+    // Who may mark is decided on the verified caller (callers.yaml), never on a header's claim.
+    const callers = callersYaml({ mode: 'optional', callers: { someone: ['someone-key'], loadtest: ['loadtest-key'] } });
+    const withCallers = async (gatewayYaml: string) => {
+      const dir = await configWith(gatewayYaml);
+      await writeFile(path.join(dir, 'callers.yaml'), callers);
+      return dir;
+    };
+    guarded = await startGateway({ configDir: await withCallers('isolation:\n  allowedCallers: [loadtest]\n'), env });
+    ignoring = await startGateway({ configDir: await withCallers('isolation:\n  allowedCallers: [loadtest]\n  unallowed: ignore\n  header: X-Load-Test\n'), env });
     limited = await startGateway({ configDir: await configWith('rateLimits:\n  default: { requestsPerSecond: 1, burst: 1 }\n'), env });
   });
   afterAll(async () => {
@@ -362,24 +370,24 @@ describe('who may mark', () => {
   });
 
   test.each(DOORS)('a mark from a caller not allowed to send one is refused with 403, before any upstream call (%s door)', async (door) => {
-    const refused = await guarded.queryVia(door, PANEL('refused'), undefined, { [MARK]: 'stress', 'x-caller-id': 'someone' });
+    const refused = await guarded.queryVia(door, PANEL('refused'), undefined, { [MARK]: 'stress', 'x-api-key': 'someone-key' });
     expect(refused.status).toBe(403);
     expect(refused.body).toEqual({ errors: [{ message: 'This caller may not send stress traffic (the x-tessera-traffic header).', extensions: { code: 'ISOLATION_MARK_REFUSED' } }] });
     const anonymous = await guarded.queryVia(door, PANEL('refused'), undefined, { [MARK]: 'stress' });
     expect(anonymous.status).toBe(403);
     expect(Object.values(callCounts()).reduce((a, b) => a + b)).toBe(0);
-    const allowed = await guarded.queryVia(door, '{ users(ids: ["1"]) { name } }', undefined, { [MARK]: 'stress', 'x-caller-id': 'loadtest' });
+    const allowed = await guarded.queryVia(door, '{ users(ids: ["1"]) { name } }', undefined, { [MARK]: 'stress', 'x-api-key': 'loadtest-key' });
     expect(allowed.body).toEqual({ data: { users: [{ name: 'Shadow User 1' }] } });
     expect(callCounts()).toMatchObject({ users: 0, usersShadow: 1 });
   });
 
   test.each(DOORS)('with unallowed: ignore, such a mark is dropped and the request served as production, the mark not passed on (%s door)', async (door) => {
-    const served = await ignoring.queryVia(door, '{ users(ids: ["1"]) { name } }', undefined, { 'x-load-test': 'stress', 'x-caller-id': 'someone' });
+    const served = await ignoring.queryVia(door, '{ users(ids: ["1"]) { name } }', undefined, { 'x-load-test': 'stress', 'x-api-key': 'someone-key' });
     expect(served.body).toEqual({ data: { users: [{ name: 'User 1' }] } });
     expect(callCounts()).toMatchObject({ users: 1, usersShadow: 0 });
     expect(upstreams.users.calls[0]!.headers['x-load-test']).toBeUndefined();
     // The allowed caller's mark travels under the configured header name.
-    const marked = await ignoring.queryVia(door, `{ note(id: "h-${door}") { text } }`, undefined, { 'x-load-test': 'stress', 'x-caller-id': 'loadtest' });
+    const marked = await ignoring.queryVia(door, `{ note(id: "h-${door}") { text } }`, undefined, { 'x-load-test': 'stress', 'x-api-key': 'loadtest-key' });
     expect(marked.body).toEqual({ data: { note: { text: 'note production' } } });
     expect(upstreams.notes.calls.map((c) => c.headers['x-load-test'])).toEqual(['stress']);
   });
@@ -387,7 +395,7 @@ describe('who may mark', () => {
   test('marked traffic has rate-limit buckets of its own: a load test never spends production quota', async () => {
     const query = '{ note(id: "rl") { id } }';
     const statuses = [];
-    for (const mark of ['stress', 'stress', undefined, 'preview', undefined]) statuses.push((await limited.query(query, undefined, { 'x-caller-id': 'c', ...(mark ? { [MARK]: mark } : {}) })).status);
+    for (const mark of ['stress', 'stress', undefined, 'preview', undefined]) statuses.push((await limited.query(query, undefined, { ...(mark ? { [MARK]: mark } : {}) })).status);
     expect(statuses).toEqual([200, 429, 200, 200, 429]);
   });
 });

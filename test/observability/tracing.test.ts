@@ -15,7 +15,7 @@ const PANEL = `query Panel($id: ID!) {
 
 const CALLER_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN_ID = 'b7ad6b7169203331';
-const callerHeaders = (flags: '01' | '00') => ({ traceparent: `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-${flags}`, tracestate: 'vendor=abc', 'x-caller-id': 'agent-console' });
+const callerHeaders = (flags: '01' | '00') => ({ traceparent: `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-${flags}`, tracestate: 'vendor=abc' });
 
 /** A span as the assertions read it: its name, kind, parent's name and the attributes that matter. */
 function tree(spans: readonly ReadableSpan[]): { name: string; kind: SpanKind; parent: string | undefined }[] {
@@ -67,7 +67,6 @@ describe('OpenTelemetry traces of the demo panel (HTTP and gRPC upstreams)', () 
       'http.request.method': 'POST',
       'url.path': '/graphql',
       'tessera.request.id': expect.any(String),
-      'tessera.caller.id': 'agent-console',
       'graphql.operation.type': 'query',
       'graphql.operation.name': 'Panel',
       'http.response.status_code': 200,
