@@ -14,6 +14,7 @@
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --metrics=on (the gateway's Prometheus metrics, counted as in production; `off` to measure their cost)
+ * --tracing=off (`on`: the gateway traces every request, spans discarded as they end; to measure their cost)
  * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
  * flags from `npm start`, so they win; default none).
  */
@@ -48,6 +49,7 @@ const flag = readFlags({
   'cpu-prof': 'true: write .cpuprofile files of the gateway (to bench/results/profiles/)',
   'log-level': "the gateway's log level (default info: one access-log line per request)",
   metrics: "on (default) or off: the gateway's Prometheus metrics",
+  tracing: "off (default) or on: the gateway's OpenTelemetry traces, every request sampled, spans discarded",
   'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor), space-separated',
 });
 const settings = {
@@ -63,6 +65,8 @@ const settings = {
   logLevel: flag('log-level', 'info'),
   /** The gateway's Prometheus metrics: on by default, as an operator runs it. */
   metrics: flag('metrics', 'on') !== 'off',
+  /** The gateway's OpenTelemetry traces: off by default, as shipped; `on` samples every request. */
+  tracing: flag('tracing', 'off') === 'on',
   /** Node/V8 flags for every server under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
   nodeFlags: flag('node-flags', '').split(' ').filter(Boolean),
 };
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
         servers[target] = await spawnServer({
           role,
           pin: cpus.prefix(cpus.serverCpu),
-          settings: { urls: upstreams.urls, logLevel: settings.logLevel, metrics: settings.metrics, batchAcrossRequests: target !== 'gateway-solo' },
+          settings: { urls: upstreams.urls, logLevel: settings.logLevel, metrics: settings.metrics, tracing: settings.tracing, batchAcrossRequests: target !== 'gateway-solo' },
           // The gateway as shipped (its own flags, from `npm start`), then the run's --node-flags, which win.
           nodeFlags: [...(role === 'gateway' ? shippedFlags : []), ...settings.nodeFlags, ...(settings.cpuProf && target === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });

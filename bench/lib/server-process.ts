@@ -22,6 +22,8 @@ const settings = JSON.parse(process.env.BENCH_SETTINGS_FILE ? readFileSync(proce
   logLevel?: string;
   /** For the gateway: Prometheus metrics on (the default) or off. */
   metrics?: boolean;
+  /** For the gateway: OpenTelemetry traces on (every request sampled, spans discarded as they end) or off (the default). */
+  tracing?: boolean;
   /** For the gateway: false to batch each request alone (the `gateway-solo` row). */
   batchAcrossRequests?: boolean;
   /** For the floor: per scenario and variant, its ideal upstream calls and the answer to send. */
@@ -69,6 +71,9 @@ async function main(): Promise<void> {
       logger: createLogger({ level: settings.logLevel ?? 'info' }),
       batchAcrossRequests: settings.batchAcrossRequests ?? true,
       metrics: { enabled: settings.metrics ?? true },
+      // Spans are made, sampled and handed to an exporter exactly as in production; only the
+      // sending (OTLP serialisation and HTTP, in the background) is left out.
+      tracing: { enabled: settings.tracing ?? false, exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} } },
     });
     const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
     close = () => gateway.close();

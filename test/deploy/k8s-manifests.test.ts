@@ -68,17 +68,47 @@ describe('deploy/k8s', () => {
     const data = byKind('ConfigMap').data as Record<string, string>;
     const items = byKind('Deployment').spec.template.spec.volumes[0].configMap.items as { key: string; path: string }[];
     expect(items.map((i) => i.key).sort()).toEqual(Object.keys(data).sort());
-    const dir = await mkdtemp(path.join(tmpdir(), 'tessera-k8s-'));
-    try {
-      for (const { key, path: file } of items) {
-        await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-        await writeFile(path.join(dir, file), data[key]!);
-      }
-      const report = await validateConfig({ configDir: dir, env: { CRM_URL: 'http://crm:8080' } });
-      expect(report.text).toBe('');
-      expect(report.blueprint).toBeDefined();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const report = await validateMounted(data);
+    expect(report.text).toBe('');
+    expect(report.blueprint).toBeDefined();
+    expect(report.gateway.tracing).toBeUndefined();
+  });
+
+  test('the commented tracing example, uncommented, is valid and points at the collector the Deployment names', async () => {
+    const data = { ...(byKind('ConfigMap').data as Record<string, string>) };
+    data['gateway.yaml'] = uncommentBlock(data['gateway.yaml']!, '# tracing:');
+    const collector = 'http://otel-collector.observability.svc.cluster.local:4318/v1/traces';
+    const report = await validateMounted(data);
+    expect(report.text).toBe('');
+    expect(report.gateway.tracing).toEqual({ enabled: true, endpoint: collector, sampleRatio: 0.1 });
+    const deploymentText = readFileSync(path.join(DIR, 'deployment.yaml'), 'utf8');
+    expect(deploymentText).toContain(`# - { name: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, value: "${collector}" }`);
+    const withEnv = await validateMounted(data, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' });
+    expect(withEnv.gateway.tracing?.endpoint).toBe('http://collector:4318/v1/traces');
   });
 });
+
+/** Writes the ConfigMap's keys where the Deployment mounts them and validates that folder as `tessera serve` would. */
+async function validateMounted(data: Record<string, string>, env: Record<string, string> = {}): Promise<Awaited<ReturnType<typeof validateConfig>>> {
+  const items = byKind('Deployment').spec.template.spec.volumes[0].configMap.items as { key: string; path: string }[];
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-k8s-'));
+  try {
+    for (const { key, path: file } of items) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await writeFile(path.join(dir, file), data[key]!);
+    }
+    return await validateConfig({ configDir: dir, env: { CRM_URL: 'http://crm:8080', ...env } });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Uncomments the commented YAML block that starts with the line `first` (its lines are `# key:` and `#   …`). */
+function uncommentBlock(text: string, first: string): string {
+  const lines = text.split('\n');
+  const start = lines.indexOf(first);
+  expect(start, `a line "${first}"`).toBeGreaterThanOrEqual(0);
+  lines[start] = lines[start]!.slice(2);
+  for (let i = start + 1; i < lines.length && lines[i]!.startsWith('#   '); i++) lines[i] = lines[i]!.slice(2);
+  return lines.join('\n');
+}
