@@ -15,6 +15,8 @@
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --metrics=on (the gateway's Prometheus metrics, counted as in production; `off` to measure their cost)
  * --tracing=off (`on`: the gateway traces every request, spans discarded as they end; to measure their cost)
+ * --mark=stress (send every GraphQL request as marked traffic: the gateway serves it from the demo's
+ * shadow upstreams; the baseline ignores the mark, so only the gateways' answers are compared)
  * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
  * flags from `npm start`, so they win; default none).
  */
@@ -50,6 +52,7 @@ const flag = readFlags({
   'log-level': "the gateway's log level (default info: one access-log line per request)",
   metrics: "on (default) or off: the gateway's Prometheus metrics",
   tracing: "off (default) or on: the gateway's OpenTelemetry traces, every request sampled, spans discarded",
+  mark: 'a traffic mark (stress, preview) on every GraphQL request: the gateway serves it from the shadow upstreams',
   'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor), space-separated',
 });
 const settings = {
@@ -69,7 +72,10 @@ const settings = {
   tracing: flag('tracing', 'off') === 'on',
   /** Node/V8 flags for every server under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
   nodeFlags: flag('node-flags', '').split(' ').filter(Boolean),
+  /** The traffic mark sent on every GraphQL request (x-tessera-traffic); none when empty. */
+  mark: flag('mark', ''),
 };
+const markHeaders: Record<string, string> = settings.mark ? { 'x-tessera-traffic': settings.mark } : {};
 
 async function main(): Promise<void> {
   const known: readonly Target[] = ['gateway', 'gateway-solo', 'baseline', 'floor', 'direct'];
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
   const shippedFlags = gatewayNodeFlags();
   console.log(`The gateway runs with its own node flags (npm start): ${shippedFlags.join(' ') || 'none'}; the baseline and the floor with Node's defaults.`);
   if (settings.nodeFlags.length > 0) console.log(`Every server also gets --node-flags: ${settings.nodeFlags.join(' ')}.`);
+  if (settings.mark) console.log(`Every GraphQL request is marked x-tessera-traffic: ${settings.mark}; the gateway serves it from the demo's shadow upstreams.`);
   console.log(
     `${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row, in ${settings.rounds} slices taken in turn across the servers.\n`,
   );
@@ -118,7 +125,8 @@ async function main(): Promise<void> {
         const floor = Object.fromEntries(
           settings.scenarios.filter((s) => s.httpOnly !== false).map((s) => [s.name, s.variants.map((variant, i) => ({ levels: variant.floor, answer: answers.get(s)![i]! }))]),
         );
-        const { risk: _risk, ...httpUrls } = upstreams.urls!;
+        // The floor calls the production HTTP services only (no gRPC, no shadows).
+        const httpUrls = Object.fromEntries(Object.entries(upstreams.urls!).filter(([name]) => name !== 'risk' && !name.endsWith('Shadow')));
         servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: httpUrls, floor }, nodeFlags: settings.nodeFlags });
       }
       for (const scenario of settings.scenarios) {
@@ -181,6 +189,8 @@ async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, 
     for (let i = 0; i < scenario.variants.length; i += 10) {
       texts.push(...(await Promise.all(scenario.variants.slice(i, i + 10).map((variant) => answer(role, server, scenario, variant)))));
     }
+    // A marked run's baseline ignores the mark and answers from production: nothing to compare it with.
+    if (settings.mark && role === 'baseline') continue;
     if (!reference) {
       reference = { role, texts };
       continue;
@@ -196,7 +206,7 @@ async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, 
 
 /** One variant's answer from one server, as text; throws unless it is a 200 without errors. */
 async function answer(role: string, server: ServerChild, scenario: Scenario, variant: Scenario['variants'][number]): Promise<string> {
-  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(scenario, variant) });
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...markHeaders }, body: requestBody(scenario, variant) });
   const text = await response.text();
   const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
   if (response.status !== 200 || body.errors) throw new Error(`${role} failed scenario ${scenario.name}: HTTP ${response.status} ${text.slice(0, 500)}`);
@@ -313,7 +323,7 @@ function loadOf(scenario: Scenario, target: Target, server: ServerChild, upstrea
     path: target === 'floor' ? `/${scenario.name}/${i}` : '/graphql',
     body: requestBody(scenario, variant),
   }));
-  return { url: `${server.url}${requests[0]!.path}`, method: 'POST', body: requests[0]!.body!, connections, requests };
+  return { url: `${server.url}${requests[0]!.path}`, method: 'POST', body: requests[0]!.body!, connections, requests, headers: markHeaders };
 }
 
 function pick(all: readonly Scenario[], names: string): Scenario[] {

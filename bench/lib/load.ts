@@ -15,6 +15,8 @@ export interface LoadOptions {
   duration: number;
   /** Requests per second across all connections; unlimited when absent (saturation). */
   overallRate?: number;
+  /** Headers sent with every request besides content-type (`--mark`: the traffic mark). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface LoadRequest {
@@ -56,7 +58,7 @@ export async function runSlice(options: LoadOptions): Promise<LoadSlice> {
   const raw = await autocannon({
     url: options.url,
     method: options.method,
-    ...(options.body === undefined ? {} : { body: options.body, headers: { 'content-type': 'application/json' } }),
+    ...(options.body === undefined ? (options.headers ? { headers: { ...options.headers } } : {}) : { body: options.body, headers: { 'content-type': 'application/json', ...options.headers } }),
     ...(options.requests === undefined ? {} : { requests: [{ setupRequest: inTurn(options.requests) }] }),
     connections: options.connections,
     duration: options.duration,

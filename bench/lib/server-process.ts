@@ -61,12 +61,24 @@ async function main(): Promise<void> {
     close = upstreams.close;
     requestCount = upstreams.requestCount;
     resetCount = upstreams.resetRequests;
-    send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress } });
+    // The shadow set too (`crmShadow`, …): where the gateway sends marked traffic (`--mark`).
+    const shadows = Object.fromEntries(Object.entries(upstreams.shadowUrls ?? {}).map(([name, url]) => [`${name}Shadow`, url]));
+    send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress, ...shadows } });
   } else if (role === 'gateway') {
     const urls = settings.urls!;
     const gateway = await createGateway({
       configDir: REPO_ROOT,
-      env: { CRM_URL: urls.crm, ORDERS_URL: urls.orders, TICKETS_URL: urls.tickets, AGENTS_URL: urls.agents, RISK_ADDRESS: urls.risk },
+      env: {
+        CRM_URL: urls.crm,
+        ORDERS_URL: urls.orders,
+        TICKETS_URL: urls.tickets,
+        AGENTS_URL: urls.agents,
+        RISK_ADDRESS: urls.risk,
+        CRM_SHADOW_URL: urls.crmShadow,
+        ORDERS_SHADOW_URL: urls.ordersShadow,
+        TICKETS_SHADOW_URL: urls.ticketsShadow,
+        AGENTS_SHADOW_URL: urls.agentsShadow,
+      },
       // Production-like: the access log is on and written to stdout, which the runner discards.
       logger: createLogger({ level: settings.logLevel ?? 'info' }),
       batchAcrossRequests: settings.batchAcrossRequests ?? true,

@@ -88,6 +88,18 @@ describe('tessera explain', () => {
     ]);
   });
 
+  test('--mark names the target each fetch uses for that traffic; an unknown mark is refused with a suggestion', async () => {
+    const file = path.join(broken.dir, 'demo-marked.graphql');
+    await writeFile(file, '{ customer(id: "1") { name risk { level } } }');
+    const result = await tessera(['explain', file, '--mark', 'stress']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').slice(-4)).toEqual(['For stress traffic:', '  crm.getCustomers → shadow http://127.0.0.1:5101', '  risk.scoresByCustomer → production (mark forwarded)', '']);
+    const json = JSON.parse((await tessera(['explain', file, '--mark', 'preview', '--json'])).stdout) as { traffic: string; targets: Record<string, string> };
+    expect([json.traffic, json.targets]).toEqual(['preview', { 'crm.getCustomers': 'shadow http://127.0.0.1:5101', 'risk.scoresByCustomer': 'production (mark forwarded)' }]);
+    const bad = await tessera(['explain', file, '--mark', 'strss']);
+    expect([bad.code, bad.stderr]).toEqual([2, '--mark must be one of stress, preview; got "strss". Did you mean "stress"?\n']);
+  });
+
   test('--json prints the same plan as data', async () => {
     const file = path.join(broken.dir, 'demo-one.graphql');
     await writeFile(file, '{ customer(id: "1") { name } }');

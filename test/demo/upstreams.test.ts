@@ -191,13 +191,24 @@ describe('lifecycle', () => {
     }
   });
 
-  test('env names the four urls and the Risk address, and close() frees every port', async () => {
+  test('env names the four urls, their shadows and the Risk address, and close() frees every port', async () => {
     const own = await startDemoUpstreams();
-    expect(own.env).toEqual({ CRM_URL: own.urls.crm, ORDERS_URL: own.urls.orders, TICKETS_URL: own.urls.tickets, AGENTS_URL: own.urls.agents, RISK_ADDRESS: own.riskAddress });
+    const shadows = own.shadowUrls!;
+    expect(own.env).toEqual({
+      CRM_URL: own.urls.crm,
+      ORDERS_URL: own.urls.orders,
+      TICKETS_URL: own.urls.tickets,
+      AGENTS_URL: own.urls.agents,
+      RISK_ADDRESS: own.riskAddress,
+      CRM_SHADOW_URL: shadows.crm,
+      ORDERS_SHADOW_URL: shadows.orders,
+      TICKETS_SHADOW_URL: shadows.tickets,
+      AGENTS_SHADOW_URL: shadows.agents,
+    });
     expect(own.riskAddress).toMatch(/^127\.0\.0\.1:\d+$/);
-    const urls = Object.values(own.urls);
+    const urls = [...Object.values(own.urls), ...Object.values(shadows)];
     expect(urls.every((u) => /^http:\/\/127\.0\.0\.1:\d+$/.test(u))).toBe(true);
-    expect(new Set(urls).size).toBe(4);
+    expect(new Set(urls).size).toBe(8);
     await fetch(own.urls.crm + '/customers/1'); // leaves a keep-alive connection open
     await own.close();
     for (const url of urls) {
@@ -209,5 +220,19 @@ describe('lifecycle', () => {
     const riskProbe = createServer().listen(Number(own.riskAddress.split(':')[1]), '127.0.0.1');
     await once(riskProbe, 'listening');
     await new Promise((resolve) => riskProbe.close(resolve));
+  });
+
+  test('shadows: false starts the production set only', async () => {
+    const own = await startDemoUpstreams({ shadows: false });
+    expect([own.shadowUrls, Object.keys(own.env).sort()]).toEqual([undefined, ['AGENTS_URL', 'CRM_URL', 'ORDERS_URL', 'RISK_ADDRESS', 'TICKETS_URL']]);
+    await own.close();
+  });
+
+  test('a shadow service answers as production does, with every name prefixed "Shadow "', async () => {
+    const own = await startDemoUpstreams();
+    const [production, shadow] = await Promise.all([own.urls.crm, own.shadowUrls!.crm].map((url) => fetch(`${url}/customers?ids=1,2`).then((r) => r.json() as Promise<{ items: { full_name: string }[] }>)));
+    expect(shadow).toEqual({ items: production!.items.map((c) => ({ ...c, full_name: `Shadow ${c.full_name}` })) });
+    expect([own.requests.length, own.shadowRequests.length, own.requestCount()]).toEqual([1, 1, 2]);
+    await own.close();
   });
 });

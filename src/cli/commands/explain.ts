@@ -4,6 +4,8 @@ import { getVariableValues, GraphQLError } from 'graphql';
 import { validateConfig } from '../../index.ts';
 import { PlanCache, describePlan, printPlan } from '../../plan/index.ts';
 import { GatewayError } from '../../errors/gateway-error.ts';
+import { ISOLATION_DEFAULTS } from '../../config/index.ts';
+import { didYouMean } from '../../util/did-you-mean.ts';
 
 /** `tessera explain FILE`: prints the plan an operation would run, without calling any upstream. */
 export async function runExplain(argv: string[]): Promise<number> {
@@ -15,17 +17,23 @@ export async function runExplain(argv: string[]): Promise<number> {
       variables: { type: 'string' },
       operation: { type: 'string' },
       json: { type: 'boolean', default: false },
+      mark: { type: 'string' },
     },
   });
   const file = positionals[0];
   if (!file) {
-    process.stderr.write('Usage: tessera explain FILE.graphql [--variables JSON] [--operation NAME] [--json]\n');
+    process.stderr.write('Usage: tessera explain FILE.graphql [--variables JSON] [--operation NAME] [--mark stress] [--json]\n');
     return 2;
   }
   const report = await validateConfig({ configDir: values['config-dir'] });
   if (!report.blueprint) {
     process.stderr.write(`${report.text}\n`);
     return 1;
+  }
+  const marks = (report.gateway.isolation ?? ISOLATION_DEFAULTS).marks;
+  if (values.mark !== undefined && !marks.includes(values.mark)) {
+    process.stderr.write(`--mark must be one of ${marks.join(', ')}; got "${values.mark}".${didYouMean(values.mark, marks)}\n`);
+    return 2;
   }
   let inputs: Record<string, unknown> = {};
   try {
@@ -55,6 +63,17 @@ export async function runExplain(argv: string[]): Promise<number> {
     process.stderr.write(`${file}  ${error.code}${reason ? ` (${reason}${position ? ` at ${position.line}:${position.column} in the expression` : ''})` : ''}  ${error.message}\n`);
     return 1;
   }
-  process.stdout.write(values.json ? `${JSON.stringify(describePlan(plan), null, 2)}\n` : `${printPlan(plan)}\n`);
+  const description = describePlan(plan);
+  // For a mark: where each fetch would go (shadow, production with the mark, or refused), as the running gateway decides it.
+  const targets =
+    values.mark === undefined
+      ? undefined
+      : Object.fromEntries(description.stages.flatMap((s) => s.fetches).map((f) => [f.operation, report.blueprint!.operations.get(f.operation)?.marked?.label ?? 'production']));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(targets ? { ...description, traffic: values.mark, targets } : description, null, 2)}\n`);
+    return 0;
+  }
+  const forMark = targets ? [`For ${values.mark!} traffic:`, ...Object.entries(targets).map(([op, target]) => `  ${op} → ${target}`)].join('\n') : '';
+  process.stdout.write(`${printPlan(plan)}\n${forMark ? `${forMark}\n` : ''}`);
   return 0;
 }
