@@ -40,6 +40,8 @@ export interface ExecuteRequest {
   deadlineAt?: number | undefined;
   /** The caller's HTTP request headers (Node's, names lowercased): the source of connectors' `forwardHeaders`. */
   callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  /** The verified caller's scopes (field access, unmasking); undefined while authentication is off. */
+  scopes?: ReadonlySet<string> | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -82,7 +84,7 @@ export class Executor {
 
     let plan;
     try {
-      plan = this.planCache.plan(request.prepared, operation, variables);
+      plan = this.planCache.plan(request.prepared, operation, variables, request.scopes);
     } catch (error) {
       return { errors: [toGraphQLError(error, undefined, onUnexpectedError)] };
     }

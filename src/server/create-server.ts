@@ -143,6 +143,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       explain,
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
+      scopes: context.caller?.scopes,
     });
     context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;

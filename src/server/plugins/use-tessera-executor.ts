@@ -40,6 +40,7 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           deadlineAt: context?.deadlineAt,
           // Node's parsed headers, not yoga's Request copy: the fast path forwards the same values.
           callerHeaders: context?.callerHeaders,
+          scopes: context?.caller?.scopes,
         });
         if (context) {
           context.operationName = result.operationName ?? args.operationName ?? undefined;
