@@ -26,7 +26,7 @@ import { compileFormat, compileMask, compileUnit, compileValueMap, leafValue } f
 export const POST_DIRECTIVES_SDL = /* GraphQL */ `
 directive @computed(expr: String!) on FIELD_DEFINITION
 directive @transform(filter: String, map: String, sortBy: String, descending: Boolean = false, limit: Int) on FIELD_DEFINITION
-directive @mask(keepLast: Int, email: Boolean) on FIELD_DEFINITION
+directive @mask(keepLast: Int, email: Boolean, unmaskScope: String) on FIELD_DEFINITION
 directive @format(date: String, timeZone: String = "UTC", decimals: Int, locale: String = "en-US") on FIELD_DEFINITION
 directive @default(value: _TesseraValue!) on FIELD_DEFINITION
 directive @valueMap(map: _TesseraValue!, fallback: _TesseraValue) on FIELD_DEFINITION

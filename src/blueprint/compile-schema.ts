@@ -19,6 +19,7 @@ import { POST_DIRECTIVE_NAMES, POST_DIRECTIVES_SDL } from './compile-post.ts';
 import { CALLER_TRANSFORM_SDL } from './caller-transform-sdl.ts';
 import { FALLBACK_DIRECTIVE, FALLBACK_DIRECTIVE_SDL, FALLBACK_PRELUDE_TYPE } from './compile-fallback.ts';
 import { DISCRIMINATOR_DIRECTIVE, DISCRIMINATOR_DIRECTIVE_SDL } from './compile-discriminator.ts';
+import { ACCESS_DIRECTIVE, ACCESS_DIRECTIVE_SDL } from './compile-access.ts';
 
 /** The binding directives, declared by the gateway so schema files need not repeat them. */
 export const BINDING_DIRECTIVES_SDL = /* GraphQL */ `
@@ -27,10 +28,11 @@ directive @map(from: String!) on FIELD_DEFINITION
 scalar _TesseraParams
 scalar _TesseraKey
 ${DISCRIMINATOR_DIRECTIVE_SDL}
+${ACCESS_DIRECTIVE_SDL}
 ${POST_DIRECTIVES_SDL}`;
 /** Field directives that bind or post-process: an interface's fields may not carry them. */
 export const FIELD_BINDING_NAMES: ReadonlySet<string> = new Set<string>(['source', 'map', ...POST_DIRECTIVE_NAMES, FALLBACK_DIRECTIVE]);
-const BINDING_NAMES = new Set<string>([...FIELD_BINDING_NAMES, DISCRIMINATOR_DIRECTIVE]);
+const BINDING_NAMES = new Set<string>([...FIELD_BINDING_NAMES, DISCRIMINATOR_DIRECTIVE, ACCESS_DIRECTIVE]);
 const PRELUDE_TYPES = new Set(['_TesseraParams', '_TesseraKey', '_TesseraValue', FALLBACK_PRELUDE_TYPE]);
 
 export interface CompiledSchemas {

@@ -17,9 +17,19 @@ export function compileMask(c: DirectiveContext, directive: ConstDirectiveNode):
     fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected exactly one of keepLast: <n> or email: true', directive);
     return undefined;
   }
-  if (isEmail) return { label: 'mask(email)', apply: (v) => maskEmail(String(v)) };
+  const unmask = argNode(directive, 'unmaskScope');
+  let unmaskScope: string | undefined;
+  if (unmask !== undefined && unmask.kind !== Kind.NULL) {
+    if (unmask.kind === Kind.STRING && /^[\x21-\x7e]{1,128}$/.test(unmask.value)) unmaskScope = unmask.value;
+    else {
+      fail(c, ErrorCodes.CONFIG_INVALID_VALUE, 'expected unmaskScope to be a scope such as "pii:read" (printable, no spaces)', unmask);
+      return undefined;
+    }
+  }
+  const scopeLabel = unmaskScope === undefined ? '' : `, unmaskScope: "${unmaskScope}"`;
+  if (isEmail) return { label: `mask(email${scopeLabel})`, apply: (v) => maskEmail(String(v)), unmaskScope };
   const n = keepLast!;
-  return { label: `mask(keepLast: ${n})`, apply: (v) => maskKeepLast(String(v), n) };
+  return { label: `mask(keepLast: ${n}${scopeLabel})`, apply: (v) => maskKeepLast(String(v), n), unmaskScope };
 }
 
 /** `@format(date:, timeZone:)` or `@format(decimals:, locale:)` on String fields; time zone and locale checked at boot. */

@@ -12,6 +12,7 @@ import { compileDiscriminators } from './compile-discriminator.ts';
 import { compileField } from './compile-field.ts';
 import { checkNPlusOne } from './check-n-plus-one.ts';
 import { compilePost } from './compile-post.ts';
+import { compileAccess, scopesOf } from './compile-access.ts';
 import { createExprViews } from './expr-views.ts';
 
 export interface CompileResult {
@@ -75,11 +76,15 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
   }
   // Second pass: post-processing needs every field's binding (a computed field's inputs may be bound).
   const views = createExprViews(fields);
+  const scopeNames = new Set<string>();
   for (const type of objectTypes) {
     const byName = fields.get(type.name)!;
     for (const field of Object.values(type.getFields())) {
       const post = compilePost(type, field, { fields, views, errors });
-      byName.set(field.name, Object.freeze({ ...byName.get(field.name)!, post }));
+      const access = compileAccess(schemas.bindingSchema, type, field.name, errors);
+      for (const scope of access ? scopesOf(access) : []) scopeNames.add(scope);
+      for (const step of post?.pipeline?.steps ?? []) if (step.unmaskScope !== undefined) scopeNames.add(step.unmaskScope);
+      byName.set(field.name, Object.freeze({ ...byName.get(field.name)!, post, ...(access ? { access } : {}) }));
     }
   }
 
@@ -94,6 +99,7 @@ export function compileBlueprint(config: Config, options: { brokenConnectors?: R
     connectors: config.connectors,
     warnings,
     views,
+    scopeNames: [...scopeNames].sort(),
   });
   return { blueprint, errors, warnings };
 }

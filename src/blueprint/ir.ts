@@ -127,7 +127,15 @@ export interface FieldIR {
   post?: FieldPost | undefined;
   /** `@fallback`, only on bound fields. */
   fallback?: FieldFallback | undefined;
+  /** `@requiresScopes` on the field, its type or the type it returns; undefined = anyone may read it. */
+  access?: ScopeRequirement | undefined;
 }
+
+/**
+ * Scopes a field needs: every entry must be met, and an entry is met by holding every scope of
+ * any one of its lists (`[[a, b], [c]]`: a and b, or c).
+ */
+export type ScopeRequirement = readonly (readonly (readonly string[])[])[];
 
 /** One parent field a computed field reads. */
 export interface ComputedInput {
@@ -187,6 +195,8 @@ export interface Blueprint {
   /** Problems that do not stop the gateway (e.g. N+1 hazards). */
   warnings: readonly ConfigError[];
   views: ExprViews;
+  /** Every scope `@requiresScopes` or `@mask(unmaskScope:)` names, sorted: what a plan can depend on. */
+  scopeNames: readonly string[];
 }
 
 /** Looks up a field's IR; the engine only asks for fields graphql validation has accepted. */

@@ -38,6 +38,7 @@ export const ErrorCodes = {
   // Callers: who is asking (callers.yaml) and what they may see.
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
+  FORBIDDEN: 'FORBIDDEN',
 
   // Upstream: a connector call failed; only the fields that depend on it are nulled.
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',

@@ -51,6 +51,8 @@ export interface ExecuteRequest {
   callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
   /** The request's traffic mark (stress, preview); undefined = production. */
   traffic?: string | undefined;
+  /** The verified caller's scopes (field access, unmasking); undefined while authentication is off. */
+  scopes?: ReadonlySet<string> | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -125,7 +127,7 @@ export class Executor {
 
     let plan;
     try {
-      plan = trace ? trace.plan(this.planCache.stats, () => this.planCache.plan(request.prepared, operation, variables)) : this.planCache.plan(request.prepared, operation, variables);
+      plan = trace ? trace.plan(this.planCache.stats, () => this.planCache.plan(request.prepared, operation, variables, request.scopes)) : this.planCache.plan(request.prepared, operation, variables, request.scopes);
     } catch (error) {
       const errors = [toGraphQLError(error, undefined, onUnexpectedError)];
       trace?.finish(errors);

@@ -73,6 +73,7 @@ function shapeObject(
 function fieldValue(ctx: ShapeContext, field: PlanField, raw: object, typeName: string, path: Path | undefined): unknown {
   if (field.kind === 'typename') return typeName;
   if (field.kind === 'introspection') return ctx.introspection?.[field.responseKey] ?? null;
+  if (field.kind === 'forbidden') return forbid(ctx, field, path);
   let value = field.fetch ? ctx.results.get(field)?.get(raw) : readPath(raw, field.ir!.from);
   // A fallback stands in for the fetched value before post-processing, so masking still applies.
   if (value instanceof FetchFailure && value.fallback && ctx.fallbacks) {
@@ -258,6 +259,13 @@ function completeAbstract(ctx: ShapeContext, field: PlanField, c: AbstractComple
     return BUBBLE;
   }
   return shapeObject(ctx, entry.fields, value, entry.typeName, { prev: parentPath, key });
+}
+
+/** A field the caller lacks the scopes for: null with a located FORBIDDEN error, bubbling like any null. */
+function forbid(ctx: ShapeContext, field: PlanField, path: Path | undefined): unknown {
+  const { message, nonNull } = field.forbidden!;
+  ctx.errors.push(new GraphQLError(message, { nodes: field.fieldNodes, path: pathTo(path, field.responseKey), extensions: { code: ErrorCodes.FORBIDDEN } }));
+  return nonNull ? BUBBLE : null;
 }
 
 /** Post-processing failures become the field's error, exactly like a failed fetch. */

@@ -24,6 +24,7 @@ import { invariant } from '../util/invariant.ts';
 import type { Completion, FetchStep, Plan, PlanField, TransformStep } from './plan.ts';
 import { selectFields } from './passes/select-fields.ts';
 import { dependencyNode, planPost } from './plan-post.ts';
+import { describeRequirement, satisfies } from '../blueprint/compile-access.ts';
 
 export interface PlanInput {
   blueprint: Blueprint;
@@ -31,6 +32,11 @@ export interface PlanInput {
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   /** Coerced variables; only those used by @skip/@include influence the plan. */
   variables: Readonly<Record<string, unknown>>;
+  /**
+   * The verified caller's scopes: fields it may not read are planned as `forbidden` (no fetch),
+   * and masks it may lift are left out. Undefined while authentication is off: no check at all.
+   */
+  scopes?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -199,6 +205,12 @@ function planField(
   }
   const ir = state.blueprint.fields.get(parentType.name)?.get(fieldName);
   invariant(ir, `validated field ${parentType.name}.${fieldName} has IR`);
+  // A field the caller may not read is never fetched, nor anything below it. A dependency of a
+  // computed field the caller may read is the operator's decision, so it is fetched.
+  if (ir.access && state.scopes && dependencies !== FOR_DEPENDENCY && !satisfies(ir.access, state.scopes)) {
+    const message = `Not authorized to read ${parentType.name}.${fieldName}: it requires the scope ${describeRequirement(ir.access)}.`;
+    return { ...base, kind: 'forbidden', ir, completion: { kind: 'direct' }, fetchesBelow: false, forbidden: { message, nonNull: isNonNullType(ir.definition.type) } };
+  }
 
   let fetch: FetchStep | undefined;
   let fetchWithParent = false;
@@ -231,7 +243,7 @@ function planField(
   const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
   const itemReads = new Set<string>();
   // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
-  const planned = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms, itemReads });
+  const planned = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms, itemReads }, state.scopes);
   return {
     ...base,
     kind: 'value',

@@ -54,6 +54,12 @@ export class PlanCache {
    * remembers a string's hash, so looking up the same string again does not rehash the document.
    */
   readonly #baseKeys = new WeakMap<OperationDefinitionNode, string>();
+  /**
+   * A scope set's part of the plan key: which of the scopes the schema names it holds (one
+   * character each), so callers with the same relevant scopes share plans. Kept per set: a
+   * caller's set is one object for as long as its key or token is.
+   */
+  readonly #scopeKeys = new WeakMap<ReadonlySet<string>, string>();
 
   constructor(blueprint: Blueprint, options: PlanCacheOptions = {}) {
     this.#blueprint = blueprint;
@@ -111,11 +117,15 @@ export class PlanCache {
     return prepared.operations.values().next().value!;
   }
 
-  /** Returns the plan for an operation, building it on first use. */
-  plan(prepared: PreparedDocument, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): Plan {
+  /**
+   * Returns the plan for an operation, building it on first use. `scopes` are the verified
+   * caller's (undefined while authentication is off): a plan leaves out what they may not read,
+   * so it is cached per scope set.
+   */
+  plan(prepared: PreparedDocument, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>, scopes?: ReadonlySet<string>): Plan {
     if (prepared.text === undefined) {
       this.stats.planMisses += 1;
-      return buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables });
+      return buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables, scopes });
     }
     let key = this.#baseKeys.get(operation);
     if (key === undefined) {
@@ -123,15 +133,26 @@ export class PlanCache {
       this.#baseKeys.set(operation, key);
     }
     for (const name of prepared.conditionVariables) key += `\u0000${variables[name] === true ? 1 : 0}`;
+    if (scopes !== undefined) key += this.#scopeKey(scopes);
     const cached = this.#plans.get(key);
     if (cached) {
       this.stats.planHits += 1;
       return cached;
     }
     this.stats.planMisses += 1;
-    const plan = buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables });
+    const plan = buildPlan({ blueprint: this.#blueprint, operation, fragments: prepared.fragments, variables, scopes });
     this.#plans.set(key, plan);
     return plan;
+  }
+
+  #scopeKey(scopes: ReadonlySet<string>): string {
+    let key = this.#scopeKeys.get(scopes);
+    if (key === undefined) {
+      key = '\u0001';
+      for (const name of this.#blueprint.scopeNames) key += scopes.has(name) ? '1' : '0';
+      this.#scopeKeys.set(scopes, key);
+    }
+    return key;
   }
 
   #prepare(document: DocumentNode, text: string | undefined): PreparedDocument {

@@ -30,8 +30,10 @@ export function planPost(
   constantArgs: Readonly<Record<string, unknown>> | undefined,
   dependencies: ReadonlyMap<string, PlanField>,
   describe: { path: string; transforms: TransformStep[]; itemReads: Set<string> },
+  /** The caller's scopes (undefined: authentication off): a mask whose unmaskScope it holds is left out. */
+  scopes?: ReadonlySet<string> | undefined,
 ): PlannedPost {
-  const post = ir.post;
+  const post = withoutLiftedMasks(ir.post, scopes);
   const caller = compileCallerTransform(blueprint, ir, fieldNodes);
   if (!post && !caller) return NOTHING;
   // Item fields the transforms read: the planner asks trimming upstreams for them too.
@@ -94,6 +96,22 @@ export function planPost(
     return out;
   };
   return { post: postProcess, fetchTransform: undefined };
+}
+
+/**
+ * The field's post-processing for this caller: a `@mask(unmaskScope:)` step goes when the
+ * caller holds that scope. Decided here, once per cached plan (plans are cached per scope set).
+ */
+function withoutLiftedMasks(post: FieldIR['post'], scopes: ReadonlySet<string> | undefined): FieldIR['post'] {
+  const pipeline = post?.pipeline;
+  if (!pipeline || !scopes || !pipeline.steps.some((s) => s.unmaskScope !== undefined && scopes.has(s.unmaskScope))) return post;
+  const steps = pipeline.steps.filter((s) => s.unmaskScope === undefined || !scopes.has(s.unmaskScope));
+  const lifted = new Set(pipeline.steps.filter((s) => !steps.includes(s)).map((s) => s.label));
+  return {
+    ...post,
+    pipeline: steps.length > 0 || pipeline.hasDefault ? { ...pipeline, steps } : undefined,
+    labels: post.labels.filter((label) => !lifted.has(label)),
+  };
 }
 
 const EMPTY: CelInput = new Map();

@@ -37,7 +37,7 @@ export interface PlanField {
    * `typename` answers __typename; `introspection` is served by graphql-js; `value` is ours;
    * `dependency` is fetched for a computed field but never written to the response.
    */
-  kind: 'value' | 'typename' | 'introspection' | 'dependency';
+  kind: 'value' | 'typename' | 'introspection' | 'dependency' | 'forbidden';
   parentType: string;
   ir: FieldIR | undefined;
   /** The merged field nodes (same response key): used to compute argument values. */
@@ -57,6 +57,8 @@ export interface PlanField {
   fetchTransform?: FetchTransform | undefined;
   /** For list fields with transforms: the item fields the transforms read (public names). */
   itemReads?: readonly string[] | undefined;
+  /** `forbidden`: the caller lacks the field's scopes; it is null with this FORBIDDEN error (and bubbles when non-null). */
+  forbidden?: { message: string; nonNull: boolean } | undefined;
 }
 
 /** What post-processing may read while the response is shaped. */

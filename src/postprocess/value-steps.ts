@@ -3,6 +3,8 @@ export interface ValueStep {
   /** How explain shows it: `mask(keepLast: 4)`. */
   label: string;
   apply(value: unknown): unknown;
+  /** `@mask(unmaskScope:)`: callers holding this scope get the value without this step. */
+  unmaskScope?: string | undefined;
 }
 
 /** The value directives of one field, in the order they run. */

@@ -165,6 +165,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
       traffic: context.traffic,
+      scopes: context.caller?.scopes,
     });
     context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;

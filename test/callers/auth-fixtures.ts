@@ -25,6 +25,11 @@ operations:
     query: { ids: "{keys}" }
     batch: { maxSize: 10, keyField: id }
     result: items
+  getPayslips:
+    path: /payslips
+    query: { ids: "{keys}" }
+    batch: { maxSize: 10, keyField: id }
+    result: items
 `;
 
 /** An RS256 signing key with its public JWK (kid set). */
@@ -99,7 +104,7 @@ export interface AuthRig {
 
 export async function startAuthRig(callersYaml: string | undefined, files: Record<string, string> = {}, schema = USERS_SCHEMA, options: { dev?: boolean } = {}): Promise<AuthRig> {
   const upstream = await startFakeUpstream((call, res) =>
-    json(res, 200, { items: call.url.searchParams.get('ids')!.split(',').map((id) => ({ id, name: `User ${id}`, email: `user${id}@example.com`, phone: `+1555000${id}`, salary: 1000 })) }),
+    json(res, 200, { items: call.url.searchParams.get('ids')!.split(',').map((id) => ({ id, name: `User ${id}`, email: `user${id}@example.com`, phone: `+1555000${id}`, salary: 1000, secretNote: 'note', amount: 100 })) }),
   );
   const config = await writeConfigDir({ schemas: { 'app.graphql': schema }, connectors: { 'accounts.yaml': ACCOUNTS_YAML } });
   if (callersYaml !== undefined) await writeFile(path.join(config.dir, 'callers.yaml'), callersYaml);

@@ -42,6 +42,7 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
           callerHeaders: context?.callerHeaders,
           // Read by the server before either door (server/traffic-mark.ts), so both run it alike.
           traffic: context?.traffic,
+          scopes: context?.caller?.scopes,
         });
         if (context) {
           context.operationName = result.operationName ?? args.operationName ?? undefined;
