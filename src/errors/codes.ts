@@ -48,6 +48,8 @@ export const ErrorCodes = {
   UPSTREAM_ENTITY_NOT_FOUND: 'UPSTREAM_ENTITY_NOT_FOUND',
   UPSTREAM_BODY_ERROR: 'UPSTREAM_BODY_ERROR',
   UPSTREAM_RPC_ERROR: 'UPSTREAM_RPC_ERROR',
+  // An RPC upstream answered one of the exceptions its IDL declares (Thrift `throws`): an answer, not an outage.
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   // Resilience: the gateway refused a call or a request to protect an upstream or itself.
   CIRCUIT_OPEN: 'CIRCUIT_OPEN',
   OVERLOADED: 'OVERLOADED',

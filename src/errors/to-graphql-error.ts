@@ -3,7 +3,7 @@ import { GatewayError } from './gateway-error.ts';
 import { ErrorCodes } from './codes.ts';
 
 /** Detail keys that are safe for callers; everything else stays in the log. */
-const PUBLIC_DETAILS = ['connector', 'operation', 'status', 'upstreamCode', 'upstreamMessage', 'reason', 'argument', 'position', 'grpcStatus'] as const;
+const PUBLIC_DETAILS = ['connector', 'operation', 'status', 'upstreamCode', 'upstreamMessage', 'reason', 'argument', 'position', 'grpcStatus', 'exception', 'thriftError'] as const;
 
 /**
  * Turns any error met while executing into the GraphQL error a caller sees. A GatewayError keeps

@@ -18,7 +18,7 @@ export function renderRequest(
   keys: readonly unknown[] | undefined,
   headers: Readonly<Record<string, string>>,
 ): UpstreamRequest {
-  // Another transport's operation renders its own call (transports/grpc/render-grpc-request.ts).
+  // Another transport's operation renders its own call (transports/rpc/render-rpc-request.ts).
   if (op.render !== undefined) return op.render(params, keys, headers);
   const resolve = (ref: { path: readonly string[] }): unknown => {
     const name = ref.path[0]!;

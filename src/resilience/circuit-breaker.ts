@@ -81,10 +81,10 @@ export class ConnectorCircuitBreaker {
   }
 }
 
-/** An error that says nothing bad about the upstream: it answered (4xx), or the call was never sent. */
+/** An error that says nothing bad about the upstream: it answered (4xx, a declared exception), or the call was never sent. */
 function isHealthyFailure(error: unknown): boolean {
   if (!(error instanceof UpstreamError)) return false;
-  if (error.details[NOT_SENT] === true || error.code === ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND) return true;
+  if (error.details[NOT_SENT] === true || error.code === ErrorCodes.UPSTREAM_ENTITY_NOT_FOUND || error.code === ErrorCodes.UPSTREAM_ERROR) return true;
   const status = error.details.status;
   return error.code === ErrorCodes.UPSTREAM_HTTP_ERROR && typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }

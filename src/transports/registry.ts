@@ -2,11 +2,13 @@ import type { Transport } from './transport.ts';
 import type { TransportKind } from './transport-kind.ts';
 import { createHttpTransport } from './http/http-transport.ts';
 import { GRPC_KIND } from './grpc/grpc-kind.ts';
+import { THRIFT_KIND } from './thrift/thrift-kind.ts';
 
 /** One entry per protocol, by its `transport:` name: a new transport is a new folder and one line here. */
 export const TRANSPORT_KINDS: Readonly<Record<string, TransportKind>> = {
   http: { create: () => createHttpTransport() },
   grpc: GRPC_KIND,
+  thrift: THRIFT_KIND,
 };
 
 export interface TransportRegistry {

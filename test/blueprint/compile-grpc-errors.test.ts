@@ -134,7 +134,7 @@ describe('gRPC connector shape errors', () => {
     {
       name: 'misspelt transport, with a suggestion',
       text: yaml('transport: grcp', 'baseUrl: http://127.0.0.1:1', 'operations: {}'),
-      errors: [{ code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:1:12', path: 'connectors.types.transport', message: 'expected one of http, grpc; got "grcp". Did you mean "grpc"?' }],
+      errors: [{ code: 'CONFIG_INVALID_VALUE', at: 'types.yaml:1:12', path: 'connectors.types.transport', message: 'expected one of http, grpc, thrift; got "grcp". Did you mean "grpc"?' }],
     },
     {
       name: 'an address with a scheme, a misspelt operation key, a keyStyle in a gRPC batch',

@@ -83,7 +83,7 @@ describe('connector shape errors: every error, with its exact position and messa
     {
       name: 'wrong types: transport, timeoutMs, many, header value, operations entry',
       text: yaml(
-        'transport: thrift',
+        'transport: soap',
         'baseUrl: http://127.0.0.1:4101',
         'timeoutMs: 9999999999',
         'headers:',
@@ -99,7 +99,7 @@ describe('connector shape errors: every error, with its exact position and messa
         '    batch: { maxSize: 10, keyField: id, acrossRequests: 1 }',
       ),
       errors: [
-        { code: 'CONFIG_INVALID_VALUE', line: 1, column: 12, path: 'connectors.crm.transport', message: 'expected one of http, grpc; got "thrift"' },
+        { code: 'CONFIG_INVALID_VALUE', line: 1, column: 12, path: 'connectors.crm.transport', message: 'expected one of http, grpc, thrift; got "soap"' },
         { code: 'CONFIG_INVALID_VALUE', line: 3, column: 12, path: 'connectors.crm.timeoutMs', message: 'expected a positive integer of at most 2147483647; got 9999999999' },
         { code: 'CONFIG_INVALID_VALUE', line: 5, column: 13, path: 'connectors.crm.headers.x-client', message: 'expected a string; got a mapping' },
         { code: 'CONFIG_INVALID_VALUE', line: 7, column: 11, path: 'connectors.crm.operations.broken', message: 'expected an operation: a mapping with at least a "path" key; got "/just/a/string"' },

@@ -3,8 +3,9 @@ import type { ConfigError } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from '../../config/check-resilience-shape.ts';
-import { checkKeys, describe, readBoolean, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { checkKeys, readBoolean, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
 import { readConnectorIsolation, type TargetRule } from '../../config/check-isolation-shape.ts';
+import { isAddress, isMappingWith, readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
 import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
 
 /** Where a gRPC connector's service is and which `.proto` files describe it (`transportSettings` of a grpc connector). */
@@ -21,8 +22,6 @@ export interface GrpcConnectorConfig {
 
 const GRPC_CONNECTOR_KEYS = ['name', 'transport', 'address', 'protos', 'importPaths', 'service', 'timeoutMs', 'metadata', 'operations', ...CONNECTOR_RESILIENCE_KEYS, 'isolation', 'shadow'] as const;
 const GRPC_OPERATION_KEYS = ['rpc', 'request', 'params', 'batch', 'result', 'timeoutMs', ...OPERATION_RESILIENCE_KEYS, 'mutates'] as const;
-/** `host:port`, a bracketed IPv6 host allowed; no scheme (the channel is plaintext HTTP/2). */
-const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 /**
  * The shape of a `transport: grpc` connector file: where the service is (`address`), which
@@ -113,32 +112,3 @@ const GRPC_TARGET: TargetRule = {
   check: (value) => (typeof value === 'string' && isAddress(value) ? undefined : 'expected the shadow upstream\'s host:port, e.g. "127.0.0.1:5105"'),
   pathOverride: false,
 };
-
-function isAddress(value: string): boolean {
-  const match = ADDRESS.exec(value);
-  return match !== null && Number(match[2]) > 0 && Number(match[2]) <= 65_535;
-}
-
-function isMappingWith(value: unknown, key: string): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && key in value;
-}
-
-function readAddress(c: Checker, value: unknown): string | undefined {
-  if (typeof value === 'string' && isAddress(value)) return value;
-  const hint = typeof value === 'string' && /^[a-z]+:\/\//i.test(value) ? ' (without a scheme)' : '';
-  report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected host:port${hint}, e.g. "127.0.0.1:4105"; got ${describe(value)}`, ['address']);
-  return undefined;
-}
-
-/** One path or a list of paths, each a non-empty string. */
-function readPathList(c: Checker, obj: Mapping, key: string, what: string): string[] {
-  const value = obj[key];
-  const list = Array.isArray(value) ? value : [value];
-  const out: string[] = [];
-  list.forEach((item, i) => {
-    if (typeof item === 'string' && item.trim() !== '') out.push(item);
-    else report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected a ${what} path relative to this file, or a list of them; got ${describe(item)}`, Array.isArray(value) ? [key, i] : [key]);
-  });
-  if (Array.isArray(value) && value.length === 0) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected at least one ${what} path; got an empty list`, [key]);
-  return out;
-}

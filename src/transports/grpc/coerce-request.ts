@@ -1,27 +1,8 @@
 import protobuf from 'protobufjs';
+import { RequestValueError } from '../rpc/request-value-error.ts';
+import { base64Coercion, boolCoercion, floatCoercion, int64Coercion, integerCoercion, stringCoercion, INT32, INT64, UINT32, UINT64, type BigIntRange, type Coerce } from '../rpc/coerce-scalars.ts';
 
-/** A request value the message cannot carry; render turns it into a REQUEST_INVALID field error. */
-export class RequestValueError extends Error {
-  readonly fieldPath: string;
-  readonly expected: string;
-  readonly got: unknown;
-  constructor(fieldPath: string, expected: string, got: unknown) {
-    super(`${fieldPath}: expected ${expected}; got ${describeValue(got)}`);
-    this.fieldPath = fieldPath;
-    this.expected = expected;
-    this.got = got;
-  }
-}
-
-/** Turns a rendered value into what protobufjs' encoder takes for one field type; throws RequestValueError. */
-type Coerce = (value: unknown, at: string) => unknown;
-
-const INT32 = { min: -2_147_483_648, max: 2_147_483_647 };
-const UINT32 = { min: 0, max: 4_294_967_295 };
-const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
-const UINT64 = { min: 0n, max: 2n ** 64n - 1n };
 const DECIMAL = /^-?\d+$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2,3})?$/;
 /** RFC 3339 with a `Z` or numeric offset, fractional seconds up to nanoseconds. */
 const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -86,65 +67,35 @@ function valueCoercion(type: string, resolved: protobuf.Type | protobuf.Enum | n
     case 'int32':
     case 'sint32':
     case 'sfixed32':
-      return int32Coercion(type, INT32);
+      return integerCoercion(type, INT32);
     case 'uint32':
     case 'fixed32':
-      return int32Coercion(type, UINT32);
+      return integerCoercion(type, UINT32);
     case 'int64':
     case 'sint64':
     case 'sfixed64':
-      return int64Coercion(type, INT64);
+      return decimalInt64(type, INT64);
     case 'uint64':
     case 'fixed64':
-      return int64Coercion(type, UINT64);
+      return decimalInt64(type, UINT64);
     case 'double':
     case 'float':
-      return (value, at) => {
-        if (typeof value === 'number') return value;
-        if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-        throw new RequestValueError(at, `a number (${type})`, value);
-      };
+      return floatCoercion(type);
     case 'bool':
-      return (value, at) => {
-        if (typeof value === 'boolean') return value;
-        if (value === 'true' || value === 'false') return value === 'true';
-        throw new RequestValueError(at, 'true or false (bool)', value);
-      };
+      return boolCoercion;
     case 'string':
-      return (value, at) => {
-        if (typeof value === 'string') return value;
-        if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-        throw new RequestValueError(at, 'a string', value);
-      };
+      return stringCoercion;
     case 'bytes':
-      return (value, at) => {
-        if (typeof value === 'string' && BASE64.test(value)) return Buffer.from(value, 'base64');
-        if (value instanceof Uint8Array) return value;
-        throw new RequestValueError(at, 'base64 text (bytes)', value);
-      };
+      return base64Coercion('bytes');
     default:
       throw new Error(`Tessera invariant failed: unknown protobuf scalar type "${type}"`);
   }
 }
 
-function int32Coercion(type: string, range: { min: number; max: number }): Coerce {
-  return (value, at) => {
-    const n = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value;
-    if (typeof n === 'number' && Number.isInteger(n) && n >= range.min && n <= range.max) return n;
-    throw new RequestValueError(at, `an integer from ${range.min} to ${range.max} (${type})`, value);
-  };
-}
-
-/** 64-bit integers travel as decimal strings, so no value beyond 2^53 is rounded on the way in. */
-function int64Coercion(type: string, range: { min: bigint; max: bigint }): Coerce {
-  return (value, at) => {
-    let n: bigint | undefined;
-    if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
-    else if (typeof value === 'string' && DECIMAL.test(value)) n = BigInt(value);
-    else if (typeof value === 'bigint') n = value;
-    if (n !== undefined && n >= range.min && n <= range.max) return n.toString();
-    throw new RequestValueError(at, `an integer from ${range.min} to ${range.max} as a number or a decimal string (${type})`, value);
-  };
+/** protobufjs takes 64-bit integers as decimal strings, so no value beyond 2^53 is rounded on the way in. */
+function decimalInt64(type: string, range: BigIntRange): Coerce {
+  const coerce = int64Coercion(type, range);
+  return (value, at) => coerce(value, at).toString();
 }
 
 function enumCoercion(type: protobuf.Enum): Coerce {
@@ -170,12 +121,4 @@ function timestampCoercion(value: unknown, at: string): unknown {
     }
   }
   throw new RequestValueError(at, 'an RFC 3339 timestamp such as "2026-01-31T12:00:00Z" (google.protobuf.Timestamp)', value);
-}
-
-/** How a refused value reads in a message: text quoted, collections by kind. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'a list';
-  if (value !== null && typeof value === 'object') return 'an object';
-  return String(value);
 }

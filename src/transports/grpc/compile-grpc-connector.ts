@@ -8,12 +8,14 @@ import { parseTemplate, type Template } from '../../blueprint/template.ts';
 import { compileBatchAnswer, describeBatchAnswer } from '../../blueprint/compile-batch-answer.ts';
 import { resolveCallPolicy } from '../../resilience/policy.ts';
 import { loadProtos } from './load-protos.ts';
-import { compileGrpcRequest, type RequestCheck } from './compile-grpc-request.ts';
+import { protoRequestShape, protoResultShape } from './compile-grpc-request.ts';
+import { compileRpcRequest, type RequestCheck } from '../rpc/compile-rpc-request.ts';
+import { checkResultPath } from '../rpc/check-result-path.ts';
+import type { EncodingRpcCall } from '../rpc/rpc-call.ts';
+import { renderRpcRequest } from '../rpc/render-rpc-request.ts';
 import { compileRequestCoercion } from './coerce-request.ts';
 import { compileResponseDecoder, installWellKnownConversions } from './decode-response.ts';
-import type { GrpcCall } from './grpc-call.ts';
 import type { GrpcConnectorConfig } from './check-grpc-connector-shape.ts';
-import { renderGrpcRequest } from './render-grpc-request.ts';
 
 /** proto's `idempotency_level` values that make a method safe to retry without saying so in YAML. */
 const IDEMPOTENT_LEVELS = new Set(['NO_SIDE_EFFECTS', 'IDEMPOTENT']);
@@ -60,13 +62,13 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
     const requestType = method.resolvedRequestType!;
     const responseType = method.resolvedResponseType!;
     const check: RequestCheck = { connector, op, errors, usesKeys: false };
-    const body = compileGrpcRequest(check, op.body, requestType, [...at, 'request']);
+    const body = compileRpcRequest(check, op.body, protoRequestShape(requestType), [...at, 'request']);
     if (op.batch && !check.usesKeys) {
       fail(ErrorCodes.CONFIG_MISSING_PARAM, `expected the batched operation to send its keys: put "{keys}" in a repeated field of ${requestType.name}`, [...at, 'batch'], 'key');
     }
-    checkResultPath(op, responseType, fail, at);
+    checkResultPath(op, protoResultShape(responseType), 'a repeated message field', fail, at);
     const encodeType = compileRequestCoercion(requestType);
-    const call: GrpcCall = Object.freeze({
+    const call: EncodingRpcCall = Object.freeze({
       address: grpc.address,
       path: `/${service.fullName.slice(1)}/${method.name}`,
       encode: (message: unknown) => requestType.encode(encodeType(message)).finish() as Buffer,
@@ -83,7 +85,7 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
       connector: connector.name,
       name: op.name,
       transport: 'grpc',
-      // The HTTP parts stay empty: renderRequest hands a gRPC operation to renderGrpcRequest.
+      // The HTTP parts stay empty: renderRequest hands a gRPC operation to renderRpcRequest.
       method: op.method,
       origin: grpc.address,
       basePath: '',
@@ -109,42 +111,10 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
       policy: resolveCallPolicy(connector, withProtoDefault, []),
       render: undefined,
     };
-    operation.render = (params, keys, headers) => renderGrpcRequest(operation, call, params, keys, headers);
+    operation.render = (params, keys, headers) => renderRpcRequest(operation, call, params, keys, headers);
     compiled.push(Object.freeze(operation));
   }
   return compiled;
-}
-
-/** `result` must walk message fields of the answer; a batch's must end at a repeated message holding `keyField`. */
-function checkResultPath(op: OperationConfig, responseType: protobuf.Type, fail: (code: (typeof ErrorCodes)[keyof typeof ErrorCodes], message: string, at: ConfigPath) => void, at: ConfigPath): void {
-  let type: protobuf.Type | undefined = responseType;
-  let repeated = false;
-  const segments = op.result === '' ? [] : op.result.split('.');
-  for (const segment of segments) {
-    const field: protobuf.Field | undefined = type?.fields[segment];
-    if (!type || !field || repeated) {
-      const names = type ? Object.keys(type.fields) : [];
-      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected result to be a dot path of fields of ${responseType.name}; "${segment}" is not a field of ${type?.name ?? 'a scalar'}${names.length ? ` (${names.join(', ')})` : ''}.${didYouMean(segment, names)}`, [...at, 'result']);
-      return;
-    }
-    repeated = field.repeated;
-    type = field.resolve().resolvedType instanceof protobuf.Type ? (field.resolvedType as protobuf.Type) : undefined;
-  }
-  if (!op.batch) return;
-  if (!repeated || !type) {
-    fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected result of a batched operation to name a repeated message field of ${responseType.name} (one item per key); got ${op.result === '' ? 'the whole answer' : `"${op.result}"`}`, [...at, 'result']);
-    return;
-  }
-  let item: protobuf.Type | undefined = type;
-  for (const segment of op.batch.keyField.split('.')) {
-    const field: protobuf.Field | undefined = item?.fields[segment];
-    if (!item || !field) {
-      const names = item ? Object.keys(item.fields) : [];
-      fail(ErrorCodes.CONFIG_INVALID_VALUE, `expected keyField to be a field of ${type.name}, the items at "${op.result}"${names.length ? ` (${names.join(', ')})` : ''}; got "${op.batch.keyField}".${didYouMean(segment, names)}`, [...at, 'batch', 'keyField']);
-      return;
-    }
-    item = field.resolve().resolvedType instanceof protobuf.Type ? (field.resolvedType as protobuf.Type) : undefined;
-  }
 }
 
 function collectServices(ns: protobuf.NamespaceBase, out: string[] = []): string[] {

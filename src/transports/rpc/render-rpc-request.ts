@@ -5,17 +5,18 @@ import type { CompiledOperation } from '../../blueprint/ir.ts';
 import type { UpstreamRequest } from '../transport.ts';
 import { RequestError } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
-import { RequestValueError } from './coerce-request.ts';
-import type { GrpcCall } from './grpc-call.ts';
+import { RequestValueError } from './request-value-error.ts';
+import type { EncodingRpcCall } from './rpc-call.ts';
 
 /**
- * Renders one gRPC call: the request template filled from params and keys, checked against the
- * request message and encoded (GrpcCall.encode). A value the message cannot carry (`"abc"` for
- * an int64) is the caller's mistake, so it fails the field with REQUEST_INVALID before any call.
+ * Renders one RPC call (gRPC, Thrift): the request template filled from params and keys, checked
+ * against the request type and encoded (EncodingRpcCall.encode). A value the type cannot carry
+ * (`"abc"` for a 64-bit integer) is the caller's mistake, so it fails the field with
+ * REQUEST_INVALID before any call.
  */
-export function renderGrpcRequest(
+export function renderRpcRequest(
   op: CompiledOperation,
-  call: GrpcCall,
+  call: EncodingRpcCall,
   params: Readonly<Record<string, unknown>>,
   keys: readonly unknown[] | undefined,
   headers: Readonly<Record<string, string>>,
