@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors/gateway-error.ts';
+import type { LimitsConfig } from '../limits/operation-limits.ts';
 
 /** A path into one config file, e.g. `['operations', 'getCustomer', 'method']`. */
 export type ConfigPath = readonly (string | number)[];
@@ -248,6 +249,8 @@ export interface GatewayConfig {
     /** Distinct operation names labelled before the rest collapse into `other` (default 100). */
     maxOperationNames?: number | undefined;
   } | undefined;
+  /** Operation limits (`limits:`), gateway-wide and per caller id; absent = the defaults. */
+  limits?: LimitsConfig | undefined;
   /** Hot reload (`reload:`); absent = the defaults. */
   reload?: {
     /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */

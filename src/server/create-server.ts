@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { requestIdFrom, runWithRequestContext, type RequestContext } from '../observability/index.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { YogaServer } from './create-yoga.ts';
 import { matchFastPath, serializeResult } from './fast-path.ts';
+import { admitDocument } from './admit-document.ts';
 import { readBody } from './read-body.ts';
 import { EXPLAIN_HEADER } from './explain-header.ts';
 import { logAccess } from './log-access.ts';
@@ -18,7 +19,7 @@ import { locateGraphiQLAssets, serveGraphiQLAsset } from './graphiql-assets.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
-import { LiveConfig, type ServingConfig } from './live-config.ts';
+import { DEFAULT_FRONT_DOOR, LiveConfig, type ServingConfig } from './live-config.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -66,12 +67,14 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   const yoga = (serving: ServingConfig): Promise<YogaServer> => {
     let loading = yogas.get(serving);
     if (!loading) {
-      loading = import('./create-yoga.ts').then(({ createYogaServer }) => createYogaServer({ schema: serving.schema, executor: serving.executor, dev: options.dev, graphiqlAssets }));
+      loading = import('./create-yoga.ts').then(({ createYogaServer }) =>
+        createYogaServer({ schema: serving.schema, executor: serving.executor, front: serving.front, dev: options.dev, graphiqlAssets }),
+      );
       yogas.set(serving, loading);
     }
     return loading;
   };
-  const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor });
+  const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor, front: DEFAULT_FRONT_DOOR });
   const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
@@ -122,18 +125,21 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (body === undefined) {
       return sendJson(res, requestId, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
     }
-    const fast = matchFastPath(serving.executor, req.headers, body);
+    const fast = matchFastPath(req.headers, body);
     if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    const admitted = admitDocument(serving.front, serving.executor, context.callerId, fast);
+    if (admitted.refusal) return refuse(res, context, 400, admitted.refusal);
+    if (!admitted.prepared) return forwardToYoga(await yoga(serving), req, res, body, requestId);
     const result = await serving.executor.execute({
-      prepared: fast.prepared,
-      operationName: fast.params.operationName,
-      variables: fast.params.variables,
+      prepared: admitted.prepared,
+      operationName: fast.operationName,
+      variables: fast.variables,
       requestId: context.requestId,
       explain,
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
     });
-    context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
+    context.operationName = result.operationName ?? fast.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
     const text = serializeResult(result);
     // One writeHead with a flat header list and no setHeader before it: Node then builds the head
@@ -185,6 +191,13 @@ async function forwardToYoga(
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
+}
+
+/** A refusal: logged once (the access line carries its code), answered as GraphQL-over-HTTP says. */
+function refuse(res: ServerResponse, context: RequestContext, status: number, error: GraphQLError): void {
+  const code = error.extensions.code;
+  context.refusal = typeof code === 'string' ? code : 'REFUSED';
+  sendJson(res, context.requestId, status, { errors: [{ message: error.message, extensions: { code } }] });
 }
 
 function sendReadiness(res: ServerResponse, requestId: string, ready: boolean, readiness: Readiness | undefined): void {

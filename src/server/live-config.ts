@@ -1,12 +1,19 @@
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
+import { LimitPolicy } from '../limits/operation-limits.ts';
+import type { FrontDoorPolicy } from './admit-document.ts';
 
 /** One loaded config, as requests are served on it: its schema and its executor (plans, loaders). */
 export interface ServingConfig {
   readonly version: string;
   readonly schema: GraphQLSchema;
   readonly executor: Executor;
+  /** Operation limits (and trusted documents): the rules admission holds each document to. */
+  readonly front: FrontDoorPolicy;
 }
+
+/** The limits' defaults, for a server built without a gateway.yaml. */
+export const DEFAULT_FRONT_DOOR: FrontDoorPolicy = { limits: new LimitPolicy() };
 
 /**
  * The config being served now. A request reads `current` once, when it arrives, and runs on that

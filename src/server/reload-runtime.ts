@@ -7,6 +7,7 @@ import { meteredOperations } from '../observability/metrics-settings.ts';
 import { createConnectorPipeline, type ConnectorPipeline } from '../resilience/index.ts';
 import type { createTransports } from '../transports/index.ts';
 import type { ServingConfig } from './live-config.ts';
+import { LimitPolicy } from '../limits/operation-limits.ts';
 
 /** A connector's pipeline and the definition it was built from. */
 export interface PipelineEntry {
@@ -62,6 +63,7 @@ export function buildRuntime(
     );
     pipelines.set(connector.name, { fingerprint, pipeline });
   }
+  const limits = new LimitPolicy(input.gateway.limits);
   const retired = [...previous].filter(([name, entry]) => pipelines.get(name) !== entry).map(([, entry]) => entry);
   const executor = new Executor({
     blueprint,
@@ -72,7 +74,8 @@ export function buildRuntime(
     // createGateway's options win over gateway.yaml, as for the server settings.
     batchAcrossRequests: deps.batchAcrossRequests ?? input.gateway.batching.acrossRequests,
     batchAcrossRequestsAbove: deps.batchAcrossRequestsAbove ?? input.gateway.batching.busyAbove,
+    planCache: { tokenCap: limits.lexTokenCap, defaultListSize: limits.defaults.defaultListSize },
   });
   deps.metrics?.setOperations(meteredOperations(blueprint));
-  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor }, blueprint, pipelines }, kept, retired };
+  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, front: { limits } }, blueprint, pipelines }, kept, retired };
 }
