@@ -226,6 +226,10 @@ export interface GatewayConfig {
     maxInFlight?: number | undefined;
     maxEventLoopDelayMs?: number | undefined;
     shutdownGraceMs?: number | undefined;
+    maxBodyBytes?: number | undefined;
+    headersTimeoutMs?: number | undefined;
+    bodyTimeoutMs?: number | undefined;
+    maxConnections?: number | undefined;
   };
   rateLimits: {
     /** Applies to every caller without a limit of its own (and to requests without x-caller-id). */

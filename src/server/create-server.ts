@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Socket } from 'node:net';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import type { Logger } from '../observability/index.ts';
@@ -8,7 +9,7 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { YogaServer } from './create-yoga.ts';
 import { matchFastPath, serializeResult } from './fast-path.ts';
 import { admitDocument } from './admit-document.ts';
-import { readBody } from './read-body.ts';
+import { readRequestBody } from './body-reader.ts';
 import { EXPLAIN_HEADER } from './explain-header.ts';
 import { logAccess } from './log-access.ts';
 import { requestDeadline, TIMEOUT_HEADER } from './request-deadline.ts';
@@ -27,8 +28,14 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Dev/demo mode: GraphiQL and the explain header are allowed. */
   dev: boolean;
-  /** Largest request body accepted; larger ones get 413. */
+  /** Largest request body accepted (decompressed, on both doors); larger ones get 413. */
   maxBodyBytes?: number;
+  /** Node's headersTimeout: a client must send its request headers within this (slowloris). */
+  headersTimeoutMs?: number | undefined;
+  /** Node's requestTimeout: a client must send its whole request (headers and body) within this. */
+  bodyTimeoutMs?: number | undefined;
+  /** Node's maxConnections: connections past it are closed as soon as they are accepted. */
+  maxConnections?: number | undefined;
   /** Each request's deadline; a caller may lower it with x-tessera-timeout-ms. */
   requestTimeoutMs?: number | undefined;
   /** Load shedding and per-caller rate limits, checked before a /graphql request is read. */
@@ -75,7 +82,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     return loading;
   };
   const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor, front: DEFAULT_FRONT_DOOR });
-  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
+  const maxBodyBytes = options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
   const metrics = options.metrics;
@@ -116,15 +123,20 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     }
     const mediaRefusal = refuseMediaType(req.method, req.headers['content-type'], req.headers.accept, options.dev);
     if (mediaRefusal) return sendJson(res, requestId, mediaRefusal.status, mediaRefusal.body);
-    if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
+    if (req.method === 'GET' || req.method === 'HEAD') {
       res.setHeader('x-request-id', requestId); // yoga writes the head itself
       await (await yoga(serving)).requestListener(req, res);
       return;
     }
-    const body = await readBody(req, maxBodyBytes);
-    if (body === undefined) {
-      return sendJson(res, requestId, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+    // One body reader for both doors: limits hold while the body streams, compressed or not.
+    const read = await readRequestBody(req, maxBodyBytes);
+    if ('aborted' in read) return; // the client went away (or was cut off by bodyTimeoutMs)
+    if ('refusal' in read) {
+      context.refusal = read.refusal.reason;
+      return sendJson(res, requestId, read.refusal.status, { errors: [{ message: read.refusal.message, extensions: { code: read.refusal.code } }] }, { connection: 'close' }); // the rest of the body is never read
     }
+    const body = read.body;
+    if (!isJsonContentType(req.headers['content-type'])) return forwardToYoga(await yoga(serving), req, res, body, requestId);
     const fast = matchFastPath(req.headers, body);
     if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId);
     const admitted = admitDocument(serving.front, serving.executor, context.callerId, fast);
@@ -148,7 +160,17 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     res.end(text);
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 /* 65 s: outlive typical LB idle timeouts */ }, (req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs;
+  const server = createServer(
+    {
+      keepAliveTimeout: 65_000, // 65 s: outlive typical LB idle timeouts
+      headersTimeout,
+      requestTimeout: options.bodyTimeoutMs ?? SERVER_DEFAULTS.bodyTimeoutMs,
+      // Node checks both timeouts on this interval (its default, 30 s, would let a slowloris
+      // client hold a socket 30 s past its timeout): a quarter of the headers timeout, at most 1 s.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
     const callerHeader = req.headers['x-caller-id'];
     const context: RequestContext = {
       requestId: requestIdFrom(typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined),
@@ -167,6 +189,22 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
         else res.destroy();
       });
     });
+  });
+  server.maxConnections = options.maxConnections ?? SERVER_DEFAULTS.maxConnections;
+  // Refusals below HTTP (no request to answer): each logged once, with a reason. The caller is not
+  // known yet: its headers never arrived whole.
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    options.logger.warn({ remoteAddress: data?.remoteAddress, reason: `too many connections (server.maxConnections: ${server.maxConnections})` }, 'connection refused');
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (error.code !== 'ECONNRESET') {
+      options.logger.warn({ remoteAddress: (socket as Socket).remoteAddress, reason: timedOut ? `request headers or body too slow (${error.code})` : `malformed request (${error.code ?? 'unknown'})` }, 'connection refused');
+    }
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    }
+    socket.destroy();
   });
   return { server, setReady: (value) => (ready = value) };
 }

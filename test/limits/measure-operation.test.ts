@@ -103,3 +103,21 @@ describe('limits: in gateway.yaml', () => {
     expect(config.gateway.limits).toEqual({ default: { maxDepth: 8, defaultListSize: 3 }, callers: { 'svc-a': { maxCost: 99 } } });
   });
 });
+
+describe('server: front door settings in gateway.yaml', () => {
+  test('a headers timeout longer than the body timeout is refused at its line', () => {
+    const { errors } = checkConfigSources({ connectorFiles: [], schemaFiles: [], gatewayFile: { file: 'gateway.yaml', text: 'server:\n  headersTimeoutMs: 40000\n' } }, {});
+    expect(errors.map((e) => [e.code, e.source?.line, e.source?.column, e.message])).toEqual([
+      ['CONFIG_INVALID_VALUE', 2, 21, 'expected server.headersTimeoutMs (40000) to be at most server.bodyTimeoutMs (30000): the whole request includes its headers'],
+    ]);
+  });
+
+  test('the settings are read', () => {
+    const { config, errors } = checkConfigSources(
+      { connectorFiles: [], schemaFiles: [], gatewayFile: { file: 'gateway.yaml', text: 'server:\n  maxBodyBytes: 2048\n  headersTimeoutMs: 500\n  bodyTimeoutMs: 900\n  maxConnections: 7\n' } },
+      {},
+    );
+    expect(errors).toEqual([]);
+    expect(config.gateway.server).toMatchObject({ maxBodyBytes: 2048, headersTimeoutMs: 500, bodyTimeoutMs: 900, maxConnections: 7 });
+  });
+});
