@@ -4,11 +4,14 @@ import { readMetrics } from './check-metrics-shape.ts';
 import { readReload } from './check-reload-shape.ts';
 import { readTracing } from './check-tracing-shape.ts';
 import { readIsolationSettings } from './check-isolation-shape.ts';
+import { readLimits } from './check-limits-shape.ts';
+import { SERVER_DEFAULTS } from '../server/server-settings.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation', 'limits'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
-const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
+const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs', 'maxBodyBytes', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxConnections'] as const;
+const MAX_BODY_BYTES = 1_073_741_824; // 1 GiB
 const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
 const LIMIT_KEYS = ['requestsPerSecond', 'burst'] as const;
 const MAX_MS = 2_147_483_647; // setTimeout's limit
@@ -35,11 +38,21 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
           maxInFlight: readPositiveInt(c, server, ['server'], 'maxInFlight', MAX_COUNT),
           maxEventLoopDelayMs: readPositiveInt(c, server, ['server'], 'maxEventLoopDelayMs', MAX_MS),
           shutdownGraceMs: readPositiveInt(c, server, ['server'], 'shutdownGraceMs', MAX_MS),
+          maxBodyBytes: readPositiveInt(c, server, ['server'], 'maxBodyBytes', MAX_BODY_BYTES),
+          headersTimeoutMs: readPositiveInt(c, server, ['server'], 'headersTimeoutMs', MAX_MS),
+          bodyTimeoutMs: readPositiveInt(c, server, ['server'], 'bodyTimeoutMs', MAX_MS),
+          maxConnections: readPositiveInt(c, server, ['server'], 'maxConnections', MAX_COUNT),
         }
       : {},
     rateLimits: readRateLimits(c, top.rateLimits),
     batching: readBatching(c, top.batching),
   };
+  const { headersTimeoutMs, bodyTimeoutMs } = gateway.server;
+  // Node refuses a headers timeout longer than the request timeout.
+  if ((headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs) > (bodyTimeoutMs ?? SERVER_DEFAULTS.bodyTimeoutMs)) {
+    const key = headersTimeoutMs !== undefined ? 'headersTimeoutMs' : 'bodyTimeoutMs';
+    report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected server.headersTimeoutMs (${headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs}) to be at most server.bodyTimeoutMs (${bodyTimeoutMs ?? SERVER_DEFAULTS.bodyTimeoutMs}): the whole request includes its headers`, ['server', key]);
+  }
   const metrics = readMetrics(c, top.metrics);
   if (metrics) gateway.metrics = metrics;
   const tracing = readTracing(c, top.tracing);
@@ -48,6 +61,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   if (reload) gateway.reload = reload;
   const isolation = readIsolationSettings(c, top.isolation);
   if (isolation) gateway.isolation = isolation;
+  const limits = readLimits(c, top.limits, CALLER_ID);
+  if (limits) gateway.limits = limits;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors/gateway-error.ts';
+import type { LimitsConfig } from '../limits/operation-limits.ts';
 
 /** A path into one config file, e.g. `['operations', 'getCustomer', 'method']`. */
 export type ConfigPath = readonly (string | number)[];
@@ -260,6 +261,10 @@ export interface GatewayConfig {
     maxInFlight?: number | undefined;
     maxEventLoopDelayMs?: number | undefined;
     shutdownGraceMs?: number | undefined;
+    maxBodyBytes?: number | undefined;
+    headersTimeoutMs?: number | undefined;
+    bodyTimeoutMs?: number | undefined;
+    maxConnections?: number | undefined;
   };
   rateLimits: {
     /** Applies to every caller without a limit of its own (and to every request while authentication is off). */
@@ -299,6 +304,8 @@ export interface GatewayConfig {
   } | undefined;
   /** Stress and preview traffic (`isolation:`), defaults applied when the section is absent. */
   isolation?: IsolationConfig | undefined;
+  /** Operation limits (`limits:`), gateway-wide and per caller id; absent = the defaults. */
+  limits?: LimitsConfig | undefined;
   /** Hot reload (`reload:`); absent = the defaults. */
   reload?: {
     /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */

@@ -13,6 +13,10 @@ import type { Blueprint } from '../blueprint/index.ts';
 import { buildPlan } from './build-plan.ts';
 import type { Plan } from './plan.ts';
 import { ErrorCodes } from '../errors/codes.ts';
+import { LIMIT_DEFAULTS, MAX_NESTING } from '../limits/operation-limits.ts';
+import { scanDocument } from '../limits/scan-document.ts';
+import { measureOperation, TooDeep, type OperationMeasures } from '../limits/measure-operation.ts';
+import { limitError } from '../limits/scan-document.ts';
 
 const UNKNOWN_OPERATION = { extensions: { code: ErrorCodes.REQUEST_UNKNOWN_OPERATION } };
 
@@ -25,6 +29,8 @@ export interface PreparedDocument {
   fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   /** Variables read by @skip/@include: the only variables a plan depends on. */
   conditionVariables: readonly string[];
+  /** Lexical tokens of `text` (0 when someone else parsed it), for the per-caller token limit. */
+  tokens: number;
 }
 
 export interface PlanCacheStats {
@@ -37,6 +43,10 @@ export interface PlanCacheStats {
 export interface PlanCacheOptions {
   maxDocuments?: number;
   maxPlans?: number;
+  /** The most tokens any caller may send: lexing stops there, and the document is never parsed. */
+  tokenCap?: number;
+  /** The list size the cost estimate assumes where no argument states one. */
+  defaultListSize?: number;
 }
 
 /**
@@ -60,9 +70,15 @@ export class PlanCache {
    * caller's set is one object for as long as its key or token is.
    */
   readonly #scopeKeys = new WeakMap<ReadonlySet<string>, string>();
+  /** Each operation's measures for the limits: computed once per cached document. */
+  readonly #measures = new WeakMap<OperationDefinitionNode, OperationMeasures | GraphQLError>();
+  readonly #tokenCap: number;
+  readonly #defaultListSize: number;
 
   constructor(blueprint: Blueprint, options: PlanCacheOptions = {}) {
     this.#blueprint = blueprint;
+    this.#tokenCap = options.tokenCap ?? LIMIT_DEFAULTS.maxTokens;
+    this.#defaultListSize = options.defaultListSize ?? LIMIT_DEFAULTS.defaultListSize;
     this.#documents = new LRUCache({ max: options.maxDocuments ?? 1_000 });
     this.#plans = new LRUCache({ max: options.maxPlans ?? 1_000 });
   }
@@ -72,7 +88,11 @@ export class PlanCache {
     return this.#plans.size;
   }
 
-  /** Parses and validates a document text once; later calls with the same text are a map lookup. */
+  /**
+   * Parses and validates a document text once; later calls with the same text are a map lookup.
+   * The text is lexed first (scanDocument): over the token cap or nested too deep, it is refused
+   * with TOKEN_LIMIT or DEPTH_LIMIT, unparsed and uncached.
+   */
   prepareText(text: string): PreparedDocument | { errors: readonly GraphQLError[] } {
     const cached = this.#documents.get(text);
     if (cached) {
@@ -80,11 +100,13 @@ export class PlanCache {
       return cached;
     }
     this.stats.documentMisses += 1;
+    const scan = scanDocument(text, this.#tokenCap);
+    if (scan instanceof GraphQLError) return { errors: [scan] };
     let prepared: PreparedDocument | { errors: readonly GraphQLError[] };
     try {
-      const document = parse(text);
+      const document = parse(text, { maxTokens: this.#tokenCap });
       const errors = validate(this.#blueprint.schema, document);
-      prepared = errors.length > 0 ? { errors } : this.#prepare(document, text);
+      prepared = errors.length > 0 ? { errors } : this.#prepare(document, text, scan.tokens);
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       prepared = { errors: [error] };
@@ -97,7 +119,7 @@ export class PlanCache {
   prepareDocument(document: DocumentNode): PreparedDocument {
     let prepared = this.#byNode.get(document);
     if (!prepared) {
-      prepared = this.#prepare(document, document.loc?.source.body);
+      prepared = this.#prepare(document, document.loc?.source.body, 0);
       this.#byNode.set(document, prepared);
     }
     return prepared;
@@ -155,7 +177,22 @@ export class PlanCache {
     return key;
   }
 
-  #prepare(document: DocumentNode, text: string | undefined): PreparedDocument {
+  /** The operation's depth, aliases, root fields, directives and cost, measured on first use. */
+  measure(prepared: PreparedDocument, operation: OperationDefinitionNode): OperationMeasures | GraphQLError {
+    let measures = this.#measures.get(operation);
+    if (measures === undefined) {
+      try {
+        measures = measureOperation(this.#blueprint.schema, prepared.document, operation, prepared.fragments, this.#defaultListSize);
+      } catch (error) {
+        if (!(error instanceof TooDeep)) throw error;
+        measures = limitError(ErrorCodes.DEPTH_LIMIT, `The operation nests fields more than ${MAX_NESTING} deep through its fragments.`);
+      }
+      this.#measures.set(operation, measures);
+    }
+    return measures;
+  }
+
+  #prepare(document: DocumentNode, text: string | undefined, tokens: number): PreparedDocument {
     const operations = new Map<string, OperationDefinitionNode>();
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const def of document.definitions) {
@@ -171,6 +208,6 @@ export class PlanCache {
         }
       },
     });
-    return { text, document, operations, fragments, conditionVariables: [...conditionVariables].sort() };
+    return { text, document, operations, fragments, conditionVariables: [...conditionVariables].sort(), tokens };
   }
 }

@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { GraphQLSchema } from 'graphql';
+import type { Socket } from 'node:net';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { requestIdFrom, runWithRequestContext, type RequestContext } from '../observability/index.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { YogaServer } from './create-yoga.ts';
 import { matchFastPath, serializeResult } from './fast-path.ts';
-import { readBody } from './read-body.ts';
+import { admitDocument } from './admit-document.ts';
+import { readRequestBody } from './body-reader.ts';
 import { EXPLAIN_HEADER } from './explain-header.ts';
 import { logAccess } from './log-access.ts';
 import { requestDeadline, TIMEOUT_HEADER } from './request-deadline.ts';
@@ -19,7 +21,7 @@ import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { GatewayTracing } from '../observability/tracing.ts';
 import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
-import { LiveConfig, type ServingConfig } from './live-config.ts';
+import { DEFAULT_FRONT_DOOR, LiveConfig, type ServingConfig } from './live-config.ts';
 import { isRefusal } from '../callers/authenticator.ts';
 import { TrafficMarks } from './traffic-mark.ts';
 import { ISOLATION_DEFAULTS } from '../config/index.ts';
@@ -30,8 +32,14 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Dev/demo mode: GraphiQL and the explain header are allowed. */
   dev: boolean;
-  /** Largest request body accepted; larger ones get 413. */
+  /** Largest request body accepted (decompressed, on both doors); larger ones get 413. */
   maxBodyBytes?: number;
+  /** Node's headersTimeout: a client must send its request headers within this (slowloris). */
+  headersTimeoutMs?: number | undefined;
+  /** Node's requestTimeout: a client must send its whole request (headers and body) within this. */
+  bodyTimeoutMs?: number | undefined;
+  /** Node's maxConnections: connections past it are closed as soon as they are accepted. */
+  maxConnections?: number | undefined;
   /** Each request's deadline; a caller may lower it with x-tessera-timeout-ms. */
   requestTimeoutMs?: number | undefined;
   /** Load shedding and per-caller rate limits, checked before a /graphql request is read. */
@@ -72,14 +80,16 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   const yoga = (serving: ServingConfig): Promise<YogaServer> => {
     let loading = yogas.get(serving);
     if (!loading) {
-      loading = import('./create-yoga.ts').then(({ createYogaServer }) => createYogaServer({ schema: serving.schema, executor: serving.executor, dev: options.dev, graphiqlAssets }));
+      loading = import('./create-yoga.ts').then(({ createYogaServer }) =>
+        createYogaServer({ schema: serving.schema, executor: serving.executor, front: serving.front, dev: options.dev, graphiqlAssets }),
+      );
       yogas.set(serving, loading);
     }
     return loading;
   };
-  const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor });
+  const live = options.live ?? new LiveConfig({ version: '', schema: options.schema, executor: options.executor, front: DEFAULT_FRONT_DOOR });
   const defaultMarks = new TrafficMarks(ISOLATION_DEFAULTS);
-  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576; // 1 MiB
+  const maxBodyBytes = options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
   const requestTimeoutMs = options.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs;
   const admission = options.admission;
   const metrics = options.metrics;
@@ -145,21 +155,29 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     }
     const mediaRefusal = refuseMediaType(req.method, req.headers['content-type'], req.headers.accept, options.dev);
     if (mediaRefusal) return sendJson(res, requestId, mediaRefusal.status, mediaRefusal.body);
-    if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'])) {
+    if (req.method === 'GET' || req.method === 'HEAD') {
       res.setHeader('x-request-id', requestId); // yoga writes the head itself
       await (await yoga(serving)).requestListener(req, res);
       return;
     }
-    const body = await readBody(req, maxBodyBytes);
-    if (body === undefined) {
-      return sendJson(res, requestId, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+    // One body reader for both doors: limits hold while the body streams, compressed or not.
+    const read = await readRequestBody(req, maxBodyBytes);
+    if ('aborted' in read) return; // the client went away (or was cut off by bodyTimeoutMs)
+    if ('refusal' in read) {
+      context.refusal = read.refusal.reason;
+      return sendJson(res, requestId, read.refusal.status, { errors: [{ message: read.refusal.message, extensions: { code: read.refusal.code } }] }, { connection: 'close' }); // the rest of the body is never read
     }
-    const fast = matchFastPath(serving.executor, req.headers, body);
+    const body = read.body;
+    if (!isJsonContentType(req.headers['content-type'])) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    const fast = matchFastPath(req.headers, body);
     if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    const admitted = admitDocument(serving.front, serving.executor, context.callerId, fast);
+    if (admitted.refusal) return refuse(res, context, 400, admitted.refusal);
+    if (!admitted.prepared) return forwardToYoga(await yoga(serving), req, res, body, requestId);
     const result = await serving.executor.execute({
-      prepared: fast.prepared,
-      operationName: fast.params.operationName,
-      variables: fast.params.variables,
+      prepared: admitted.prepared,
+      operationName: fast.operationName,
+      variables: fast.variables,
       requestId: context.requestId,
       explain,
       deadlineAt: deadline,
@@ -167,7 +185,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       traffic: context.traffic,
       scopes: context.caller?.scopes,
     });
-    context.operationName = result.operationName ?? fast.params.operationName ?? undefined;
+    context.operationName = result.operationName ?? fast.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
     const text = serializeResult(result);
     // One writeHead with a flat header list and no setHeader before it: Node then builds the head
@@ -176,7 +194,17 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     res.end(text);
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 /* 65 s: outlive typical LB idle timeouts */ }, (req, res) => {
+  const headersTimeout = options.headersTimeoutMs ?? SERVER_DEFAULTS.headersTimeoutMs;
+  const server = createServer(
+    {
+      keepAliveTimeout: 65_000, // 65 s: outlive typical LB idle timeouts
+      headersTimeout,
+      requestTimeout: options.bodyTimeoutMs ?? SERVER_DEFAULTS.bodyTimeoutMs,
+      // Node checks both timeouts on this interval (its default, 30 s, would let a slowloris
+      // client hold a socket 30 s past its timeout): a quarter of the headers timeout, at most 1 s.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => {
     const context: RequestContext = {
       requestId: requestIdFrom(typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined),
       // Set by authentication only: a caller's own claim of who it is (x-caller-id) counts for nothing.
@@ -195,6 +223,22 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
         else res.destroy();
       });
     });
+  });
+  server.maxConnections = options.maxConnections ?? SERVER_DEFAULTS.maxConnections;
+  // Refusals below HTTP (no request to answer): each logged once, with a reason. The caller is not
+  // known yet: its headers never arrived whole.
+  server.on('drop', (data?: { remoteAddress?: string }) => {
+    options.logger.warn({ remoteAddress: data?.remoteAddress, reason: `too many connections (server.maxConnections: ${server.maxConnections})` }, 'connection refused');
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (error.code !== 'ECONNRESET') {
+      options.logger.warn({ remoteAddress: (socket as Socket).remoteAddress, reason: timedOut ? `request headers or body too slow (${error.code})` : `malformed request (${error.code ?? 'unknown'})` }, 'connection refused');
+    }
+    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    }
+    socket.destroy();
   });
   return { server, setReady: (value) => (ready = value) };
 }
@@ -219,6 +263,13 @@ async function forwardToYoga(
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
+}
+
+/** A refusal: logged once (the access line carries its code), answered as GraphQL-over-HTTP says. */
+function refuse(res: ServerResponse, context: RequestContext, status: number, error: GraphQLError): void {
+  const code = error.extensions.code;
+  context.refusal = typeof code === 'string' ? code : 'REFUSED';
+  sendJson(res, context.requestId, status, { errors: [{ message: error.message, extensions: { code } }] });
 }
 
 function sendReadiness(res: ServerResponse, requestId: string, ready: boolean, readiness: Readiness | undefined): void {

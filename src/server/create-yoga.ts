@@ -2,12 +2,15 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import { useTesseraExecutor } from './plugins/use-tessera-executor.ts';
+import type { FrontDoorPolicy } from './admit-document.ts';
 import type { GraphiQLAssets } from './graphiql-assets.ts';
 import { renderGraphiQLPage } from './render-graphiql.ts';
 
 export interface YogaOptions {
   schema: GraphQLSchema;
   executor: Executor;
+  /** The admission rules the fast path applies too. */
+  front: FrontDoorPolicy;
   /** Dev mode serves GraphiQL. */
   dev: boolean;
   /** GraphiQL's files as the gateway serves them; undefined when the package is not installed. */
@@ -30,7 +33,7 @@ export function createYogaServer(options: YogaOptions): YogaServer {
     healthCheckEndpoint: '/yoga-health',
     logging: false,
     maskedErrors: true,
-    plugins: [useTesseraExecutor(options.executor)],
+    plugins: [useTesseraExecutor(options.executor, options.front)],
   });
 }
 

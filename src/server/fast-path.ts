@@ -1,20 +1,20 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Executor, GatewayResult } from '../execute/index.ts';
-import type { PreparedDocument } from '../plan/index.ts';
+import type { GatewayResult } from '../execute/index.ts';
 
 /** The parts of a GraphQL-over-HTTP POST body the fast path understands. */
-interface GraphQLParams {
+export interface GraphQLParams {
   query: string;
   operationName: string | undefined;
   variables: Record<string, unknown> | undefined;
 }
 
 /**
- * Decides whether a POST can skip graphql-yoga: a JSON body with a query string whose document
- * is valid (usually a cache hit), asking for plain JSON back. Anything else, including every
- * error response, goes to yoga so that error bodies stay exactly as GraphQL-over-HTTP says.
+ * Decides whether a POST can skip graphql-yoga: a JSON body with a query string, asking for plain
+ * JSON back. The document is then admitted (server/admit-document.ts) and must be valid to stay
+ * here; anything else, including every error response, goes to yoga so that error bodies stay
+ * exactly as GraphQL-over-HTTP says.
  */
-export function matchFastPath(executor: Executor, headers: IncomingHttpHeaders, body: Buffer): { params: GraphQLParams; prepared: PreparedDocument } | undefined {
+export function matchFastPath(headers: IncomingHttpHeaders, body: Buffer): GraphQLParams | undefined {
   if (!acceptsPlainJson(headers.accept)) return undefined;
   let parsed: unknown;
   try {
@@ -27,12 +27,7 @@ export function matchFastPath(executor: Executor, headers: IncomingHttpHeaders, 
   if (typeof query !== 'string' || extensions !== undefined) return undefined;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
-  const prepared = executor.planCache.prepareText(query);
-  if ('errors' in prepared) return undefined;
-  return {
-    params: { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined },
-    prepared,
-  };
+  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
 }
 
 /** Serialises a result the way graphql-yoga does for `application/json`. */

@@ -2,6 +2,8 @@ import type { GraphQLSchema } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import type { Authenticator } from '../callers/authenticator.ts';
 import type { TrafficMarks } from './traffic-mark.ts';
+import { LimitPolicy } from '../limits/operation-limits.ts';
+import type { FrontDoorPolicy } from './admit-document.ts';
 
 /** One loaded config, as requests are served on it: its schema and its executor (plans, loaders). */
 export interface ServingConfig {
@@ -12,7 +14,12 @@ export interface ServingConfig {
   readonly authenticator?: Authenticator | undefined;
   /** How requests are marked as stress or preview traffic (gateway.yaml `isolation:`); absent = the defaults. */
   readonly marks?: TrafficMarks | undefined;
+  /** Operation limits (and trusted documents): the rules admission holds each document to. */
+  readonly front: FrontDoorPolicy;
 }
+
+/** The limits' defaults, for a server built without a gateway.yaml. */
+export const DEFAULT_FRONT_DOOR: FrontDoorPolicy = { limits: new LimitPolicy() };
 
 /**
  * The config being served now. A request reads `current` once, when it arrives, and runs on that

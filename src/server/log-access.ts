@@ -18,6 +18,7 @@ export function logAccess(logger: Logger, req: IncomingMessage, res: ServerRespo
       path: (req.url ?? '/').split('?', 1)[0],
       operationName: context.operationName,
       status: res.statusCode,
+      refusal: context.refusal,
       durationMs: Math.round((performance.now() - context.startedAt) * 1000) / 1000,
       upstreamCallCount,
       upstreamCalls: context.upstreamCalls,

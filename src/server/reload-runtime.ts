@@ -11,6 +11,7 @@ import { ISOLATION_DEFAULTS } from '../config/index.ts';
 import { TrafficMarks } from './traffic-mark.ts';
 import type { createTransports } from '../transports/index.ts';
 import type { ServingConfig } from './live-config.ts';
+import { LimitPolicy } from '../limits/operation-limits.ts';
 
 /** A connector's pipeline and the definition it was built from. */
 export interface PipelineEntry {
@@ -74,6 +75,7 @@ export function buildRuntime(
     );
     pipelines.set(connector.name, { fingerprint, pipeline });
   }
+  const limits = new LimitPolicy(input.gateway.limits);
   const retired = [...previous].filter(([name, entry]) => pipelines.get(name) !== entry).map(([, entry]) => entry);
   const isolation = input.gateway.isolation ?? ISOLATION_DEFAULTS;
   const executor = new Executor({
@@ -87,9 +89,10 @@ export function buildRuntime(
     // createGateway's options win over gateway.yaml, as for the server settings.
     batchAcrossRequests: deps.batchAcrossRequests ?? input.gateway.batching.acrossRequests,
     batchAcrossRequestsAbove: deps.batchAcrossRequestsAbove ?? input.gateway.batching.busyAbove,
+    planCache: { tokenCap: limits.lexTokenCap, defaultListSize: limits.defaults.defaultListSize },
   });
   deps.metrics?.setOperations(meteredOperations(blueprint));
   // Swapped with the rest of the config: a rotated or removed key takes effect on reload.
   const authenticator = createAuthenticator(input.callers);
-  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator, marks: new TrafficMarks(isolation) }, blueprint, pipelines }, kept, retired };
+  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator, marks: new TrafficMarks(isolation), front: { limits } }, blueprint, pipelines }, kept, retired };
 }

@@ -83,7 +83,7 @@ describe('resilience settings: every bad value with its position', () => {
           line: 2,
           column: 3,
           path: 'gateway.server.maxInflight',
-          message: 'expected one of the keys requestTimeoutMs, maxInFlight, maxEventLoopDelayMs, shutdownGraceMs; got "maxInflight". Did you mean "maxInFlight"?',
+          message: 'expected one of the keys requestTimeoutMs, maxInFlight, maxEventLoopDelayMs, shutdownGraceMs, maxBodyBytes, headersTimeoutMs, bodyTimeoutMs, maxConnections; got "maxInflight". Did you mean "maxInFlight"?',
         },
         {
           code: 'CONFIG_MISSING_KEY',

@@ -1,30 +1,33 @@
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, parse, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import type { Executor } from '../../execute/index.ts';
 import { currentRequestContext } from '../../observability/index.ts';
 import { EXPLAIN_HEADER } from '../explain-header.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import { withExtensions } from '../../errors/to-graphql-error.ts';
+import { admitDocument, type FrontDoorPolicy } from '../admit-document.ts';
 
 /**
  * Replaces graphql-js's resolver-based execute with Tessera's planned executor, so the requests
  * yoga handles (GET, GraphiQL, multipart, non-JSON bodies) run through the same engine as the
  * fast path.
  */
-export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Request }> {
+export function useTesseraExecutor(executor: Executor, front: FrontDoorPolicy): Plugin<{ request?: Request }> {
   return {
-    // yoga resolves the operation itself, before validation, with its own message and code
-    // (OPERATION_RESOLUTION_FAILURE, HTTP 400). Resolve it first, the way the fast path does, so
-    // both doors answer an unknown or missing operation name with the same REQUEST_UNKNOWN_OPERATION.
     onParams({ params }) {
-      if (typeof params.query !== 'string') return;
-      let document: DocumentNode;
-      try {
-        document = parse(params.query);
-      } catch {
-        return; // yoga reports syntax errors itself
+      // The same admission as the fast path's (limits, before yoga parses anything), with the
+      // same 400 and body.
+      const context = currentRequestContext();
+      const admitted = admitDocument(front, executor, context?.callerId, params);
+      if (admitted.refusal) {
+        if (context) context.refusal = String(admitted.refusal.extensions.code);
+        throw withExtensions(admitted.refusal, { http: { status: 400 } });
       }
-      const selected = executor.planCache.selectOperation(executor.planCache.prepareDocument(document), params.operationName);
+      // yoga resolves the operation itself, before validation, with its own message and code
+      // (OPERATION_RESOLUTION_FAILURE, HTTP 400). Resolve it first, the way the fast path does, so
+      // both doors answer an unknown or missing operation name with the same REQUEST_UNKNOWN_OPERATION.
+      if (!admitted.prepared) return; // not a document, or one yoga reports errors for itself
+      const selected = executor.planCache.selectOperation(admitted.prepared, params.operationName);
       if (selected instanceof GraphQLError) throw withRequestErrorStatus(selected);
     },
     onExecute({ setExecuteFn }) {
