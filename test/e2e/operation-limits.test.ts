@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DOORS } from '../support/gateway.ts';
+import { callersYaml } from '../support/callers.ts';
 import { startFrontDoor, type FrontDoorRig } from './front-door-fixtures.ts';
 
 const GATEWAY_YAML = `
@@ -69,7 +70,8 @@ const ROWS: Row[] = [
 
 let rig: FrontDoorRig;
 beforeAll(async () => {
-  rig = await startFrontDoor(GATEWAY_YAML);
+  // Per-caller limits apply to verified callers (callers.yaml), each proven by its API key.
+  rig = await startFrontDoor(GATEWAY_YAML, { 'callers.yaml': callersYaml({ mode: 'optional', callers: { big: ['big-key'], huge: ['huge-key'], checkout: ['checkout-key'] } }) });
 });
 afterAll(async () => {
   await rig?.close();
@@ -78,7 +80,7 @@ afterAll(async () => {
 describe('operation limits at their boundaries, through both doors', () => {
   test.for(DOORS.flatMap((door) => ROWS.map((row) => ({ door, ...row }))))('$door: $name', async ({ door, query, variables, caller, code }) => {
     const before = rig.upstream.calls.length;
-    const response = await rig.gw.queryVia(door, query, variables, caller ? { 'x-caller-id': caller } : {});
+    const response = await rig.gw.queryVia(door, query, variables, caller ? { 'x-api-key': `${caller}-key` } : {});
     if (code === undefined) {
       expect(response.body.errors).toBeUndefined();
       expect(response.status).toBe(200);
@@ -114,8 +116,8 @@ describe('operation limits at their boundaries, through both doors', () => {
 
   test('each refusal is logged once, with the caller and the code', async () => {
     rig.gw.logs.length = 0;
-    await rig.gw.query(nested(5), undefined, { 'x-caller-id': 'checkout' });
-    await rig.gw.queryVia('yoga', nested(5), undefined, { 'x-caller-id': 'checkout' });
+    await rig.gw.query(nested(5), undefined, { 'x-api-key': 'checkout-key' });
+    await rig.gw.queryVia('yoga', nested(5), undefined, { 'x-api-key': 'checkout-key' });
     const lines = rig.gw.logs.filter((l) => l.refusal !== undefined);
     expect(lines.map((l) => [l.callerId, l.status, l.refusal])).toEqual([
       ['checkout', 400, 'DEPTH_LIMIT'],
