@@ -61,6 +61,9 @@ export function compileMutationField(
   const idempotent = declared === true;
   if (op.policy.idempotent === idempotent) return ir;
   // Only this binding's calls change: a Query field bound to the same operation keeps its policy.
-  const operation = Object.freeze({ ...op, policy: Object.freeze({ ...op.policy, idempotent }) });
+  const policy = Object.freeze({ ...op.policy, idempotent });
+  // A marked request's write to the shadow is the same write: never retried unless declared either.
+  const marked = op.marked?.kind === 'shadow' ? Object.freeze({ ...op.marked, operation: Object.freeze({ ...op.marked.operation, policy }) }) : op.marked;
+  const operation = Object.freeze({ ...op, policy, marked });
   return { ...ir, binding: Object.freeze({ ...binding, operation }) };
 }

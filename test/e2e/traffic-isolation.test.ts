@@ -18,6 +18,7 @@ type Query {
 
 type Mutation {
   addNote(text: String!): Note @source(connector: "notes", operation: "addNote", params: { text: "{args.text}" })
+  touchUser(id: ID!): User @source(connector: "users", operation: "touchUser", params: { id: "{args.id}" })
 }
 
 type User {
@@ -55,6 +56,11 @@ operations:
       maxSize: 10
       keyField: id
     result: items
+  touchUser:
+    path: /touch/{id}
+    params:
+      id: ID!
+    result: user
 `;
 
 // No shadow, and production must never see marked traffic.
@@ -141,7 +147,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   const users = (prefix: string) => (call: RecordedCall, res: Parameters<typeof json>[0]) =>
-    json(res, 200, { items: (call.url.searchParams.get('ids') ?? '').split(',').map((id) => ({ id, name: `${prefix}User ${id}` })) });
+    // A write that fails: a mutation is never retried, on production or on the shadow.
+    call.url.pathname.startsWith('/touch/')
+      ? json(res, 503, { error: 'busy' })
+      : json(res, 200, { items: (call.url.searchParams.get('ids') ?? '').split(',').map((id) => ({ id, name: `${prefix}User ${id}` })) });
   upstreams = {
     users: await startFakeUpstream(users('')),
     usersShadow: await startFakeUpstream(users('Shadow ')),
@@ -241,6 +250,14 @@ describe.each(DOORS)('a marked request, through the %s door', (door) => {
     expect(upstreams.notes.calls).toHaveLength(0);
   });
 
+  test('a mutation goes to the shadow once, never retried, as it would go to production', async () => {
+    const mutation = 'mutation { touchUser(id: "1") { id } }';
+    const marked = await gw.queryVia(door, mutation, undefined, { [MARK]: 'stress' });
+    const plain = await gw.queryVia(door, mutation);
+    expect([marked.body.errors?.[0]?.extensions?.code, plain.body.errors?.[0]?.extensions?.code]).toEqual(['UPSTREAM_HTTP_ERROR', 'UPSTREAM_HTTP_ERROR']);
+    expect(callCounts()).toMatchObject({ users: 1, usersShadow: 1 });
+  });
+
   test('an unknown mark is refused with 400 before any work', async () => {
     const response = await gw.queryVia(door, PANEL('unknown'), undefined, { [MARK]: 'stres' });
     expect(response.status).toBe(400);
@@ -272,6 +289,9 @@ describe('apart in shared state', () => {
     expect(codes).toEqual(['UPSTREAM_HTTP_ERROR', 'UPSTREAM_HTTP_ERROR', 'CIRCUIT_OPEN']);
     expect(upstreams.flaky.calls).toHaveLength(2);
     expect(gw.gateway.connectorStates().flaky!.breaker).toBe('closed');
+    // The mark reached the async steps that logged the failures (AsyncLocalStorage): every line is labelled.
+    const failures = gw.logs.filter((l) => l.msg === 'upstream call failed' && l.connector === 'flaky');
+    expect(failures.map((l) => l.traffic)).toEqual(['stress', 'stress', 'stress']);
     for (const door of DOORS) expect((await gw.queryVia(door, query)).body).toEqual({ data: { flaky: { text: 'fine' } } });
     expect(upstreams.flaky.calls.map((c) => c.headers[MARK] ?? 'production')).toEqual(['stress', 'stress', 'production', 'production']);
     // preview has a breaker of its own too, still closed.
