@@ -15,7 +15,7 @@ import { formatConfigErrors } from './errors/format-config-error.ts';
 import { fileLineReader } from './util/file-line-reader.ts';
 import { createGatewayMetrics, resolveMetricsSettings, type MetricsOverrides } from './observability/metrics-settings.ts';
 import type { GatewayMetrics } from './observability/metrics.ts';
-import { createGatewayTracing, resolveTracingSettings, type TracingOverrides } from './observability/tracing-settings.ts';
+import { createGatewayTracing, describeTracing, resolveTracingSettings, type TracingOverrides } from './observability/tracing-settings.ts';
 import { RELOAD_DEFAULTS } from './server/reload-defaults.ts';
 import { createMetricsServer } from './server/metrics-endpoint.ts';
 import type { Server } from 'node:http';
@@ -150,7 +150,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const transports = createTransports();
   const metricsSettings = resolveMetricsSettings(options.metrics, report.gateway);
   const metrics = createGatewayMetrics(metricsSettings, report.blueprint);
-  const tracing = await createGatewayTracing(resolveTracingSettings(options.tracing, report.gateway));
+  const tracingSettings = resolveTracingSettings(options.tracing, report.gateway);
+  const tracing = await createGatewayTracing(tracingSettings);
+  if (tracing) logger.info(describeTracing(tracingSettings), 'tracing on');
   const deps: RuntimeDeps = {
     transports,
     logger,

@@ -43,6 +43,17 @@ export function resolveTracingSettings(overrides: TracingOverrides | undefined, 
   };
 }
 
+/** What the start-up log says of tracing: where spans go and how many, never the export headers (they may hold a token). */
+export function describeTracing(settings: TracingSettings): Record<string, unknown> {
+  const exporter = typeof settings.exporter === 'string' ? settings.exporter : 'custom';
+  return {
+    exporter,
+    ...(exporter === 'otlp' ? { endpoint: settings.endpoint ?? 'the OTEL_EXPORTER_OTLP_* variables, else http://localhost:4318/v1/traces' } : {}),
+    serviceName: settings.serviceName,
+    sampleRatio: settings.sampleRatio,
+  };
+}
+
 /**
  * The gateway's tracing, or undefined when it is off: then the OpenTelemetry SDK is never even
  * loaded, and nothing on the request path creates a span or enters a context.

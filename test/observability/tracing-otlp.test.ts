@@ -37,6 +37,10 @@ test('gateway.yaml points the OTLP exporter at a collector: spans arrive there a
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
   const { status } = await gw.query('query Rates { rates { id } }', undefined, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
   expect(status).toBe(200);
+  expect(gw.logs.filter((l) => l.msg === 'tracing on').map(({ exporter, endpoint, serviceName, sampleRatio }) => ({ exporter, endpoint, serviceName, sampleRatio }))).toEqual([
+    { exporter: 'otlp', endpoint: `${collector.url}/v1/traces`, serviceName: 'tessera-eu', sampleRatio: 1 },
+  ]);
+  expect(JSON.stringify(gw.logs)).not.toContain('s3cret');
   // Spans are batched in the background; closing the gateway sends what is buffered.
   await gw.close();
   expect(collector.calls.map((c) => [c.method, c.url.pathname, c.headers['content-type'], c.headers.authorization])).toEqual([['POST', '/v1/traces', 'application/json', 'Bearer s3cret']]);

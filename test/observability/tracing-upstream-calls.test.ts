@@ -11,6 +11,9 @@ type Query {
   broken: [Rate] @source(connector: "rates", operation: "broken")
   cached: [Rate] @source(connector: "rates", operation: "cached")
 }
+type Mutation {
+  touch: Rate @source(connector: "rates", operation: "touch")
+}
 type Rate { id: ID! }
 `;
 
@@ -29,6 +32,10 @@ operations:
     path: /cached
     cache: { ttlMs: 600000 }
     result: items
+  touch:
+    method: POST
+    path: /touch
+    body: { source: tessera }
 `;
 
 let rates: FakeUpstream;
@@ -42,6 +49,7 @@ beforeAll(async () => {
   rates = await startFakeUpstream((call, res) => {
     const traceparent = String(call.headers.traceparent);
     if (call.url.pathname === '/broken') return json(res, 500, { error: 'down' });
+    if (call.url.pathname === '/touch') return json(res, 200, { id: 't1' });
     if (call.url.pathname === '/flaky-once' && !failedOnce.has(traceparent)) {
       failedOnce.add(traceparent);
       return json(res, 503, { error: 'busy' });
@@ -90,6 +98,21 @@ describe('client spans of upstream calls: retries, failures, cache hits', () => 
     expect(rates.calls).toHaveLength(2);
     const request = spans.find((s) => s.kind === SpanKind.SERVER)!;
     expect(request.status).toEqual({ code: SpanStatusCode.ERROR, message: 'UPSTREAM_HTTP_ERROR' });
+  });
+
+  test.for(DOORS)('%s door: a mutation: its request span, its plan and its stage, the POST under it; no shape span (each root field is shaped as it goes)', async (door) => {
+    const { body } = await gw.queryVia(door, 'mutation Touch { touch { id } }');
+    expect(body).toEqual({ data: { touch: { id: 't1' } } });
+    const spans = await recorder.nthTrace(0);
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s.name]));
+    expect(spans.map((s) => [s.name, s.parentSpanContext ? byId.get(s.parentSpanContext.spanId) : undefined]).sort()).toEqual([
+      ['mutation Touch', undefined],
+      ['plan', 'mutation Touch'],
+      ['rates.touch', 'stage 1'],
+      ['stage 1', 'mutation Touch'],
+    ]);
+    expect(spans.find((s) => s.name === 'rates.touch')!.attributes).toMatchObject({ 'http.request.method': 'POST', 'tessera.outcome': 'ok' });
+    expect(spans.find((s) => s.name === 'rates.touch')!.attributes['tessera.batch.size']).toBeUndefined();
   });
 
   test('a cache hit is a span too, marked as one; the trace headers never split the cache', async () => {
