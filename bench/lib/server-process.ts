@@ -59,12 +59,12 @@ async function main(): Promise<void> {
     close = upstreams.close;
     requestCount = upstreams.requestCount;
     resetCount = upstreams.resetRequests;
-    send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress } });
+    send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress, loyalty: upstreams.loyaltyAddress } });
   } else if (role === 'gateway') {
     const urls = settings.urls!;
     const gateway = await createGateway({
       configDir: REPO_ROOT,
-      env: { CRM_URL: urls.crm, ORDERS_URL: urls.orders, TICKETS_URL: urls.tickets, AGENTS_URL: urls.agents, RISK_ADDRESS: urls.risk },
+      env: { CRM_URL: urls.crm, ORDERS_URL: urls.orders, TICKETS_URL: urls.tickets, AGENTS_URL: urls.agents, RISK_ADDRESS: urls.risk, LOYALTY_ADDRESS: urls.loyalty },
       // Production-like: the access log is on and written to stdout, which the runner discards.
       logger: createLogger({ level: settings.logLevel ?? 'info' }),
       batchAcrossRequests: settings.batchAcrossRequests ?? true,

@@ -191,10 +191,11 @@ describe('lifecycle', () => {
     }
   });
 
-  test('env names the four urls and the Risk address, and close() frees every port', async () => {
+  test('env names the four urls, the Risk and the Loyalty address, and close() frees every port', async () => {
     const own = await startDemoUpstreams();
-    expect(own.env).toEqual({ CRM_URL: own.urls.crm, ORDERS_URL: own.urls.orders, TICKETS_URL: own.urls.tickets, AGENTS_URL: own.urls.agents, RISK_ADDRESS: own.riskAddress });
+    expect(own.env).toEqual({ CRM_URL: own.urls.crm, ORDERS_URL: own.urls.orders, TICKETS_URL: own.urls.tickets, AGENTS_URL: own.urls.agents, RISK_ADDRESS: own.riskAddress, LOYALTY_ADDRESS: own.loyaltyAddress });
     expect(own.riskAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(own.loyaltyAddress).toMatch(/^127\.0\.0\.1:\d+$/);
     const urls = Object.values(own.urls);
     expect(urls.every((u) => /^http:\/\/127\.0\.0\.1:\d+$/.test(u))).toBe(true);
     expect(new Set(urls).size).toBe(4);
@@ -206,8 +207,10 @@ describe('lifecycle', () => {
       await once(probe, 'listening');
       await new Promise((resolve) => probe.close(resolve));
     }
-    const riskProbe = createServer().listen(Number(own.riskAddress.split(':')[1]), '127.0.0.1');
-    await once(riskProbe, 'listening');
-    await new Promise((resolve) => riskProbe.close(resolve));
+    for (const address of [own.riskAddress, own.loyaltyAddress]) {
+      const probe = createServer().listen(Number(address.split(':')[1]), '127.0.0.1');
+      await once(probe, 'listening');
+      await new Promise((resolve) => probe.close(resolve));
+    }
   });
 });
