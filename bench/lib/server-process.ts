@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     resetCount = upstreams.resetRequests;
     // The shadow set too (`crmShadow`, …): where the gateway sends marked traffic (`--mark`).
     const shadows = Object.fromEntries(Object.entries(upstreams.shadowUrls ?? {}).map(([name, url]) => [`${name}Shadow`, url]));
-    send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress, ...shadows } });
+    send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress, loyalty: upstreams.loyaltyAddress, ...shadows } });
   } else if (role === 'gateway') {
     const urls = settings.urls!;
     const gateway = await createGateway({
@@ -74,6 +74,7 @@ async function main(): Promise<void> {
         TICKETS_URL: urls.tickets,
         AGENTS_URL: urls.agents,
         RISK_ADDRESS: urls.risk,
+        LOYALTY_ADDRESS: urls.loyalty,
         CRM_SHADOW_URL: urls.crmShadow,
         ORDERS_SHADOW_URL: urls.ordersShadow,
         TICKETS_SHADOW_URL: urls.ticketsShadow,

@@ -28,7 +28,7 @@ afterAll(() => broken.remove());
 describe('tessera validate', () => {
   test('the demo config is valid', async () => {
     const result = await tessera(['validate']);
-    expect(result).toEqual({ code: 0, stdout: 'OK: 5 connectors, 9 operations.\n', stderr: '' });
+    expect(result).toEqual({ code: 0, stdout: 'OK: 6 connectors, 10 operations.\n', stderr: '' });
   });
 
   test('every problem is printed with file:line:col, code and a caret; exit code 1', async () => {

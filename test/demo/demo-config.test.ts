@@ -21,6 +21,8 @@ interface ConnectorYaml {
   transport?: string;
   baseUrl: string;
   address?: string;
+  protocol?: string;
+  framing?: string;
   operations: Record<string, OperationYaml>;
 }
 
@@ -66,8 +68,15 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
     expect(risk.operations.scoresByCustomer!.batch).toEqual({ maxSize: 100, keyField: 'customer_id', acrossRequests: true });
   });
 
+  test('connectors/loyalty.yaml is a Thrift connector (compact, framed) that reads ${LOYALTY_ADDRESS} (4106 by default) and batches by customer', () => {
+    const loyalty = connectors['loyalty.yaml']!;
+    expect([loyalty.name, loyalty.transport, loyalty.address, loyalty.protocol, loyalty.framing]).toEqual(['loyalty', 'thrift', '${LOYALTY_ADDRESS:-127.0.0.1:4106}', 'compact', 'framed']);
+    expect(Object.keys(upstreams.env)).toContain('LOYALTY_ADDRESS');
+    expect(loyalty.operations.accountsByCustomer!.batch).toEqual({ maxSize: 100, keyField: 'customerId', acrossRequests: true });
+  });
+
   test('no other connector files exist (the tables above cover them all)', () => {
-    expect(Object.keys(connectors)).toEqual(['agents.yaml', 'crm.yaml', 'orders.yaml', 'risk.yaml', 'tickets.yaml']);
+    expect(Object.keys(connectors)).toEqual(['agents.yaml', 'crm.yaml', 'loyalty.yaml', 'orders.yaml', 'risk.yaml', 'tickets.yaml']);
   });
 
   test('every schemas/*.graphql parses, and every @source names a declared connector operation', () => {
@@ -86,7 +95,7 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
     }
     const declared = Object.values(connectors).flatMap((c) => Object.keys(c.operations).map((op) => `${c.name}.${op}`));
     expect(bindings.filter((b) => !declared.includes(b))).toEqual([]);
-    expect(new Set(bindings)).toEqual(new Set(['crm.getCustomers', 'agents.getAgents', 'orders.ordersByCustomer', 'orders.recentOrdersGrouped', 'tickets.ticketsByCustomer', 'risk.scoresByCustomer']));
+    expect(new Set(bindings)).toEqual(new Set(['crm.getCustomers', 'agents.getAgents', 'orders.ordersByCustomer', 'orders.recentOrdersGrouped', 'tickets.ticketsByCustomer', 'risk.scoresByCustomer', 'loyalty.accountsByCustomer']));
   });
 
   test('every type and field in the demo schema has a description (GraphiQL shows them)', () => {
@@ -103,8 +112,8 @@ describe('demo config (syntax; the real validator lives in blueprint/)', () => {
   test('every operation, rendered with a sample id, reaches a demo route and finds its result', async () => {
     const answers: Record<string, number> = {};
     for (const connector of Object.values(connectors)) {
-      // The gRPC connector is exercised end to end in test/e2e/demo-risk.test.ts.
-      if (connector.transport === 'grpc') continue;
+      // The gRPC and Thrift connectors are exercised end to end in test/e2e/demo-risk.test.ts and demo-loyalty.test.ts.
+      if (connector.transport === 'grpc' || connector.transport === 'thrift') continue;
       const sampleId = connector.name === 'agents' ? 'a1' : '1';
       const baseUrl = upstreams.env[connector.baseUrl.slice(2, connector.baseUrl.indexOf(':-')) as keyof DemoUpstreams['env']];
       for (const [name, op] of Object.entries(connector.operations)) {

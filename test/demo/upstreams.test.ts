@@ -191,7 +191,7 @@ describe('lifecycle', () => {
     }
   });
 
-  test('env names the four urls, their shadows and the Risk address, and close() frees every port', async () => {
+  test('env names the four urls, their shadows, the Risk and the Loyalty address, and close() frees every port', async () => {
     const own = await startDemoUpstreams();
     const shadows = own.shadowUrls!;
     expect(own.env).toEqual({
@@ -200,12 +200,14 @@ describe('lifecycle', () => {
       TICKETS_URL: own.urls.tickets,
       AGENTS_URL: own.urls.agents,
       RISK_ADDRESS: own.riskAddress,
+      LOYALTY_ADDRESS: own.loyaltyAddress,
       CRM_SHADOW_URL: shadows.crm,
       ORDERS_SHADOW_URL: shadows.orders,
       TICKETS_SHADOW_URL: shadows.tickets,
       AGENTS_SHADOW_URL: shadows.agents,
     });
     expect(own.riskAddress).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(own.loyaltyAddress).toMatch(/^127\.0\.0\.1:\d+$/);
     const urls = [...Object.values(own.urls), ...Object.values(shadows)];
     expect(urls.every((u) => /^http:\/\/127\.0\.0\.1:\d+$/.test(u))).toBe(true);
     expect(new Set(urls).size).toBe(8);
@@ -217,14 +219,16 @@ describe('lifecycle', () => {
       await once(probe, 'listening');
       await new Promise((resolve) => probe.close(resolve));
     }
-    const riskProbe = createServer().listen(Number(own.riskAddress.split(':')[1]), '127.0.0.1');
-    await once(riskProbe, 'listening');
-    await new Promise((resolve) => riskProbe.close(resolve));
+    for (const address of [own.riskAddress, own.loyaltyAddress]) {
+      const probe = createServer().listen(Number(address.split(':')[1]), '127.0.0.1');
+      await once(probe, 'listening');
+      await new Promise((resolve) => probe.close(resolve));
+    }
   });
 
   test('shadows: false starts the production set only', async () => {
     const own = await startDemoUpstreams({ shadows: false });
-    expect([own.shadowUrls, Object.keys(own.env).sort()]).toEqual([undefined, ['AGENTS_URL', 'CRM_URL', 'ORDERS_URL', 'RISK_ADDRESS', 'TICKETS_URL']]);
+    expect([own.shadowUrls, Object.keys(own.env).sort()]).toEqual([undefined, ['AGENTS_URL', 'CRM_URL', 'LOYALTY_ADDRESS', 'ORDERS_URL', 'RISK_ADDRESS', 'TICKETS_URL']]);
     await own.close();
   });
 

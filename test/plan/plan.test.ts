@@ -117,6 +117,6 @@ describe('planner', () => {
   });
 
   test('the demo config directory is what the planner reads', () => {
-    expect(blueprint.connectors.map((c) => path.basename(c.sourceMap.file))).toEqual(['agents.yaml', 'crm.yaml', 'orders.yaml', 'risk.yaml', 'tickets.yaml']);
+    expect(blueprint.connectors.map((c) => path.basename(c.sourceMap.file))).toEqual(['agents.yaml', 'crm.yaml', 'loyalty.yaml', 'orders.yaml', 'risk.yaml', 'tickets.yaml']);
   });
 });
