@@ -39,6 +39,7 @@ export const ErrorCodes = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
   FORBIDDEN: 'FORBIDDEN',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
 
   // Upstream: a connector call failed; only the fields that depend on it are nulled.
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',

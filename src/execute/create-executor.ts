@@ -10,6 +10,7 @@ import { executePlan } from './execute-plan.ts';
 import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resilience/index.ts';
 import { VariableCoercion } from './coerce-variables.ts';
 import { SharedBatches } from './shared-batches.ts';
+import { hidesSchema, introspectionRefused, withoutSuggestions } from '../server/disclosure.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -78,7 +79,11 @@ export class Executor {
     const operation = this.planCache.selectOperation(request.prepared, request.operationName);
     if (operation instanceof GraphQLError) return { errors: [operation] };
     const coerced = this.#variables.coerce(operation, request.variables ?? {});
-    if (coerced.errors) return { errors: coerced.errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES)) };
+    if (coerced.errors) {
+      // graphql-js suggests input field and enum value names; a caller who may not introspect gets none.
+      const errors = hidesSchema(request.scopes) ? coerced.errors.map(withoutSuggestions) : coerced.errors;
+      return { errors: errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES)) };
+    }
     const variables = coerced.coerced;
     const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
 
@@ -88,6 +93,7 @@ export class Executor {
     } catch (error) {
       return { errors: [toGraphQLError(error, undefined, onUnexpectedError)] };
     }
+    if (plan.hasIntrospection && hidesSchema(request.scopes)) return { errors: [introspectionRefused()] };
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();

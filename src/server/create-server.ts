@@ -20,6 +20,7 @@ import { serveMetrics } from './metrics-endpoint.ts';
 import type { Readiness } from './readiness.ts';
 import { LiveConfig, type ServingConfig } from './live-config.ts';
 import { isRefusal } from '../callers/authenticator.ts';
+import type { CorsPolicy } from './cors.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -41,6 +42,8 @@ export interface HttpServerOptions {
   readiness?: Readiness | undefined;
   /** The config served now, swapped by hot reload; absent: `schema` and `executor` for good. */
   live?: LiveConfig | undefined;
+  /** CORS for /graphql (gateway.yaml `cors:`); absent = off. */
+  cors?: CorsPolicy | undefined;
   /** `POST /admin/reload` (when an admin token is configured). */
   adminReload?: ((req: IncomingMessage, res: ServerResponse, requestId: string) => void) | undefined;
 }
@@ -93,6 +96,14 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (metricsHere && pathname === '/metrics') return serveMetrics(metricsHere, res);
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    const cors = options.cors;
+    let corsHeaders: Record<string, string> | undefined;
+    if (cors) {
+      // A preflight carries no credential: answered here, before authentication.
+      if (req.method === 'OPTIONS') return sendEmpty(res, requestId, 204, cors.preflight(req.headers));
+      corsHeaders = cors.responseHeaders(req.headers);
+      if (corsHeaders) for (const [name, value] of Object.entries(corsHeaders)) res.setHeader(name, value);
+    }
     if (metrics) context.metered = true;
     // Who is asking, proven, before anything else reads the request: the rate limit, the logs,
     // the metrics and field access all take the caller from here, whichever door serves it.
@@ -134,7 +145,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       return sendJson(res, requestId, 413, { errors: [{ message: `Request body is larger than ${maxBodyBytes} bytes.`, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
     }
     const fast = matchFastPath(serving.executor, req.headers, body);
-    if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
     const result = await serving.executor.execute({
       prepared: fast.prepared,
       operationName: fast.params.operationName,
@@ -150,7 +161,8 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     const text = serializeResult(result);
     // One writeHead with a flat header list and no setHeader before it: Node then builds the head
     // without merging header maps, and end() sends head and body in one write.
-    res.writeHead(200, ['x-request-id', requestId, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text))]);
+    if (corsHeaders) res.writeHead(200, { 'x-request-id': requestId, 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) });
+    else res.writeHead(200, ['x-request-id', requestId, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text))]);
     res.end(text);
   };
 
@@ -183,10 +195,16 @@ async function forwardToYoga(
   res: ServerResponse,
   body: Buffer,
   requestId: string,
+  corsHeaders: Record<string, string> | undefined,
 ): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
+    // yoga reads JSON bodies only under these two names; the body is JSON either way.
+    if (name === 'content-type' && !isYogaJsonType(value as string)) {
+      headers.set(name, 'application/json');
+      continue;
+    }
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
@@ -194,9 +212,14 @@ async function forwardToYoga(
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = { 'x-request-id': requestId };
   response.headers.forEach((value, name) => (outHeaders[name] = value));
+  if (corsHeaders) Object.assign(outHeaders, corsHeaders);
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
+}
+
+function isYogaJsonType(contentType: string): boolean {
+  return contentType.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
 function sendReadiness(res: ServerResponse, requestId: string, ready: boolean, readiness: Readiness | undefined): void {
@@ -211,8 +234,16 @@ function isGraphiQLPage(req: IncomingMessage): boolean {
   return req.method === 'GET' && req.headers.accept !== undefined && req.headers.accept.includes('text/html') && (req.url ?? '').indexOf('query=') === -1;
 }
 
+/** application/json, or application/graphql-response+json (read as JSON; yoga is handed it as application/json). */
 function isJsonContentType(value: string | undefined): boolean {
-  return value !== undefined && value.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+  if (value === undefined) return false;
+  const type = value.split(';', 1)[0]!.trim().toLowerCase();
+  return type === 'application/json' || type === 'application/graphql-response+json';
+}
+
+function sendEmpty(res: ServerResponse, requestId: string, status: number, headers: Record<string, string>): void {
+  res.writeHead(status, { 'x-request-id': requestId, ...headers, 'content-length': 0 });
+  res.end();
 }
 
 function sendJson(res: ServerResponse, requestId: string, status: number, body: unknown, headers?: Record<string, string>): void {

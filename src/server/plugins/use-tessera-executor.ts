@@ -5,6 +5,7 @@ import { currentRequestContext } from '../../observability/index.ts';
 import { EXPLAIN_HEADER } from '../explain-header.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import { withExtensions } from '../../errors/to-graphql-error.ts';
+import { hidesSchema, withoutSuggestions } from '../disclosure.ts';
 
 /**
  * Replaces graphql-js's resolver-based execute with Tessera's planned executor, so the requests
@@ -26,6 +27,14 @@ export function useTesseraExecutor(executor: Executor): Plugin<{ request?: Reque
       }
       const selected = executor.planCache.selectOperation(executor.planCache.prepareDocument(document), params.operationName);
       if (selected instanceof GraphQLError) throw withRequestErrorStatus(selected);
+    },
+    // Invalid documents are answered by yoga (the fast path hands them over): its validation
+    // messages suggest field, type and argument names, which a caller who may not introspect
+    // does not get. Done on the way out, not in validation, whose results yoga caches by document.
+    onResultProcess({ result, setResult }) {
+      if (!hidesSchema(currentRequestContext()?.caller?.scopes)) return;
+      if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
+      setResult({ ...result, errors: result.errors.map((error) => withoutSuggestions(error)) });
     },
     onExecute({ setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
