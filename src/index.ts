@@ -25,6 +25,7 @@ import { buildRuntime, type PipelineEntry, type RuntimeDeps } from './server/rel
 import { ConfigReloader, type ReloadOutcome, type ReloadTrigger } from './server/reload.ts';
 import { watchConfigDirs, type ConfigWatcher } from './server/reload-watch.ts';
 import { createReloadEndpoint } from './server/reload-endpoint.ts';
+import { CorsPolicy } from './server/cors.ts';
 
 export interface ConfigLocation {
   /** Folder holding `schemas/` and `connectors/`; defaults to the working directory. */
@@ -188,7 +189,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   // Pipelines a reload replaced: closed once no request can still be using them.
   const draining = new Set<{ timer: NodeJS.Timeout; entries: PipelineEntry[] }>();
   const drainMs = settings.requestTimeoutMs + 1_000; // a request never outlives its deadline
-  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.tracing, gateway.reload]);
+  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.tracing, gateway.reload, gateway.cors]);
   let watchedDirs = report.watchedDirs;
   const reloader = new ConfigReloader({
     currentVersion: () => live.current.version,
@@ -215,7 +216,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
             draining.add(entry);
           }
           if (restartOnly(next.gateway) !== restartOnly(report.gateway)) {
-            logger.warn('gateway.yaml server, rateLimits, metrics, tracing and reload settings take effect on restart; the rest of the new config is served now');
+            logger.warn('gateway.yaml server, rateLimits, metrics, tracing, reload and cors settings take effect on restart; the rest of the new config is served now');
           }
           const replaced = [...previous.pipelines.keys()].filter((name) => !built.kept.includes(name));
           return { kept: built.kept, replaced };
@@ -270,6 +271,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         serveMetrics: metrics !== undefined && !separateMetrics,
         readiness,
         adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin').finally(() => options.onAdminReload?.())) : undefined,
+        cors: report.gateway.cors ? new CorsPolicy(report.gateway.cors) : undefined,
       });
       http.server.listen(port, host);
       try {

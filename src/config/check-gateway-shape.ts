@@ -5,10 +5,11 @@ import { readReload } from './check-reload-shape.ts';
 import { readTracing } from './check-tracing-shape.ts';
 import { readIsolationSettings } from './check-isolation-shape.ts';
 import { readLimits } from './check-limits-shape.ts';
+import { readCors } from './check-cors-shape.ts';
 import { SERVER_DEFAULTS } from '../server/server-settings.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation', 'limits'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation', 'limits', 'cors'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs', 'maxBodyBytes', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxConnections'] as const;
 const MAX_BODY_BYTES = 1_073_741_824; // 1 GiB
@@ -63,6 +64,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   if (isolation) gateway.isolation = isolation;
   const limits = readLimits(c, top.limits, CALLER_ID);
   if (limits) gateway.limits = limits;
+  const cors = readCors(c, top.cors);
+  if (cors) gateway.cors = cors;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

@@ -306,6 +306,13 @@ export interface GatewayConfig {
   isolation?: IsolationConfig | undefined;
   /** Operation limits (`limits:`), gateway-wide and per caller id; absent = the defaults. */
   limits?: LimitsConfig | undefined;
+  /** CORS for browser callers (`cors:`); absent = off: no cross-origin page may read an answer. */
+  cors?: {
+    /** Exact origins (scheme://host[:port]) whose pages may call /graphql. */
+    origins: string[];
+    /** How long a browser may cache a preflight's answer. */
+    maxAgeSec: number;
+  } | undefined;
   /** Hot reload (`reload:`); absent = the defaults. */
   reload?: {
     /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */

@@ -40,6 +40,7 @@ export const ErrorCodes = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
   FORBIDDEN: 'FORBIDDEN',
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
 
   // Operation limits: the document is refused (HTTP 400) before any upstream call.
   DOCUMENT_TOO_LARGE: 'DOCUMENT_TOO_LARGE',

@@ -11,6 +11,7 @@ import { executePlan } from './execute-plan.ts';
 import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resilience/index.ts';
 import { VariableCoercion } from './coerce-variables.ts';
 import { SharedBatches } from './shared-batches.ts';
+import { hidesSchema, introspectionRefused, withoutSuggestions } from '../server/disclosure.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -118,7 +119,9 @@ export class Executor {
     trace?.operation(operation.operation, operation.name?.value);
     const coerced = this.#variables.coerce(operation, request.variables ?? {});
     if (coerced.errors) {
-      const errors = coerced.errors.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES));
+      // graphql-js suggests input field and enum value names; a caller who may not introspect gets none.
+      const suggested = hidesSchema(request.scopes) ? coerced.errors.map(withoutSuggestions) : coerced.errors;
+      const errors = suggested.map(withCode(ErrorCodes.REQUEST_INVALID_VARIABLES));
       trace?.finish(errors);
       return { errors };
     }
@@ -133,6 +136,7 @@ export class Executor {
       trace?.finish(errors);
       return { errors };
     }
+    if (plan.hasIntrospection && hidesSchema(request.scopes)) return { errors: [introspectionRefused()] };
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();

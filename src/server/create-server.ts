@@ -25,6 +25,7 @@ import { DEFAULT_FRONT_DOOR, LiveConfig, type ServingConfig } from './live-confi
 import { isRefusal } from '../callers/authenticator.ts';
 import { TrafficMarks } from './traffic-mark.ts';
 import { ISOLATION_DEFAULTS } from '../config/index.ts';
+import type { CorsPolicy } from './cors.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -54,6 +55,8 @@ export interface HttpServerOptions {
   readiness?: Readiness | undefined;
   /** The config served now, swapped by hot reload; absent: `schema` and `executor` for good. */
   live?: LiveConfig | undefined;
+  /** CORS for /graphql (gateway.yaml `cors:`); absent = off. */
+  cors?: CorsPolicy | undefined;
   /** `POST /admin/reload` (when an admin token is configured). */
   adminReload?: ((req: IncomingMessage, res: ServerResponse, requestId: string) => void) | undefined;
 }
@@ -118,6 +121,14 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   /** A /graphql request: admission, deadline, media-type rules, then the fast path or yoga. */
   const serveGraphQL = async (req: IncomingMessage, res: ServerResponse, context: RequestContext, serving: ServingConfig): Promise<void> => {
     const requestId = context.requestId;
+    const cors = options.cors;
+    let corsHeaders: Record<string, string> | undefined;
+    if (cors) {
+      // A preflight carries no credential: answered here, before authentication.
+      if (req.method === 'OPTIONS') return sendEmpty(res, requestId, 204, cors.preflight(req.headers));
+      corsHeaders = cors.responseHeaders(req.headers);
+      if (corsHeaders) for (const [name, value] of Object.entries(corsHeaders)) res.setHeader(name, value);
+    }
     if (metrics) context.metered = true;
     // Who is asking, proven, before anything else reads the request: the rate limit, the logs,
     // the metrics and field access all take the caller from here, whichever door serves it.
@@ -168,12 +179,12 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       return sendJson(res, requestId, read.refusal.status, { errors: [{ message: read.refusal.message, extensions: { code: read.refusal.code } }] }, { connection: 'close' }); // the rest of the body is never read
     }
     const body = read.body;
-    if (!isJsonContentType(req.headers['content-type'])) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    if (!isJsonContentType(req.headers['content-type'])) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
     const fast = matchFastPath(req.headers, body);
-    if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
     const admitted = admitDocument(serving.front, serving.executor, context.callerId, fast);
     if (admitted.refusal) return refuse(res, context, 400, admitted.refusal);
-    if (!admitted.prepared) return forwardToYoga(await yoga(serving), req, res, body, requestId);
+    if (!admitted.prepared) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
     const result = await serving.executor.execute({
       prepared: admitted.prepared,
       operationName: fast.operationName,
@@ -190,7 +201,8 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     const text = serializeResult(result);
     // One writeHead with a flat header list and no setHeader before it: Node then builds the head
     // without merging header maps, and end() sends head and body in one write.
-    res.writeHead(200, ['x-request-id', requestId, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text))]);
+    if (corsHeaders) res.writeHead(200, { 'x-request-id': requestId, 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) });
+    else res.writeHead(200, ['x-request-id', requestId, 'content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text))]);
     res.end(text);
   };
 
@@ -249,10 +261,16 @@ async function forwardToYoga(
   res: ServerResponse,
   body: Buffer,
   requestId: string,
+  corsHeaders: Record<string, string> | undefined,
 ): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
+    // yoga reads JSON bodies only under these two names; the body is JSON either way.
+    if (name === 'content-type' && !isYogaJsonType(value as string)) {
+      headers.set(name, 'application/json');
+      continue;
+    }
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
@@ -260,6 +278,7 @@ async function forwardToYoga(
   const payload = Buffer.from(await response.arrayBuffer());
   const outHeaders: Record<string, string> = { 'x-request-id': requestId };
   response.headers.forEach((value, name) => (outHeaders[name] = value));
+  if (corsHeaders) Object.assign(outHeaders, corsHeaders);
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
@@ -270,6 +289,10 @@ function refuse(res: ServerResponse, context: RequestContext, status: number, er
   const code = error.extensions.code;
   context.refusal = typeof code === 'string' ? code : 'REFUSED';
   sendJson(res, context.requestId, status, { errors: [{ message: error.message, extensions: { code } }] });
+}
+
+function isYogaJsonType(contentType: string): boolean {
+  return contentType.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
 }
 
 function sendReadiness(res: ServerResponse, requestId: string, ready: boolean, readiness: Readiness | undefined): void {
@@ -284,8 +307,16 @@ function isGraphiQLPage(req: IncomingMessage): boolean {
   return req.method === 'GET' && req.headers.accept !== undefined && req.headers.accept.includes('text/html') && (req.url ?? '').indexOf('query=') === -1;
 }
 
+/** application/json, or application/graphql-response+json (read as JSON; yoga is handed it as application/json). */
 function isJsonContentType(value: string | undefined): boolean {
-  return value !== undefined && value.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+  if (value === undefined) return false;
+  const type = value.split(';', 1)[0]!.trim().toLowerCase();
+  return type === 'application/json' || type === 'application/graphql-response+json';
+}
+
+function sendEmpty(res: ServerResponse, requestId: string, status: number, headers: Record<string, string>): void {
+  res.writeHead(status, { 'x-request-id': requestId, ...headers, 'content-length': 0 });
+  res.end();
 }
 
 function sendJson(res: ServerResponse, requestId: string, status: number, body: unknown, headers?: Record<string, string>): void {

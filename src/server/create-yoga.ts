@@ -33,6 +33,9 @@ export function createYogaServer(options: YogaOptions): YogaServer {
     healthCheckEndpoint: '/yoga-health',
     logging: false,
     maskedErrors: true,
+    // yoga's default reflects any Origin with credentials allowed; CORS is decided before the
+    // doors part (server/cors.ts), from gateway.yaml's list.
+    cors: false,
     plugins: [useTesseraExecutor(options.executor, options.front)],
   });
 }

@@ -6,8 +6,14 @@ export interface MediaTypeRefusal {
   body: { errors: [{ message: string; extensions: { code: string } }] };
 }
 
-/** The request body types graphql-yoga reads (post-json, post-graphql-string, form, multipart). */
-const READABLE_BODY_TYPES = new Set(['application/json', 'application/graphql+json', 'application/graphql', 'application/x-www-form-urlencoded', 'multipart/form-data']);
+/**
+ * The request body types read: JSON only. A browser may send `text/plain`, a form or
+ * multipart cross-site without a CORS preflight ("simple requests"); refusing them means no web
+ * page can make a visitor's browser post a query here unless CORS (gateway.yaml) lets it.
+ * graphql-yoga would read `application/graphql+json`, `application/graphql`, forms and
+ * multipart too: they are refused here, before either door.
+ */
+const READABLE_BODY_TYPES = new Set(['application/json', 'application/graphql-response+json']);
 const OTHER_TYPES = [...READABLE_BODY_TYPES].filter((type) => type !== 'application/json').join(', ');
 
 /**
@@ -28,7 +34,7 @@ export function refuseMediaType(method: string | undefined, contentType: string 
     return refusal(
       415,
       ErrorCodes.REQUEST_UNSUPPORTED_MEDIA_TYPE,
-      `Content-Type ${JSON.stringify(mediaType)} is not supported: send the request as JSON with Content-Type: application/json (also read: ${OTHER_TYPES}).`,
+      `Content-Type ${JSON.stringify(mediaType)} is not supported: send the request as JSON with Content-Type: application/json (also accepted: ${OTHER_TYPES}).`,
     );
   }
   if (method === 'GET' && !dev && accept !== undefined && accept.includes('text/html')) {

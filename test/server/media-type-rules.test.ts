@@ -6,7 +6,7 @@ import { REPO_ROOT, startGateway, type TestGateway } from '../support/gateway.ts
  * The media-type rules of /graphql hold before the fork, so both doors answer alike: a POST that
  * names no Content-Type, or one yoga does not read, is a 415 whatever its body (one the fast path
  * would serve, one only yoga would); a browser GET outside dev mode is a 406 that says how to get
- * GraphiQL. Every content type yoga reads today keeps working.
+ * GraphiQL. Only JSON bodies are read (no form, multipart or text/plain: no preflight-free cross-site POST).
  */
 let upstreams: DemoUpstreams;
 let prod: TestGateway;
@@ -22,12 +22,12 @@ afterAll(async () => {
 const QUERY = '{ agent(id: "a1") { id } }';
 const FAST_BODY = JSON.stringify({ query: QUERY }); // the fast path would take it as JSON
 const YOGA_BODY = JSON.stringify({ query: QUERY, extensions: {} }); // only yoga would
-const OTHERS = 'application/graphql+json, application/graphql, application/x-www-form-urlencoded, multipart/form-data';
+const OTHERS = 'application/graphql-response+json';
 const noContentType = {
   errors: [{ message: 'A POST to /graphql needs a Content-Type header: send the request as JSON with Content-Type: application/json.', extensions: { code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE' } }],
 };
 const unsupported = (type: string) => ({
-  errors: [{ message: `Content-Type "${type}" is not supported: send the request as JSON with Content-Type: application/json (also read: ${OTHERS}).`, extensions: { code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE' } }],
+  errors: [{ message: `Content-Type "${type}" is not supported: send the request as JSON with Content-Type: application/json (also accepted: ${OTHERS}).`, extensions: { code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE' } }],
 });
 const graphiqlOff = {
   errors: [
@@ -65,6 +65,11 @@ describe('refused before either door', () => {
     { name: 'POST text/plain, a fast-path body', headers: { 'content-type': 'text/plain' }, body: FAST_BODY, status: 415, expected: unsupported('text/plain') },
     { name: 'POST text/plain, a yoga body', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: YOGA_BODY, status: 415, expected: unsupported('text/plain') },
     { name: 'POST application/xml with parameters', headers: { 'content-type': 'Application/XML; charset=utf-8' }, body: '<query/>', status: 415, expected: unsupported('application/xml') },
+    // Bodies a browser sends cross-site without a preflight, and yoga's other readers: JSON only.
+    { name: 'POST a form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent(QUERY)}`, status: 415, expected: unsupported('application/x-www-form-urlencoded') },
+    { name: 'POST multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ __typename }\r\n--x--\r\n', status: 415, expected: unsupported('multipart/form-data') },
+    { name: 'POST application/graphql', headers: { 'content-type': 'application/graphql' }, body: QUERY, status: 415, expected: unsupported('application/graphql') },
+    { name: 'POST application/graphql+json', headers: { 'content-type': 'application/graphql+json' }, body: FAST_BODY, status: 415, expected: unsupported('application/graphql+json') },
   ])('$name: $status', async ({ headers, body, status, expected }) => {
     expect(await send({ method: 'POST', headers, body })).toEqual({ status, contentType: 'application/json; charset=utf-8', body: expected });
   });
@@ -77,19 +82,14 @@ describe('refused before either door', () => {
   });
 });
 
-describe('what yoga reads keeps working', () => {
+describe('JSON POSTs and GETs are served', () => {
   const data = { data: { agent: { id: 'a1' } } };
-  const form = new FormData();
-  form.append('operations', JSON.stringify({ query: QUERY }));
-  form.append('map', '{}');
   test.for<{ name: string; init: Init }>([
     { name: 'application/json (fast path)', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: FAST_BODY } },
     { name: 'application/json (yoga)', init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: YOGA_BODY } },
     { name: 'application/json; charset=utf-8', init: { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: FAST_BODY } },
-    { name: 'application/graphql+json', init: { method: 'POST', headers: { 'content-type': 'application/graphql+json' }, body: FAST_BODY } },
-    { name: 'application/graphql', init: { method: 'POST', headers: { 'content-type': 'application/graphql' }, body: QUERY } },
-    { name: 'application/x-www-form-urlencoded', init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `query=${encodeURIComponent(QUERY)}` } },
-    { name: 'multipart/form-data', init: { method: 'POST', body: form } },
+    { name: 'application/graphql-response+json (fast path)', init: { method: 'POST', headers: { 'content-type': 'application/graphql-response+json' }, body: FAST_BODY } },
+    { name: 'application/graphql-response+json (yoga)', init: { method: 'POST', headers: { 'content-type': 'application/graphql-response+json; charset=utf-8' }, body: YOGA_BODY } },
     { name: 'Accept: application/graphql-response+json', init: { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: FAST_BODY } },
     { name: 'GET with Accept: application/json', init: { method: 'GET', headers: { accept: 'application/json' }, query: `?query=${encodeURIComponent(QUERY)}` } },
   ])('$name', async ({ init }) => {

@@ -6,6 +6,7 @@ import { EXPLAIN_HEADER } from '../explain-header.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import { withExtensions } from '../../errors/to-graphql-error.ts';
 import { admitDocument, type FrontDoorPolicy } from '../admit-document.ts';
+import { hidesSchema, withoutSuggestions } from '../disclosure.ts';
 
 /**
  * Replaces graphql-js's resolver-based execute with Tessera's planned executor, so the requests
@@ -29,6 +30,14 @@ export function useTesseraExecutor(executor: Executor, front: FrontDoorPolicy): 
       if (!admitted.prepared) return; // not a document, or one yoga reports errors for itself
       const selected = executor.planCache.selectOperation(admitted.prepared, params.operationName);
       if (selected instanceof GraphQLError) throw withRequestErrorStatus(selected);
+    },
+    // Invalid documents are answered by yoga (the fast path hands them over): its validation
+    // messages suggest field, type and argument names, which a caller who may not introspect
+    // does not get. Done on the way out, not in validation, whose results yoga caches by document.
+    onResultProcess({ result, setResult }) {
+      if (!hidesSchema(currentRequestContext()?.caller?.scopes)) return;
+      if (Array.isArray(result) || Symbol.asyncIterator in result || !result.errors) return;
+      setResult({ ...result, errors: result.errors.map((error) => withoutSuggestions(error)) });
     },
     onExecute({ setExecuteFn }) {
       setExecuteFn(async (args: ExecutionArgs) => {
