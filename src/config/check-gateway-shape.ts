@@ -2,9 +2,10 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './types.ts';
 import { readMetrics } from './check-metrics-shape.ts';
 import { readReload } from './check-reload-shape.ts';
+import { readConsole } from './check-console-shape.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'reload'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'reload', 'console'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs'] as const;
 const RATE_LIMITS_KEYS = ['default', 'callers'] as const;
@@ -42,6 +43,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   if (metrics) gateway.metrics = metrics;
   const reload = readReload(c, top.reload);
   if (reload) gateway.reload = reload;
+  const operatorConsole = readConsole(c, top.console);
+  if (operatorConsole) gateway.console = operatorConsole;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

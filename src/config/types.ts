@@ -257,6 +257,12 @@ export interface GatewayConfig {
     /** Bearer token of `POST /admin/reload`; absent or empty = the endpoint is off. */
     adminToken?: string | undefined;
   } | undefined;
+  /** The operator's console and its admin JSON API (`console:`); absent = off. */
+  console?: {
+    enabled: boolean;
+    /** Bearer token of /console and /admin/api/*; absent = reload.adminToken's. */
+    adminToken?: string | undefined;
+  } | undefined;
 }
 
 /** Everything read from disk: shape-checked, meaning not yet checked (that is blueprint/'s job). */
