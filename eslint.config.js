@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.node/', 'bench/results/', 'coverage/', 'dist/'] },
+  { ignores: ['node_modules/', '.node/', 'bench/results/', 'coverage/', 'dist/', 'src/console/ui/dist/', 'test/artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

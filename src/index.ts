@@ -26,6 +26,9 @@ import { ConfigReloader, type ReloadOutcome, type ReloadTrigger } from './server
 import { watchConfigDirs, type ConfigWatcher } from './server/reload-watch.ts';
 import { createReloadEndpoint } from './server/reload-endpoint.ts';
 import { CorsPolicy } from './server/cors.ts';
+import { resolveConsoleSettings, type ConsoleOverrides } from './console/console-settings.ts';
+import { createOperatorConsole, type OperatorConsole } from './console/operator-console.ts';
+import { configReport } from './console/config-report.ts';
 
 export interface ConfigLocation {
   /** Folder holding `schemas/` and `connectors/`; defaults to the working directory. */
@@ -66,6 +69,8 @@ export interface GatewayOptions extends ConfigLocation {
   metricsServedByPrimary?: boolean;
   /** OpenTelemetry traces; override gateway.yaml's `tracing.enabled` and `tracing.sampleRatio`, or send spans to an exporter of your own (default: off). */
   tracing?: TracingOverrides;
+  /** The operator's console at /console and its admin API; override gateway.yaml's `console:` (default: off). */
+  console?: ConsoleOverrides;
 }
 
 export interface ValidationReport {
@@ -150,10 +155,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const logger = options.logger ?? createLogger({});
   const transports = createTransports();
   const metricsSettings = resolveMetricsSettings(options.metrics, report.gateway);
-  const metrics = createGatewayMetrics(metricsSettings, report.blueprint);
   const tracingSettings = resolveTracingSettings(options.tracing, report.gateway);
   const tracing = await createGatewayTracing(tracingSettings);
   if (tracing) logger.info(describeTracing(tracingSettings), 'tracing on');
+  const consoleSettings = resolveConsoleSettings(options.console, report.gateway);
+  // The console reads the metrics' counters: with it on they are kept, served on /metrics or not.
+  const metrics = createGatewayMetrics({ ...metricsSettings, enabled: metricsSettings.enabled || consoleSettings.enabled }, report.blueprint);
+  const exportedMetrics = metricsSettings.enabled ? metrics : undefined;
   const deps: RuntimeDeps = {
     transports,
     logger,
@@ -235,6 +243,29 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     watcher = watchConfigDirs(watchedDirs, reloadSettings?.debounceMs ?? RELOAD_DEFAULTS.debounceMs, () => void reloader.reload('watch'), logger);
   }
   const adminToken = reloadSettings?.adminToken;
+  const operatorConsole: OperatorConsole | undefined =
+    consoleSettings.enabled && metrics
+      ? createOperatorConsole(consoleSettings.adminToken!, {
+          metrics,
+          blueprint: () => runtime.blueprint,
+          config: () => configReport(readiness.report(), reloader.last),
+          connectors: () => {
+            const checks = readiness.report().connectors;
+            return runtime.blueprint.connectors.map((connector) => {
+              const { pipeline } = runtime.pipelines.get(connector.name)!;
+              return {
+                name: connector.name,
+                transport: connector.transport,
+                state: pipeline.state(),
+                breakerSince: pipeline.breakerSince(),
+                concurrency: pipeline.policy.concurrency,
+                operations: Object.keys(connector.operations),
+                connectionCheck: checks[connector.name] ?? 'skipped',
+              };
+            });
+          },
+        })
+      : undefined;
   let http: GatewayHttpServer | undefined;
   let metricsServer: Server | undefined;
   return {
@@ -245,7 +276,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       return live.current.executor;
     },
     logger,
-    metrics,
+    metrics: exportedMetrics,
     readiness,
     warnings: report.warnings,
     get authMode() {
@@ -253,7 +284,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
     reload: (trigger = 'api') => reloader.reload(trigger),
     async listen({ port = 4000, host = '127.0.0.1' } = {}) {
-      const separateMetrics = metrics !== undefined && metricsSettings.port !== undefined;
+      const separateMetrics = exportedMetrics !== undefined && metricsSettings.port !== undefined;
       http = createHttpServer({
         schema: runtime.blueprint.schema,
         executor: live.current.executor,
@@ -268,7 +299,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         admission,
         metrics,
         tracing,
-        serveMetrics: metrics !== undefined && !separateMetrics,
+        serveMetrics: exportedMetrics !== undefined && !separateMetrics,
+        operatorConsole,
         readiness,
         adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin').finally(() => options.onAdminReload?.())) : undefined,
         cors: report.gateway.cors ? new CorsPolicy(report.gateway.cors) : undefined,
@@ -283,9 +315,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       const address = http.server.address() as AddressInfo;
       const origin = (p: number) => `http://${host.includes(':') ? `[${host}]` : host}:${p}`;
       const url = origin(address.port);
-      if (!separateMetrics) return { url, http, metricsUrl: metrics ? `${url}/metrics` : undefined };
+      if (!separateMetrics) return { url, http, metricsUrl: exportedMetrics ? `${url}/metrics` : undefined };
       if (options.metricsServedByPrimary) return { url, http, metricsUrl: undefined };
-      metricsServer = createMetricsServer(metrics);
+      metricsServer = createMetricsServer(exportedMetrics!);
       metricsServer.listen(metricsSettings.port, host);
       await once(metricsServer, 'listening');
       return { url, http, metricsUrl: `${origin((metricsServer.address() as AddressInfo).port)}/metrics` };
@@ -314,6 +346,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         clearTimeout(grace);
       }
       admission.close();
+      operatorConsole?.close();
       for (const entry of [...draining]) closeDrained(entry);
       for (const { pipeline } of runtime.pipelines.values()) pipeline.close();
       await transports.close();

@@ -322,6 +322,12 @@ export interface GatewayConfig {
     /** Bearer token of `POST /admin/reload`; absent or empty = the endpoint is off. */
     adminToken?: string | undefined;
   } | undefined;
+  /** The operator's console and its admin JSON API (`console:`); absent = off. */
+  console?: {
+    enabled: boolean;
+    /** Bearer token of /console and /admin/api/*; absent = reload.adminToken's. */
+    adminToken?: string | undefined;
+  } | undefined;
 }
 
 /**

@@ -46,10 +46,13 @@ export interface JsonServiceOptions {
 /** A running demo upstream. */
 export interface JsonService {
   url: string;
+  /** true: every request gets a 503 until set back to false (to see breakers open in the console). */
+  setFailing(failing: boolean): void;
   close(): Promise<void>;
 }
 
 const NOT_FOUND: JsonReply = { status: 404, body: { error: 'not found' } };
+const INJECTED_FAULT: JsonReply = { status: 503, body: { error: 'fault injected into the demo upstream' } };
 const KEEP_ALIVE_TIMEOUT_MS = 30_000; // 30 s: longer than undici's idle timeout, so the client closes first
 
 interface CompiledRoute {
@@ -61,6 +64,7 @@ interface CompiledRoute {
 export async function startJsonService(options: JsonServiceOptions): Promise<JsonService> {
   const routes: CompiledRoute[] = options.routes.map((r) => ({ segments: r.pattern.split('/').slice(1), handle: r.handle }));
   const timers = new Set<NodeJS.Timeout>();
+  let failing = false;
   const server: Server = createServer({ keepAlive: true }, (req, res) => {
     req.resume(); // GET only: any body is drained and ignored
     const rawUrl = req.url ?? '/';
@@ -70,7 +74,7 @@ export async function startJsonService(options: JsonServiceOptions): Promise<Jso
     const method = req.method ?? 'GET';
     options.count();
     options.record?.({ method, service: options.service, path, query: flattenQuery(query), headers: pickHeaders(req), time: Date.now() });
-    const reply = method === 'GET' ? route(routes, path, query) : NOT_FOUND;
+    const reply = failing ? INJECTED_FAULT : method === 'GET' ? route(routes, path, query) : NOT_FOUND;
     if (options.delayMs <= 0) return sendJson(res, reply);
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -85,6 +89,7 @@ export async function startJsonService(options: JsonServiceOptions): Promise<Jso
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {
     url: `http://${host}:${port}`,
+    setFailing: (value) => (failing = value),
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);

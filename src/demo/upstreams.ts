@@ -42,6 +42,8 @@ export interface DemoUpstreams {
   resetRequests(): void;
   /** How many requests all six (and the shadows) received since start or the last resetRequests(), recorded or not. */
   requestCount(): number;
+  /** Makes one HTTP service answer every request with a 503 (true) or normally again (false). */
+  setFailing(service: DemoServiceName, failing: boolean): void;
   /** Closes every server (the shadows too) and their keep-alive connections. */
   close(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export async function startDemoUpstreams(options: DemoUpstreamsOptions = {}): Pr
       requestCount = 0;
     },
     requestCount: () => requestCount,
+    setFailing: (service, failing) => byName[service].setFailing(failing),
     close: closeAll,
   };
 }

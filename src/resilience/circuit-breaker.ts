@@ -19,6 +19,8 @@ export class ConnectorCircuitBreaker {
   readonly #policy: ConnectorPolicy['circuitBreaker'];
   readonly #onStateChange: (state: BreakerState) => void;
   #breaker: CircuitBreaker<[UpstreamRequest, SendOptions], UpstreamResponse> | undefined;
+  /** When the breaker entered its current state (epoch ms): the console shows "open since". */
+  #since = Date.now();
 
   constructor(connector: string, policy: ConnectorPolicy['circuitBreaker'], onStateChange: (state: BreakerState) => void) {
     this.#connector = connector;
@@ -42,9 +44,13 @@ export class ConnectorCircuitBreaker {
       rollingPercentilesEnabled: false,
       enableSnapshots: false,
     });
-    breaker.on('open', () => this.#onStateChange('open'));
-    breaker.on('halfOpen', () => this.#onStateChange('halfOpen'));
-    breaker.on('close', () => this.#onStateChange('closed'));
+    const changed = (state: BreakerState) => {
+      this.#since = Date.now();
+      this.#onStateChange(state);
+    };
+    breaker.on('open', () => changed('open'));
+    breaker.on('halfOpen', () => changed('halfOpen'));
+    breaker.on('close', () => changed('closed'));
     this.#breaker = breaker;
     const connector = this.#connector;
     return (request, options) =>
@@ -73,6 +79,11 @@ export class ConnectorCircuitBreaker {
     const breaker = this.#breaker;
     if (!breaker) return 'disabled';
     return breaker.halfOpen ? 'halfOpen' : breaker.opened ? 'open' : 'closed';
+  }
+
+  /** When the breaker entered the state it is in (epoch ms); for a disabled breaker, when it was built. */
+  get since(): number {
+    return this.#since;
   }
 
   /** Stops the breaker's rolling-window timers. */

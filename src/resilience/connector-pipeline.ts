@@ -18,6 +18,8 @@ export interface ConnectorPipeline {
   readonly send: SendFn;
   /** What an operator wants to see: breaker state, calls in flight and waiting. */
   state(): ConnectorState;
+  /** When the breaker entered its current state (epoch ms). */
+  breakerSince(): number;
   close(): void;
 }
 
@@ -72,6 +74,7 @@ export function createConnectorPipeline(
     policy,
     send,
     state: () => ({ breaker: breaker.state, inFlight: bulkhead.active, queued: bulkhead.queued }),
+    breakerSince: () => breaker.since,
     close: () => breaker.shutdown(),
   };
 }

@@ -45,6 +45,11 @@ export class TrafficPipelines implements ConnectorPipeline {
     return this.#production.state();
   }
 
+  /** When production's breaker entered its current state (epoch ms). */
+  breakerSince(): number {
+    return this.#production.breakerSince();
+  }
+
   /** Each marked traffic's state, for the marks that have made a call. */
   markedStates(): Record<string, ConnectorState> {
     return Object.fromEntries([...this.#marked].map(([traffic, pipeline]) => [traffic, pipeline.state()]));

@@ -26,6 +26,7 @@ import { isRefusal } from '../callers/authenticator.ts';
 import { TrafficMarks } from './traffic-mark.ts';
 import { ISOLATION_DEFAULTS } from '../config/index.ts';
 import type { CorsPolicy } from './cors.ts';
+import { isConsolePath, type OperatorConsole } from '../console/operator-console.ts';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
@@ -59,6 +60,8 @@ export interface HttpServerOptions {
   cors?: CorsPolicy | undefined;
   /** `POST /admin/reload` (when an admin token is configured). */
   adminReload?: ((req: IncomingMessage, res: ServerResponse, requestId: string) => void) | undefined;
+  /** `/console` and `/admin/api/*` (when the console is enabled). */
+  operatorConsole?: OperatorConsole | undefined;
 }
 
 export interface GatewayHttpServer {
@@ -110,6 +113,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (pathname === '/healthz') return sendJson(res, requestId, 200, { status: 'ok' });
     if (pathname === '/readyz') return sendReadiness(res, requestId, ready, options.readiness);
     if (options.adminReload && pathname === '/admin/reload') return options.adminReload(req, res, requestId);
+    if (options.operatorConsole && isConsolePath(pathname)) return options.operatorConsole.handle(req, res, pathname, requestId);
     if (metricsHere && pathname === '/metrics') return serveMetrics(metricsHere, res);
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });

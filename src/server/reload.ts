@@ -27,6 +27,13 @@ export interface LoadedCandidate {
   apply(): { kept: string[]; replaced: string[] };
 }
 
+/** The last reload attempt, as the console shows it. */
+export interface LastReload extends ReloadOutcome {
+  trigger: ReloadTrigger;
+  /** When it ended (ISO 8601). */
+  at: string;
+}
+
 export interface ConfigReloaderOptions {
   /** Reads and validates the config from disk (off the request path: requests keep being served meanwhile). */
   load(): Promise<LoadedCandidate>;
@@ -46,6 +53,7 @@ export class ConfigReloader {
   readonly #options: ConfigReloaderOptions;
   #running: Promise<ReloadOutcome> | undefined;
   #queued: Promise<ReloadOutcome> | undefined;
+  #last: LastReload | undefined;
 
   constructor(options: ConfigReloaderOptions) {
     this.#options = options;
@@ -59,11 +67,21 @@ export class ConfigReloader {
       });
       return this.#queued;
     }
-    const running = this.#run(trigger).finally(() => {
-      this.#running = undefined;
-    });
+    const running = this.#run(trigger)
+      .then((outcome) => {
+        this.#last = { ...outcome, trigger, at: new Date().toISOString() };
+        return outcome;
+      })
+      .finally(() => {
+        this.#running = undefined;
+      });
     this.#running = running;
     return running;
+  }
+
+  /** The last reload attempt since start; undefined before the first. */
+  get last(): LastReload | undefined {
+    return this.#last;
   }
 
   async #run(trigger: ReloadTrigger): Promise<ReloadOutcome> {

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { getVariableValues, GraphQLError } from 'graphql';
 import { validateConfig } from '../../index.ts';
-import { PlanCache, describePlan, printPlan } from '../../plan/index.ts';
-import { GatewayError } from '../../errors/gateway-error.ts';
+import { describePlan, explainOperation, printPlan } from '../../plan/index.ts';
 import { ISOLATION_DEFAULTS } from '../../config/index.ts';
 import { didYouMean } from '../../util/did-you-mean.ts';
 
@@ -42,27 +40,12 @@ export async function runExplain(argv: string[]): Promise<number> {
     process.stderr.write('--variables must be a JSON object, e.g. \'{"id": "42"}\'\n');
     return 2;
   }
-  const cache = new PlanCache(report.blueprint);
-  const prepared = cache.prepareText(await readFile(file, 'utf8'));
-  const fail = (errors: readonly GraphQLError[]) => {
-    for (const e of errors) process.stderr.write(`${file}${e.locations?.[0] ? `:${e.locations[0].line}:${e.locations[0].column}` : ''}  ${e.message}\n`);
-    return 1;
-  };
-  if ('errors' in prepared) return fail(prepared.errors);
-  const operation = cache.selectOperation(prepared, values.operation);
-  if (operation instanceof GraphQLError) return fail([operation]);
-  const coerced = getVariableValues(report.blueprint.schema, operation.variableDefinitions ?? [], inputs);
-  if (coerced.errors) return fail(coerced.errors);
-  let plan;
-  try {
-    plan = cache.plan(prepared, operation, coerced.coerced);
-  } catch (error) {
-    if (!(error instanceof GatewayError)) throw error;
-    // e.g. a caller @transform expression the gateway refuses: same code and position a caller gets.
-    const { reason, position } = error.details as { reason?: string; position?: { line: number; column: number } };
-    process.stderr.write(`${file}  ${error.code}${reason ? ` (${reason}${position ? ` at ${position.line}:${position.column} in the expression` : ''})` : ''}  ${error.message}\n`);
+  const explained = explainOperation(report.blueprint, await readFile(file, 'utf8'), { operationName: values.operation, variables: inputs });
+  if ('problems' in explained) {
+    for (const p of explained.problems) process.stderr.write(`${file}${p.location ? `:${p.location.line}:${p.location.column}` : ''}  ${p.text}\n`);
     return 1;
   }
+  const plan = explained.plan;
   const description = describePlan(plan);
   // For a mark: where each fetch would go (shadow, production with the mark, or refused), as the running gateway decides it.
   const targets =
