@@ -13,13 +13,13 @@ describe('the admin API after a known request mix', () => {
   beforeAll(async () => {
     rig = await startConsoleRig();
     const { gw, upstream } = rig;
-    for (let i = 0; i < 3; i++) expect((await gw.query(USERS, {}, { 'x-caller-id': 'alpha' })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await gw.query(USERS, {}, { 'x-api-key': 'alpha-key' })).status).toBe(200);
     upstream.setFault('/profiles', { kind: 'status', status: 500 });
-    expect((await gw.query(USERS, {}, { 'x-caller-id': 'alpha' })).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
+    expect((await gw.query(USERS, {}, { 'x-api-key': 'alpha-key' })).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
     upstream.setFault('/profiles', { kind: 'none' });
     // `limited` may send 2 at once (burst 2, 1 per second): the third is refused.
     const limited = [];
-    for (let i = 0; i < 3; i++) limited.push((await gw.query(ONE, {}, { 'x-caller-id': 'limited' })).status);
+    for (let i = 0; i < 3; i++) limited.push((await gw.query(ONE, {}, { 'x-api-key': 'limited-key' })).status);
     expect(limited).toEqual([200, 200, 429]);
     expect((await gw.query(UNNAMED)).status).toBe(200);
   });

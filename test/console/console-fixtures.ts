@@ -4,6 +4,7 @@ import { startGateway, writeConfigDir, type TestGateway } from '../support/gatew
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
 import { ACCOUNTS_YAML, profilesBody, profilesYaml, RESILIENCE_SCHEMA, usersBody } from '../e2e/resilience-fixtures.ts';
 import type { GatewayOptions } from '../../src/index.ts';
+import { callersYaml } from '../support/callers.ts';
 
 export const ADMIN_TOKEN = 'console-test-token-0123456789';
 
@@ -35,6 +36,8 @@ export async function startConsoleRig(gatewayYaml = CONSOLE_GATEWAY_YAML, option
     connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml({ connector: 'retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 }' }) },
   });
   await writeFile(path.join(config.dir, 'gateway.yaml'), gatewayYaml);
+  // The callers the request mixes use, each proven by its API key (`<id>-key`): a caller id comes only from callers.yaml.
+  await writeFile(path.join(config.dir, 'callers.yaml'), callersYaml({ mode: 'optional', callers: { alpha: ['alpha-key'], limited: ['limited-key'] } }));
   const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: upstream.url, PROFILES_URL: upstream.url }, ...options });
   return {
     upstream,

@@ -140,10 +140,11 @@ describe('request bodies are held to server.maxBodyBytes while they stream, on b
     expect(refusalLines().map((l) => l.refusal)).toEqual([`body over ${LIMIT} bytes (streamed)`]);
   });
 
-  test('a body only yoga reads (application/graphql) has the same limit', async () => {
-    const answer = await rawPost({ 'content-type': 'application/graphql' }, `${QUERY} #${'x'.repeat(LIMIT)}`);
+  test('a body bound for yoga (accept: application/graphql-response+json) has the same limit', async () => {
+    const accept = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+    const answer = await rawPost(accept, JSON.stringify({ query: `${QUERY} #${'x'.repeat(LIMIT)}` }));
     expect(statusOf(answer)).toBe(413);
-    const ok = await rawPost({ 'content-type': 'application/graphql' }, QUERY);
+    const ok = await rawPost(accept, JSON.stringify({ query: QUERY }));
     expect(statusOf(ok)).toBe(200);
   });
 });
