@@ -10,7 +10,7 @@
  * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50 --targets=gateway,gateway-solo,baseline,floor,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50,loyalty50 --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --metrics=on (the gateway's Prometheus metrics, counted as in production; `off` to measure their cost)
@@ -125,8 +125,8 @@ async function main(): Promise<void> {
         const floor = Object.fromEntries(
           settings.scenarios.filter((s) => s.httpOnly !== false).map((s) => [s.name, s.variants.map((variant, i) => ({ levels: variant.floor, answer: answers.get(s)![i]! }))]),
         );
-        // The floor calls the production HTTP services only (no gRPC, no shadows).
-        const httpUrls = Object.fromEntries(Object.entries(upstreams.urls!).filter(([name]) => name !== 'risk' && !name.endsWith('Shadow')));
+        // The floor calls the production HTTP services only (no gRPC or Thrift, no shadows).
+        const httpUrls = Object.fromEntries(Object.entries(upstreams.urls!).filter(([name]) => name !== 'risk' && name !== 'loyalty' && !name.endsWith('Shadow')));
         servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: httpUrls, floor }, nodeFlags: settings.nodeFlags });
       }
       for (const scenario of settings.scenarios) {
