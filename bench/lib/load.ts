@@ -10,6 +10,8 @@ export interface LoadOptions {
    * flight together, differ.
    */
   requests?: readonly LoadRequest[];
+  /** Sent with every request (the gateway's API key). */
+  headers?: Readonly<Record<string, string>> | undefined;
   connections: number;
   /** Seconds. */
   duration: number;
@@ -56,7 +58,7 @@ export async function runSlice(options: LoadOptions): Promise<LoadSlice> {
   const raw = await autocannon({
     url: options.url,
     method: options.method,
-    ...(options.body === undefined ? {} : { body: options.body, headers: { 'content-type': 'application/json' } }),
+    ...(options.body === undefined ? (options.headers ? { headers: { ...options.headers } } : {}) : { body: options.body, headers: { 'content-type': 'application/json', ...options.headers } }),
     ...(options.requests === undefined ? {} : { requests: [{ setupRequest: inTurn(options.requests) }] }),
     connections: options.connections,
     duration: options.duration,
