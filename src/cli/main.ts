@@ -8,6 +8,7 @@ import { runValidate } from './commands/validate.ts';
 import { runExplain } from './commands/explain.ts';
 import { runBench } from './commands/bench.ts';
 import { runScaffold } from './commands/scaffold.ts';
+import { runUsage } from './commands/usage.ts';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -21,6 +22,9 @@ Commands:
                                run a benchmark suite of bench/ (load: npm run bench); --help lists flags
   scaffold --openapi SPEC --name NAME [--out DIR] [--force]
                                write connectors/NAME.yaml and schemas/NAME.graphql from an OpenAPI document
+  usage [--url URL] [--token T] [--unused] [--reset] [--json]
+                               print the fields each caller requested, and those nobody did, from a running
+                               gateway's GET /admin/usage (token: reload.adminToken, or TESSERA_ADMIN_TOKEN)
 
 Environment: PORT (default 4000), HOST (default 127.0.0.1), LOG_LEVEL (default info),
              TESSERA_DEV=1 (serve only: GraphiQL and the x-tessera-explain header)`;
@@ -32,6 +36,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   explain: runExplain,
   bench: runBench,
   scaffold: runScaffold,
+  usage: runUsage,
 };
 
 const [name, ...rest] = process.argv.slice(2);

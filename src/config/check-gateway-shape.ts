@@ -3,10 +3,11 @@ import type { ConfigPath, GatewayConfig, RateLimitConfig, SourceMap } from './ty
 import { readMetrics } from './check-metrics-shape.ts';
 import { readReload } from './check-reload-shape.ts';
 import { readLimits } from './check-limits-shape.ts';
+import { readTrustedDocuments } from './check-trusted-documents-shape.ts';
 import { SERVER_DEFAULTS } from '../server/server-settings.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'reload', 'limits'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'reload', 'limits', 'trustedDocuments'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs', 'maxBodyBytes', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxConnections'] as const;
 const MAX_BODY_BYTES = 1_073_741_824; // 1 GiB
@@ -57,6 +58,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   if (reload) gateway.reload = reload;
   const limits = readLimits(c, top.limits, CALLER_ID);
   if (limits) gateway.limits = limits;
+  const trusted = readTrustedDocuments(c, top.trustedDocuments, CALLER_ID);
+  if (trusted) gateway.trustedDocuments = trusted;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

@@ -10,6 +10,7 @@ import { executePlan } from './execute-plan.ts';
 import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resilience/index.ts';
 import { VariableCoercion } from './coerce-variables.ts';
 import { SharedBatches } from './shared-batches.ts';
+import type { FieldUsage } from '../observability/field-usage.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -27,6 +28,8 @@ export interface ExecutorOptions {
   batchAcrossRequests?: boolean | undefined;
   /** Event-loop utilisation (0..1) above which `batch.acrossRequests` operations pool their keys (default 0.5; 0: always). */
   batchAcrossRequestsAbove?: number | undefined;
+  /** Counts each executed plan per caller (field usage); absent: nothing is counted. */
+  usage?: FieldUsage | undefined;
 }
 
 export interface ExecuteRequest {
@@ -40,6 +43,8 @@ export interface ExecuteRequest {
   deadlineAt?: number | undefined;
   /** The caller's HTTP request headers (Node's, names lowercased): the source of connectors' `forwardHeaders`. */
   callerHeaders?: Readonly<Record<string, string | string[] | undefined>> | undefined;
+  /** Who is asking (the request context's caller id): field usage is counted under it. */
+  callerId?: string | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -86,6 +91,7 @@ export class Executor {
     } catch (error) {
       return { errors: [toGraphQLError(error, undefined, onUnexpectedError)] };
     }
+    this.#options.usage?.record(plan, request.callerId);
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();

@@ -50,6 +50,8 @@ export interface HttpServerOptions {
   live?: LiveConfig | undefined;
   /** `POST /admin/reload` (when an admin token is configured). */
   adminReload?: ((req: IncomingMessage, res: ServerResponse, requestId: string) => void) | undefined;
+  /** `GET /admin/usage` and `POST /admin/usage/reset` (when an admin token is configured). */
+  adminUsage?: ((req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) => void) | undefined;
 }
 
 export interface GatewayHttpServer {
@@ -99,6 +101,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (pathname === '/healthz') return sendJson(res, requestId, 200, { status: 'ok' });
     if (pathname === '/readyz') return sendReadiness(res, requestId, ready, options.readiness);
     if (options.adminReload && pathname === '/admin/reload') return options.adminReload(req, res, requestId);
+    if (options.adminUsage && (pathname === '/admin/usage' || pathname === '/admin/usage/reset')) return options.adminUsage(req, res, requestId, pathname);
     if (metricsHere && pathname === '/metrics') return serveMetrics(metricsHere, res);
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
@@ -150,6 +153,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       explain,
       deadlineAt: deadline,
       callerHeaders: context.callerHeaders,
+      callerId: context.callerId,
     });
     context.operationName = result.operationName ?? fast.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
@@ -209,6 +213,8 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
   return { server, setReady: (value) => (ready = value) };
 }
 
+const BODY_FRAMING_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding']);
+
 async function forwardToYoga(
   yoga: YogaServer,
   req: IncomingMessage,
@@ -218,7 +224,8 @@ async function forwardToYoga(
 ): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    // The body is handed over as read: decompressed, whole.
+    if (value === undefined || BODY_FRAMING_HEADERS.has(name)) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }

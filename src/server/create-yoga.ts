@@ -33,6 +33,8 @@ export function createYogaServer(options: YogaOptions): YogaServer {
     healthCheckEndpoint: '/yoga-health',
     logging: false,
     maskedErrors: true,
+    // A persisted document's id (trusted documents): admission reads it, on both doors.
+    extraParamNames: ['documentId'],
     plugins: [useTesseraExecutor(options.executor, options.front)],
   });
 }

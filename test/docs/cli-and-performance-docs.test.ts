@@ -16,12 +16,12 @@ describe('docs/cli.md', () => {
   const commands = [...help.slice(help.indexOf('Commands:'), help.indexOf('Environment:')).matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!);
   const variables = [...help.slice(help.indexOf('Environment:')).matchAll(/\b([A-Z][A-Z_]+)(?= \(|=)/g)].map((m) => m[1]!);
 
-  test('--help lists the six commands and four variables', () => {
-    expect(commands).toEqual(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold']);
+  test('--help lists the seven commands and four variables', () => {
+    expect(commands).toEqual(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'usage']);
     expect(variables).toEqual(['PORT', 'HOST', 'LOG_LEVEL', 'TESSERA_DEV']);
   });
 
-  test.for(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold'])('has a section on %s', (command) => {
+  test.for(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'usage'])('has a section on %s', (command) => {
     expect(CLI_DOC).toContain(`\n## ${command}\n`);
     expect(CLI_DOC).toContain(`npx tessera ${command}`);
   });
