@@ -2,13 +2,17 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../support/gateway.ts';
+import { callersYaml } from '../support/callers.ts';
 import { startFrontDoor, type FrontDoorRig } from './front-door-fixtures.ts';
 
 const TOKEN = 'usage-test-token';
 
 let rig: FrontDoorRig;
 beforeAll(async () => {
-  rig = await startFrontDoor(`reload:\n  adminToken: ${TOKEN}\nlimits:\n  maxDepth: 3\n`);
+  // Usage is counted per verified caller (callers.yaml), each proven by its API key.
+  rig = await startFrontDoor(`reload:\n  adminToken: ${TOKEN}\nlimits:\n  maxDepth: 3\n`, {
+    'callers.yaml': callersYaml({ mode: 'optional', callers: { 'svc-a': ['svc-a-key'], 'svc-b': ['svc-b-key'], 'svc-c': ['svc-c-key'] } }),
+  });
 });
 afterAll(async () => {
   await rig?.close();
@@ -20,8 +24,8 @@ const usage = (pathname = '/admin/usage', init: RequestInit = {}) =>
 describe('per-field usage per caller', () => {
   test('counts are exact for a known mix of requests, on both doors, and name the unused fields', async () => {
     await usage('/admin/usage/reset', { method: 'POST' });
-    const asA = { 'x-caller-id': 'svc-a' };
-    const asB = { 'x-caller-id': 'svc-b' };
+    const asA = { 'x-api-key': 'svc-a-key' };
+    const asB = { 'x-api-key': 'svc-b-key' };
     for (let i = 0; i < 3; i++) await rig.gw.query('{ user(id: "1") { id name } }', undefined, asA);
     await rig.gw.queryVia('yoga', '{ user(id: "1") { id name } }', undefined, asA);
     // Aliases and fragments: each field counts once per request.
@@ -43,7 +47,7 @@ describe('per-field usage per caller', () => {
   });
 
   test('reset starts a new window', async () => {
-    await rig.gw.query('{ user(id: "2") { email } }', undefined, { 'x-caller-id': 'svc-c' });
+    await rig.gw.query('{ user(id: "2") { email } }', undefined, { 'x-api-key': 'svc-c-key' });
     const last = (await (await usage('/admin/usage/reset', { method: 'POST' })).json()) as { callers: Record<string, unknown>; until: string };
     expect(Object.keys(last.callers)).toContain('svc-c');
     const next = (await (await usage()).json()) as { callers: Record<string, unknown>; since: string; unused: string[] };
@@ -71,7 +75,7 @@ describe('per-field usage per caller', () => {
 
   test('tessera usage prints it', async () => {
     await usage('/admin/usage/reset', { method: 'POST' });
-    await rig.gw.query('{ user(id: "1") { id } }', undefined, { 'x-caller-id': 'svc-a' });
+    await rig.gw.query('{ user(id: "1") { id } }', undefined, { 'x-api-key': 'svc-a-key' });
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         execFile(process.execPath, [path.join(REPO_ROOT, 'src/cli/main.ts'), 'usage', '--url', rig.gw.url, ...args], { env: { ...process.env, TESSERA_ADMIN_TOKEN: TOKEN } }, (error, stdout, stderr) =>

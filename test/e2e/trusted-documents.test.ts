@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DOORS, type Door } from '../support/gateway.ts';
 import { validateConfig } from '../../src/index.ts';
+import { callersYaml } from '../support/callers.ts';
 import { startFrontDoor, type FrontDoorRig } from './front-door-fixtures.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -56,7 +57,9 @@ const ROWS: Row[] = [
 
 let rig: FrontDoorRig;
 beforeAll(async () => {
-  rig = await startFrontDoor(GATEWAY_YAML, { 'persisted/apollo.json': APOLLO, 'persisted/relay.json': RELAY }, {});
+  // Per-caller modes apply to verified callers (callers.yaml), each proven by its API key.
+  const callers = callersYaml({ mode: 'optional', callers: { partner: ['partner-key'], legacy: ['legacy-key'] } });
+  rig = await startFrontDoor(GATEWAY_YAML, { 'persisted/apollo.json': APOLLO, 'persisted/relay.json': RELAY, 'callers.yaml': callers }, {});
 });
 afterAll(async () => {
   await rig?.close();
@@ -67,7 +70,7 @@ async function post(door: Door, body: Record<string, unknown>, caller: string | 
   const sent = door === 'yoga' ? { ...body, extensions: { ...(body.extensions as object | undefined), viaYoga: true } } : body;
   const response = await fetch(`${rig.gw.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(caller ? { 'x-caller-id': caller } : {}) },
+    headers: { 'content-type': 'application/json', ...(caller ? { 'x-api-key': `${caller}-key` } : {}) },
     body: JSON.stringify(sent),
   });
   const text = await response.text();
