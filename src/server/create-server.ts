@@ -256,7 +256,9 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       options.logger.warn({ remoteAddress: (socket as Socket).remoteAddress, reason: timedOut ? `request headers or body too slow (${error.code})` : `malformed request (${error.code ?? 'unknown'})` }, 'connection refused');
     }
     if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
-      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      // The answers Node itself gives when no clientError listener is set.
+      const status = timedOut ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     }
     socket.destroy();
   });
