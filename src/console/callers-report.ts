@@ -2,7 +2,7 @@ import type { CallerCounters, TrafficSnapshot } from './traffic-snapshot.ts';
 import { callerDelta } from './traffic-window.ts';
 
 export interface CallerReport {
-  /** A declared caller id (metrics.callers or a rate limit of its own), `other`, or `anonymous` (no x-caller-id). */
+  /** A declared verified caller id (metrics.callers or a rate limit of its own), `other`, or `anonymous` (no caller). */
   caller: string;
   requests: number;
   requestsPerSecond: number;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startConsoleRig, type ConsoleRig } from './console-fixtures.ts';
+import { API_KEYS, startConsoleRig, type ConsoleRig } from './console-fixtures.ts';
 import { explainOperation, printPlan, describePlan } from '../../src/plan/index.ts';
 
 const USERS = 'query Users { users(ids: ["1", "2"]) { id name profile { id bio } } }';
@@ -13,13 +13,13 @@ describe('the admin API after a known request mix', () => {
   beforeAll(async () => {
     rig = await startConsoleRig();
     const { gw, upstream } = rig;
-    for (let i = 0; i < 3; i++) expect((await gw.query(USERS, {}, { 'x-api-key': 'alpha-key' })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await gw.query(USERS, {}, { 'x-api-key': API_KEYS.alpha })).status).toBe(200);
     upstream.setFault('/profiles', { kind: 'status', status: 500 });
-    expect((await gw.query(USERS, {}, { 'x-api-key': 'alpha-key' })).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
+    expect((await gw.query(USERS, {}, { 'x-api-key': API_KEYS.alpha })).body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_HTTP_ERROR');
     upstream.setFault('/profiles', { kind: 'none' });
     // `limited` may send 2 at once (burst 2, 1 per second): the third is refused.
     const limited = [];
-    for (let i = 0; i < 3; i++) limited.push((await gw.query(ONE, {}, { 'x-api-key': 'limited-key' })).status);
+    for (let i = 0; i < 3; i++) limited.push((await gw.query(ONE, {}, { 'x-api-key': API_KEYS.limited })).status);
     expect(limited).toEqual([200, 200, 429]);
     expect((await gw.query(UNNAMED)).status).toBe(200);
   });

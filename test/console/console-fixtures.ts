@@ -1,12 +1,24 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
 import { startFaultUpstream, type FaultUpstream } from '../support/fault-upstream.ts';
 import { ACCOUNTS_YAML, profilesBody, profilesYaml, RESILIENCE_SCHEMA, usersBody } from '../e2e/resilience-fixtures.ts';
 import type { GatewayOptions } from '../../src/index.ts';
-import { callersYaml } from '../support/callers.ts';
 
 export const ADMIN_TOKEN = 'console-test-token-0123456789';
+
+/** The API keys of the two declared callers (callers.yaml holds their sha256). */
+export const API_KEYS = { alpha: 'alpha-key-0123456789', limited: 'limited-key-0123456789' };
+const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** Two callers with API keys; a request without a key is the caller `anonymous`. */
+export const CALLERS_YAML = `
+mode: optional
+callers:
+  alpha: { keys: [${sha256(API_KEYS.alpha)}] }
+  limited: { keys: [${sha256(API_KEYS.limited)}] }
+`;
 
 /** Console on, two callers with rate limits of their own (so the metrics label them by name). */
 export const CONSOLE_GATEWAY_YAML = `
@@ -36,8 +48,7 @@ export async function startConsoleRig(gatewayYaml = CONSOLE_GATEWAY_YAML, option
     connectors: { 'accounts.yaml': ACCOUNTS_YAML, 'profiles.yaml': profilesYaml({ connector: 'retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 }' }) },
   });
   await writeFile(path.join(config.dir, 'gateway.yaml'), gatewayYaml);
-  // The callers the request mixes use, each proven by its API key (`<id>-key`): a caller id comes only from callers.yaml.
-  await writeFile(path.join(config.dir, 'callers.yaml'), callersYaml({ mode: 'optional', callers: { alpha: ['alpha-key'], limited: ['limited-key'] } }));
+  await writeFile(path.join(config.dir, 'callers.yaml'), CALLERS_YAML);
   const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: upstream.url, PROFILES_URL: upstream.url }, ...options });
   return {
     upstream,

@@ -10,7 +10,7 @@ export function CallersPage() {
     <section>
       <h2>Callers</h2>
       <p class="muted">
-        Over the last {Math.round(data.windowSeconds)} s, by <code>x-caller-id</code>: declared callers by name, any other as <code>other</code>.
+        Over the last {Math.round(data.windowSeconds)} s, by verified caller (<code>callers.yaml</code>): declared callers by name, any other as <code>other</code>, none as <code>anonymous</code>.
       </p>
       {data.callers.length === 0 ? (
         <p class="muted">No requests yet.</p>

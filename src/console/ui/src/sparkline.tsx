@@ -4,14 +4,16 @@ export function Sparkline({ series, label }: { series: { p50Ms: number | null; p
   const height = 28;
   const top = Math.max(1, ...series.map((p) => p.p99Ms ?? 0));
   const step = series.length > 1 ? width / (series.length - 1) : width;
-  const line = (pick: (p: { p50Ms: number | null; p99Ms: number | null }) => number | null) =>
-    series
-      .map((p, i) => {
-        const v = pick(p);
-        return v === null ? undefined : `${(i * step).toFixed(1)},${(height - 1 - (v / top) * (height - 2)).toFixed(1)}`;
-      })
-      .filter((point) => point !== undefined)
-      .join(' ');
+  const line = (pick: (p: { p50Ms: number | null; p99Ms: number | null }) => number | null) => {
+    const points: [number, number][] = [];
+    series.forEach((p, i) => {
+      const v = pick(p);
+      if (v !== null) points.push([i * step, height - 1 - (v / top) * (height - 2)]);
+    });
+    // A single bucket with calls (the first 10 s) still shows, as a short dash.
+    if (points.length === 1) points.push([points[0]![0] + 4, points[0]![1]]);
+    return points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  };
   return (
     <svg class="spark" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
       <polyline class="p99" points={line((p) => p.p99Ms)} />
