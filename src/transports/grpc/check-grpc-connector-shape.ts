@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { ConfigError } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
-import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
-import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from '../../config/check-resilience-shape.ts';
-import { checkKeys, readBoolean, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import type { ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience } from '../../config/check-resilience-shape.ts';
+import { checkKeys, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
 import { readConnectorIsolation, type TargetRule } from '../../config/check-isolation-shape.ts';
-import { isAddress, isMappingWith, readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
-import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
+import { isAddress, readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
+import { readRpcOperation, type RpcOperationWords } from '../rpc/read-rpc-operation.ts';
+import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, required } from '../../config/check-connector-shape.ts';
 
 /** Where a gRPC connector's service is and which `.proto` files describe it (`transportSettings` of a grpc connector). */
 export interface GrpcConnectorConfig {
@@ -47,7 +48,7 @@ export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping
     for (const [opName, op] of Object.entries(ops ?? {})) {
       const at = ['operations', opName];
       if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
-      const checked = checkGrpcOperation(c, opName, op, at);
+      const checked = readRpcOperation(c, opName, op, at, GRPC_OPERATION_WORDS);
       if (checked) operations[opName] = checked;
     }
   }
@@ -77,34 +78,13 @@ export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping
   };
 }
 
-function checkGrpcOperation(c: Checker, name: string, value: unknown, at: ConfigPath): OperationConfig | undefined {
-  const op = readMapping(c, value, at, 'an operation: a mapping with at least an "rpc" key');
-  if (!op) return undefined;
-  checkKeys(c, op, at, GRPC_OPERATION_KEYS);
-  const rpc = required(c, op, at, 'rpc') ? readString(c, op, at, 'rpc', 'the name of a method of the service, e.g. "GetRiskScores"') : undefined;
-  if (op.request !== undefined) readMapping(c, op.request, [...at, 'request'], 'a mapping of request message field names to values or templates');
-  const result = op.result === undefined ? '' : readString(c, op, at, 'result', 'a dot path into the response message, e.g. "scores"');
-  const batch = op.batch === undefined ? undefined : readBatch(c, op.batch, [...at, 'batch']);
-  if (isMappingWith(op.batch, 'keyStyle')) {
-    report(c, ErrorCodes.CONFIG_UNKNOWN_KEY, 'expected no keyStyle in a gRPC batch: the keys go into a repeated field of the request message', [...at, 'batch', 'keyStyle'], 'key');
-  }
-  return {
-    name,
-    // No HTTP verb travels over gRPC; POST makes an operation non-idempotent unless it (or its proto) says otherwise.
-    method: 'POST',
-    path: '',
-    query: {},
-    headers: {},
-    body: op.request ?? {},
-    params: readParams(c, op.params, [...at, 'params']),
-    batch,
-    result: result ?? '',
-    timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
-    resilience: readOperationResilience(c, op, at),
-    rpc: rpc ?? '',
-    ...(readBoolean(c, op, at, 'mutates') ? { mutates: true } : {}),
-  };
-}
+const GRPC_OPERATION_WORDS: RpcOperationWords = {
+  keys: GRPC_OPERATION_KEYS,
+  rpc: 'a method of the service, e.g. "GetRiskScores"',
+  request: 'request message field names',
+  result: 'the response message, e.g. "scores"',
+  keyStyle: 'a gRPC batch: the keys go into a repeated field of the request message',
+};
 
 /** A gRPC connector's shadow target: another `host:port` (the same service and methods). */
 const GRPC_TARGET: TargetRule = {

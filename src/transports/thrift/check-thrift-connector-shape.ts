@@ -1,11 +1,12 @@
 import path from 'node:path';
 import type { ConfigError } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
-import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/types.ts';
-import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience, readOperationResilience } from '../../config/check-resilience-shape.ts';
+import type { ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience } from '../../config/check-resilience-shape.ts';
 import { checkKeys, readMapping, readOneOf, readPositiveInt, readString, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
-import { isMappingWith, readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
-import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
+import { readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
+import { readRpcOperation, type RpcOperationWords } from '../rpc/read-rpc-operation.ts';
+import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, required } from '../../config/check-connector-shape.ts';
 
 export const THRIFT_PROTOCOLS = ['binary', 'compact'] as const;
 export const THRIFT_FRAMINGS = ['framed', 'buffered'] as const;
@@ -59,7 +60,7 @@ export function checkThriftConnectorShape(c: Checker, name: string, value: Mappi
     for (const [opName, op] of Object.entries(ops ?? {})) {
       const at = ['operations', opName];
       if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
-      const checked = checkThriftOperation(c, opName, op, at);
+      const checked = readRpcOperation(c, opName, op, at, THRIFT_OPERATION_WORDS);
       if (checked) operations[opName] = checked;
     }
   }
@@ -90,30 +91,10 @@ export function checkThriftConnectorShape(c: Checker, name: string, value: Mappi
   };
 }
 
-function checkThriftOperation(c: Checker, name: string, value: unknown, at: ConfigPath): OperationConfig | undefined {
-  const op = readMapping(c, value, at, 'an operation: a mapping with at least an "rpc" key');
-  if (!op) return undefined;
-  checkKeys(c, op, at, THRIFT_OPERATION_KEYS);
-  const rpc = required(c, op, at, 'rpc') ? readString(c, op, at, 'rpc', 'the name of a function of the service, e.g. "getAccounts"') : undefined;
-  if (op.request !== undefined) readMapping(c, op.request, [...at, 'request'], 'a mapping of the function\'s argument names to values or templates');
-  const result = op.result === undefined ? '' : readString(c, op, at, 'result', 'a dot path into the returned value, e.g. "accounts"');
-  const batch = op.batch === undefined ? undefined : readBatch(c, op.batch, [...at, 'batch']);
-  if (isMappingWith(op.batch, 'keyStyle')) {
-    report(c, ErrorCodes.CONFIG_UNKNOWN_KEY, 'expected no keyStyle in a Thrift batch: the keys go into a list<> or set<> argument', [...at, 'batch', 'keyStyle'], 'key');
-  }
-  return {
-    name,
-    // No HTTP verb travels over Thrift; POST makes an operation non-idempotent unless it says otherwise.
-    method: 'POST',
-    path: '',
-    query: {},
-    headers: {},
-    body: op.request ?? {},
-    params: readParams(c, op.params, [...at, 'params']),
-    batch,
-    result: result ?? '',
-    timeoutMs: readPositiveInt(c, op, at, 'timeoutMs', MAX_TIMEOUT_MS),
-    resilience: readOperationResilience(c, op, at),
-    rpc: rpc ?? '',
-  };
-}
+const THRIFT_OPERATION_WORDS: RpcOperationWords = {
+  keys: THRIFT_OPERATION_KEYS,
+  rpc: 'a function of the service, e.g. "getAccounts"',
+  request: "the function's argument names",
+  result: 'the returned value, e.g. "accounts"',
+  keyStyle: 'a Thrift batch: the keys go into a list<> or set<> argument',
+};
