@@ -247,6 +247,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     consoleSettings.enabled && metrics
       ? createOperatorConsole(consoleSettings.adminToken!, {
           metrics,
+          authenticate: (headers) => live.current.authenticator?.authenticate(headers),
           blueprint: () => runtime.blueprint,
           config: () => configReport(readiness.report(), reloader.last),
           connectors: () => {
@@ -264,7 +265,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
               };
             });
           },
-        })
+        }, undefined, consoleSettings.scope)
       : undefined;
   let http: GatewayHttpServer | undefined;
   let metricsServer: Server | undefined;

@@ -212,6 +212,25 @@ describe('a console that is not enabled', () => {
   });
 });
 
+describe('operators verified by callers.yaml (console.scope)', () => {
+  const WITH_SCOPE = `console: { enabled: true, adminToken: ${JSON.stringify('t0ken')}, scope: "tessera:operator" }`;
+  test.for([
+    { name: 'the API key of a caller holding the scope', yaml: WITH_SCOPE, headers: { 'x-api-key': API_KEYS.ops }, status: 200 },
+    { name: 'the API key of a caller without it', yaml: WITH_SCOPE, headers: { 'x-api-key': API_KEYS.alpha }, status: 401 },
+    { name: 'an unknown API key', yaml: WITH_SCOPE, headers: { 'x-api-key': 'not-a-key' }, status: 401 },
+    { name: 'no credential (callers.yaml mode optional: anonymous)', yaml: WITH_SCOPE, headers: {}, status: 401 },
+    { name: 'the admin token still', yaml: WITH_SCOPE, headers: { authorization: 'Bearer t0ken' }, status: 200 },
+    { name: 'the operator key without console.scope', yaml: 'console: { enabled: true, adminToken: t0ken }', headers: { 'x-api-key': API_KEYS.ops }, status: 401 },
+  ])('$name: $status', async ({ yaml, headers, status }) => {
+    const rig = await startConsoleRig(yaml);
+    try {
+      for (const pathname of ['/admin/api/config', '/console']) expect((await rig.admin(pathname, { auth: null, headers: headers as Record<string, string> })).status).toBe(status);
+    } finally {
+      await rig.close();
+    }
+  });
+});
+
 describe('the config page after a refused reload', () => {
   test('lastReload and lastReloadError name the file, line and column of each problem', async () => {
     const rig = await startConsoleRig();
