@@ -10,13 +10,14 @@
  * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50 --targets=gateway,gateway-solo,baseline,floor,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50,loyalty50 --targets=gateway,gateway-solo,baseline,floor,direct
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --metrics=on (the gateway's Prometheus metrics, counted as in production; `off` to measure their cost)
  * --tracing=off (`on`: the gateway traces every request, spans discarded as they end; to measure their cost)
  * --mark=stress (send every GraphQL request as marked traffic: the gateway serves it from the demo's
  * shadow upstreams; the baseline ignores the mark, so only the gateways' answers are compared)
+ * --auth=on (the gateway requires an API key, as in production, and every request sends one; `off` to measure its cost)
  * --node-flags="--max-semi-space-size=32" (for every server under test, after the gateway's own
  * flags from `npm start`, so they win; default none).
  */
@@ -53,6 +54,7 @@ const flag = readFlags({
   metrics: "on (default) or off: the gateway's Prometheus metrics",
   tracing: "off (default) or on: the gateway's OpenTelemetry traces, every request sampled, spans discarded",
   mark: 'a traffic mark (stress, preview) on every GraphQL request: the gateway serves it from the shadow upstreams',
+  auth: 'on (default) or off: the gateway requires an API key (callers.yaml mode required) and the load sends one',
   'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor), space-separated',
 });
 const settings = {
@@ -70,6 +72,8 @@ const settings = {
   metrics: flag('metrics', 'on') !== 'off',
   /** The gateway's OpenTelemetry traces: off by default, as shipped; `on` samples every request. */
   tracing: flag('tracing', 'off') === 'on',
+  /** Authentication on the gateway rows: an API key on every request, checked as in production. */
+  auth: flag('auth', 'on') !== 'off',
   /** Node/V8 flags for every server under test (e.g. --max-semi-space-size=16); Node's defaults when empty. */
   nodeFlags: flag('node-flags', '').split(' ').filter(Boolean),
   /** The traffic mark sent on every GraphQL request (x-tessera-traffic); none when empty. */
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
         servers[target] = await spawnServer({
           role,
           pin: cpus.prefix(cpus.serverCpu),
-          settings: { urls: upstreams.urls, logLevel: settings.logLevel, metrics: settings.metrics, tracing: settings.tracing, batchAcrossRequests: target !== 'gateway-solo' },
+          settings: { urls: upstreams.urls, logLevel: settings.logLevel, metrics: settings.metrics, tracing: settings.tracing, batchAcrossRequests: target !== 'gateway-solo', ...(role === 'gateway' && settings.auth ? { apiKey: BENCH_API_KEY } : {}) },
           // The gateway as shipped (its own flags, from `npm start`), then the run's --node-flags, which win.
           nodeFlags: [...(role === 'gateway' ? shippedFlags : []), ...settings.nodeFlags, ...(settings.cpuProf && target === 'gateway' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
         });
@@ -125,8 +129,8 @@ async function main(): Promise<void> {
         const floor = Object.fromEntries(
           settings.scenarios.filter((s) => s.httpOnly !== false).map((s) => [s.name, s.variants.map((variant, i) => ({ levels: variant.floor, answer: answers.get(s)![i]! }))]),
         );
-        // The floor calls the production HTTP services only (no gRPC, no shadows).
-        const httpUrls = Object.fromEntries(Object.entries(upstreams.urls!).filter(([name]) => name !== 'risk' && !name.endsWith('Shadow')));
+        // The floor calls the production HTTP services only (no gRPC or Thrift, no shadows).
+        const httpUrls = Object.fromEntries(Object.entries(upstreams.urls!).filter(([name]) => name !== 'risk' && name !== 'loyalty' && !name.endsWith('Shadow')));
         servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: httpUrls, floor }, nodeFlags: settings.nodeFlags });
       }
       for (const scenario of settings.scenarios) {
@@ -206,7 +210,7 @@ async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, 
 
 /** One variant's answer from one server, as text; throws unless it is a 200 without errors. */
 async function answer(role: string, server: ServerChild, scenario: Scenario, variant: Scenario['variants'][number]): Promise<string> {
-  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...markHeaders }, body: requestBody(scenario, variant) });
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...markHeaders, ...authHeaders(role) }, body: requestBody(scenario, variant) });
   const text = await response.text();
   const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
   if (response.status !== 200 || body.errors) throw new Error(`${role} failed scenario ${scenario.name}: HTTP ${response.status} ${text.slice(0, 500)}`);
@@ -323,7 +327,13 @@ function loadOf(scenario: Scenario, target: Target, server: ServerChild, upstrea
     path: target === 'floor' ? `/${scenario.name}/${i}` : '/graphql',
     body: requestBody(scenario, variant),
   }));
-  return { url: `${server.url}${requests[0]!.path}`, method: 'POST', body: requests[0]!.body!, connections, requests, headers: markHeaders };
+  return { url: `${server.url}${requests[0]!.path}`, method: 'POST', body: requests[0]!.body!, connections, requests, headers: { ...markHeaders, ...authHeaders(target) } };
+}
+
+/** The API key the gateway rows send (and their gateway requires), when --auth is on. */
+const BENCH_API_KEY = 'bench-load-key';
+function authHeaders(target: string): Record<string, string> | undefined {
+  return settings.auth && (target === 'gateway' || target === 'gateway-solo') ? { 'x-api-key': BENCH_API_KEY } : undefined;
 }
 
 function pick(all: readonly Scenario[], names: string): Scenario[] {

@@ -29,6 +29,10 @@ import { CorsPolicy } from './server/cors.ts';
 import { resolveConsoleSettings, type ConsoleOverrides } from './console/console-settings.ts';
 import { createOperatorConsole, type OperatorConsole } from './console/operator-console.ts';
 import { configReport } from './console/config-report.ts';
+import { loadManifests, validateTrustedDocuments } from './trusted/load-manifests.ts';
+import { FieldUsage } from './observability/field-usage.ts';
+import { createUsageEndpoint } from './server/usage-endpoint.ts';
+import type { TrustedDocument } from './trusted/trusted-documents.ts';
 
 export interface ConfigLocation {
   /** Folder holding `schemas/` and `connectors/`; defaults to the working directory. */
@@ -85,6 +89,8 @@ export interface ValidationReport {
   text: string;
   /** A short hash of everything loaded: the config version `/readyz` and the metrics report. */
   version: string;
+  /** The documents of the trusted-documents manifests (none when there are none). */
+  trustedDocuments: TrustedDocument[];
   /** The folders hot reload watches: the config folder, schemas/, connectors/, the .proto files' folders. */
   watchedDirs: string[];
 }
@@ -105,7 +111,11 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
     errors.flatMap((e) => (e.source && path.dirname(path.resolve(e.source.file)) === path.resolve(connectorsDir) ? [path.basename(e.source.file).replace(/\.ya?ml$/, '')] : [])),
   );
   const compiled = compileBlueprint(config, { brokenConnectors });
-  const allErrors = [...errors, ...compiled.errors];
+  // Trusted documents: every manifest read, and every document checked against the schema.
+  const manifests = await loadManifests(configDir, config.gateway.trustedDocuments?.manifests ?? []);
+  if (compiled.blueprint) manifests.errors.push(...validateTrustedDocuments(manifests.documents, compiled.blueprint.schema));
+  if (manifests.errors.length > 0) compiled.blueprint = undefined;
+  const allErrors = [...errors, ...compiled.errors, ...manifests.errors];
   if (errors.length > 0) compiled.blueprint = undefined;
   const overrides = new Map(config.schemaFiles.map((f) => [f.file, f.text]));
   const text = formatConfigErrors([...allErrors, ...compiled.warnings], fileLineReader(overrides));
@@ -119,8 +129,15 @@ export async function validateConfig(location: ConfigLocation = {}): Promise<Val
     errors: allErrors,
     warnings: compiled.warnings,
     text,
-    version: configVersion(config, protoTexts),
-    watchedDirs: [configDir, location.schemasDir ?? path.join(configDir, 'schemas'), connectorsDir, ...protoFiles.map((f) => path.dirname(f))],
+    version: configVersion(config, [...protoTexts, ...manifests.texts]),
+    trustedDocuments: manifests.documents,
+    watchedDirs: [
+      configDir,
+      location.schemasDir ?? path.join(configDir, 'schemas'),
+      connectorsDir,
+      ...protoFiles.map((f) => path.dirname(f)),
+      ...(config.gateway.trustedDocuments?.manifests ?? []).map((m) => path.dirname(path.join(configDir, m))),
+    ],
   };
 }
 
@@ -140,6 +157,8 @@ export interface Gateway {
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; http: GatewayHttpServer; metricsUrl?: string | undefined }>;
   /** What /readyz reports: config version, connection checks, the last reload error. */
   readonly readiness: Readiness;
+  /** Which fields each caller requested (what `GET /admin/usage` reports). */
+  readonly usage: FieldUsage;
   /** The Prometheus metrics, when on. */
   readonly metrics: GatewayMetrics | undefined;
   /** Per connector: circuit breaker state, calls in flight and queued (for operators and health pages). */
@@ -162,6 +181,8 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   // The console reads the metrics' counters: with it on they are kept, served on /metrics or not.
   const metrics = createGatewayMetrics({ ...metricsSettings, enabled: metricsSettings.enabled || consoleSettings.enabled }, report.blueprint);
   const exportedMetrics = metricsSettings.enabled ? metrics : undefined;
+  // Which fields each caller requests: one count per executed plan, kept across reloads.
+  const usage = new FieldUsage();
   const deps: RuntimeDeps = {
     transports,
     logger,
@@ -171,10 +192,11 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     maxConcurrentCallsPerRequest: options.maxConcurrentCallsPerRequest,
     batchAcrossRequests: options.batchAcrossRequests,
     batchAcrossRequestsAbove: options.batchAcrossRequestsAbove,
+    usage,
   };
   // One pipeline per connector: breakers, budgets and queues are shared by all requests, and
   // kept across reloads for connectors whose definition did not change.
-  let runtime = buildRuntime({ blueprint: report.blueprint, gateway: report.gateway, callers: report.callers, version: report.version }, deps).runtime;
+  let runtime = buildRuntime({ blueprint: report.blueprint, gateway: report.gateway, callers: report.callers, version: report.version, trustedDocuments: report.trustedDocuments }, deps).runtime;
   const live = new LiveConfig(runtime.serving);
   const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({
@@ -210,7 +232,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         version: next.version,
         errors: next.errors,
         apply() {
-          const built = buildRuntime({ blueprint: next.blueprint!, gateway: next.gateway, callers: next.callers, version: next.version }, deps, runtime.pipelines);
+          const built = buildRuntime({ blueprint: next.blueprint!, gateway: next.gateway, callers: next.callers, version: next.version, trustedDocuments: next.trustedDocuments }, deps, runtime.pipelines);
           const previous = runtime;
           runtime = built.runtime;
           const old = live.swap(runtime.serving);
@@ -278,6 +300,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     },
     logger,
     metrics: exportedMetrics,
+    usage,
     readiness,
     warnings: report.warnings,
     get authMode() {
@@ -305,6 +328,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
         readiness,
         adminReload: adminToken ? createReloadEndpoint(adminToken, () => reloader.reload('admin').finally(() => options.onAdminReload?.())) : undefined,
         cors: report.gateway.cors ? new CorsPolicy(report.gateway.cors) : undefined,
+        adminUsage: adminToken ? createUsageEndpoint(adminToken, usage, () => live.current.schema) : undefined,
       });
       http.server.listen(port, host);
       try {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { UpstreamClient } from './upstream-client.ts';
 import type { RiskClient } from './risk-client.ts';
+import type { LoyaltyClient } from './loyalty-client.ts';
 
 type Row = Record<string, unknown>;
 
@@ -10,6 +11,7 @@ export interface Upstreams {
   tickets: UpstreamClient;
   agents: UpstreamClient;
   risk: RiskClient;
+  loyalty: LoyaltyClient;
 }
 
 /**
@@ -21,6 +23,7 @@ export class Loaders {
   readonly customers: DataLoader<string, Row>;
   readonly agents: DataLoader<string, Row | null>;
   readonly risk: DataLoader<string, Row>;
+  readonly loyalty: DataLoader<string, Row>;
   readonly #upstreams: Upstreams;
   readonly #orders = new Map<number, DataLoader<string, Row[]>>();
   readonly #recentOrders = new Map<number, DataLoader<string, Row[]>>();
@@ -39,6 +42,10 @@ export class Loaders {
     this.risk = new DataLoader(async (ids) => {
       const byId = indexOne(await upstreams.risk.scores(ids), 'customer_id');
       return ids.map((id) => byId.get(id) ?? new Error(`No risk score for customer ${id}.`));
+    }, { maxBatchSize: 100 });
+    this.loyalty = new DataLoader(async (ids) => {
+      const byId = indexOne(await upstreams.loyalty.accounts(ids), 'customerId');
+      return ids.map((id) => byId.get(id) ?? new Error(`No loyalty account for customer ${id}.`));
     }, { maxBatchSize: 100 });
   }
 

@@ -8,6 +8,7 @@ import { BINDING_DIRECTIVES_SDL } from '../../src/blueprint/compile-schema.ts';
 import { Loaders, type Upstreams } from './loaders.ts';
 import { createUpstreamClient } from './upstream-client.ts';
 import { createRiskClient } from './risk-client.ts';
+import { createLoyaltyClient } from './loyalty-client.ts';
 
 /**
  * The hand-written alternative the gateway is measured against: the same public schema served
@@ -58,6 +59,7 @@ const resolvers = {
     recentOrders: (parent: Row, args: { limit: number }, ctx: Context) => ctx.loaders.recentOrdersOf(args.limit).load(String(parent.id)),
     tickets: (parent: Row, args: { status?: string | null }, ctx: Context) => ctx.loaders.ticketsOf(args.status ?? undefined).load(String(parent.id)),
     risk: (parent: Row, _: unknown, ctx: Context) => ctx.loaders.risk.load(String(parent.id)),
+    loyalty: (parent: Row, _: unknown, ctx: Context) => ctx.loaders.loyalty.load(String(parent.id)),
   },
   Risk: {
     fraudScore: fromField('fraud_score'),
@@ -89,7 +91,7 @@ function maskKeepLast(text: string, keepLast: number): string {
   return '*'.repeat(chars.length - keep) + chars.slice(chars.length - keep).join('');
 }
 
-/** Starts the baseline on 127.0.0.1:`port` against the four upstream base URLs and the Risk address. */
+/** Starts the baseline on 127.0.0.1:`port` against the four upstream base URLs and the Risk and Loyalty addresses. */
 export async function startBaselineServer(urls: Record<keyof Upstreams, string>, port = 0): Promise<BaselineServer & { url: string }> {
   const typeDefs = BINDING_DIRECTIVES_SDL + (await readFile(SCHEMA_FILE, 'utf8'));
   const upstreams: Upstreams = {
@@ -98,6 +100,7 @@ export async function startBaselineServer(urls: Record<keyof Upstreams, string>,
     tickets: createUpstreamClient(urls.tickets),
     agents: createUpstreamClient(urls.agents),
     risk: createRiskClient(urls.risk),
+    loyalty: createLoyaltyClient(urls.loyalty),
   };
   const yoga = createYoga({
     schema: createSchema<Context>({ typeDefs, resolvers }),

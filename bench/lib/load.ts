@@ -15,8 +15,8 @@ export interface LoadOptions {
   duration: number;
   /** Requests per second across all connections; unlimited when absent (saturation). */
   overallRate?: number;
-  /** Headers sent with every request besides content-type (`--mark`: the traffic mark). */
-  headers?: Readonly<Record<string, string>>;
+  /** Headers sent with every request besides content-type: the gateway's API key (`--auth`), the traffic mark (`--mark`). */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface LoadRequest {

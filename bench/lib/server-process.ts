@@ -4,6 +4,9 @@
  * samples its own peak RSS, counts upstream requests, and closes on request.
  */
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { hashApiKey } from '../../src/callers/api-keys.ts';
 import path from 'node:path';
 import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,8 @@ const settings = JSON.parse(process.env.BENCH_SETTINGS_FILE ? readFileSync(proce
   tracing?: boolean;
   /** For the gateway: false to batch each request alone (the `gateway-solo` row). */
   batchAcrossRequests?: boolean;
+  /** For the gateway: require this API key (callers.yaml, mode required), as production would. */
+  apiKey?: string;
   /** For the floor: per scenario and variant, its ideal upstream calls and the answer to send. */
   floor?: Parameters<typeof startFloorServer>[1];
 };
@@ -52,6 +57,13 @@ new PerformanceObserver((list) => {
 
 const send = (reply: ChildReply): void => void process.send!(reply);
 
+/** A config folder with one caller, `bench`, whose key is `apiKey` (stored as its hash, as operators do). */
+async function benchConfigDir(apiKey: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tessera-bench-'));
+  await writeFile(path.join(dir, 'callers.yaml'), `mode: required\ncallers:\n  bench:\n    keys: [${hashApiKey(apiKey)}]\n`);
+  return dir;
+}
+
 async function main(): Promise<void> {
   let close: () => Promise<void>;
   let requestCount = (): number => 0;
@@ -66,8 +78,12 @@ async function main(): Promise<void> {
     send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress, loyalty: upstreams.loyaltyAddress, ...shadows } });
   } else if (role === 'gateway') {
     const urls = settings.urls!;
+    // The demo's schemas and connectors; the config folder (callers.yaml) is the run's own.
+    const configDir = settings.apiKey === undefined ? REPO_ROOT : await benchConfigDir(settings.apiKey);
     const gateway = await createGateway({
-      configDir: REPO_ROOT,
+      configDir,
+      schemasDir: path.join(REPO_ROOT, 'schemas'),
+      connectorsDir: path.join(REPO_ROOT, 'connectors'),
       env: {
         CRM_URL: urls.crm,
         ORDERS_URL: urls.orders,
@@ -89,7 +105,10 @@ async function main(): Promise<void> {
       tracing: { enabled: settings.tracing ?? false, exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} } },
     });
     const { url } = await gateway.listen({ port: 0, host: '127.0.0.1' });
-    close = () => gateway.close();
+    close = async () => {
+      await gateway.close();
+      if (configDir !== REPO_ROOT) await rm(configDir, { recursive: true, force: true });
+    };
     send({ type: 'ready', url });
   } else if (role === 'floor') {
     const floor = await startFloorServer(settings.urls as Parameters<typeof startFloorServer>[0], settings.floor ?? {});

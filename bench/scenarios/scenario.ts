@@ -29,8 +29,8 @@ export interface Variant {
 }
 
 export interface UpstreamGet {
-  /** `risk` is the gRPC service: its calls are counted, never replayed by the floor. */
-  service: 'crm' | 'orders' | 'tickets' | 'agents' | 'risk';
+  /** `risk` is the gRPC service and `loyalty` the Thrift one: their calls are counted, never replayed by the floor. */
+  service: 'crm' | 'orders' | 'tickets' | 'agents' | 'risk' | 'loyalty';
   path: string;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { CallersConfig } from '../config/types.ts';
 import { callerIdentity, type CallerIdentity } from './caller-identity.ts';
 
@@ -7,7 +7,7 @@ const MAX_KEY_LENGTH = 512;
 
 /** The hash config stores for an API key: sha256, lowercase hex (what `tessera hash-key` prints). */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 interface KeyEntry {
@@ -39,7 +39,8 @@ export class ApiKeyIndex {
   /** The caller whose key this is, or undefined. */
   lookup(key: string): CallerIdentity | undefined {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) return undefined;
-    const digest = createHash('sha256').update(key, 'utf8').digest();
+    // crypto.hash: one call, no Hash object per request.
+    const digest = hash('sha256', key, 'buffer');
     const entry = this.#byHash.get(digest.toString('hex'));
     return entry && timingSafeEqual(entry.digest, digest) ? entry.identity : undefined;
   }

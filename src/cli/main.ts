@@ -9,6 +9,7 @@ import { runExplain } from './commands/explain.ts';
 import { runBench } from './commands/bench.ts';
 import { runScaffold } from './commands/scaffold.ts';
 import { runHashKey } from './commands/hash-key.ts';
+import { runUsage } from './commands/usage.ts';
 
 const USAGE = `Usage: tessera <command> [options]
 
@@ -26,6 +27,9 @@ Commands:
                                write connectors/NAME.yaml and schemas/NAME.graphql from an OpenAPI document
   hash-key [--generate]        print the sha256 of an API key read from stdin, for callers.yaml
                                (--generate: a new random key and its hash)
+  usage [--url URL] [--token T] [--unused] [--reset] [--json]
+                               print the fields each caller requested, and those nobody did, from a running
+                               gateway's GET /admin/usage (token: reload.adminToken, or TESSERA_ADMIN_TOKEN)
 
 Environment: PORT (default 4000), HOST (default 127.0.0.1), LOG_LEVEL (default info),
              TESSERA_DEV=1 (serve only: GraphiQL and the x-tessera-explain header)`;
@@ -38,6 +42,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   bench: runBench,
   scaffold: runScaffold,
   'hash-key': runHashKey,
+  usage: runUsage,
 };
 
 const [name, ...rest] = process.argv.slice(2);

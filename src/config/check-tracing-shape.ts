@@ -2,7 +2,7 @@ import { ErrorCodes } from '../errors/codes.ts';
 import type { GatewayConfig } from './types.ts';
 import { checkKeys, describe, readBoolean, readMapping, readOneOf, readString, readStringMap, report, type Checker } from './shape-checker.ts';
 
-const TRACING_KEYS = ['enabled', 'exporter', 'endpoint', 'headers', 'serviceName', 'sampleRatio'] as const;
+export const TRACING_KEYS = ['enabled', 'exporter', 'endpoint', 'headers', 'serviceName', 'sampleRatio'] as const;
 export const TRACE_EXPORTERS = ['otlp', 'console'] as const;
 
 /**

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../errors/gateway-error.ts';
 import type { LimitsConfig } from '../limits/operation-limits.ts';
+import type { TrustedDocumentsConfig } from '../trusted/trusted-documents.ts';
 
 /** A path into one config file, e.g. `['operations', 'getCustomer', 'method']`. */
 export type ConfigPath = readonly (string | number)[];
@@ -313,6 +314,8 @@ export interface GatewayConfig {
     /** How long a browser may cache a preflight's answer. */
     maxAgeSec: number;
   } | undefined;
+  /** Persisted operations (`trustedDocuments:`): manifests and each caller's mode; absent = off. */
+  trustedDocuments?: TrustedDocumentsConfig | undefined;
   /** Hot reload (`reload:`); absent = the defaults. */
   reload?: {
     /** false: `tessera serve` does not watch the config folder (SIGHUP and the admin endpoint still reload). */

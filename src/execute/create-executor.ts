@@ -12,6 +12,7 @@ import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resili
 import { VariableCoercion } from './coerce-variables.ts';
 import { SharedBatches } from './shared-batches.ts';
 import { hidesSchema, introspectionRefused, withoutSuggestions } from '../server/disclosure.ts';
+import type { FieldUsage } from '../observability/field-usage.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -37,6 +38,8 @@ export interface ExecutorOptions {
   batchAcrossRequestsAbove?: number | undefined;
   /** The header that carries a request's mark upstream (gateway.yaml `isolation.header`, default `x-tessera-traffic`). */
   markHeader?: string | undefined;
+  /** Counts each executed plan per caller (field usage); absent: nothing is counted. */
+  usage?: FieldUsage | undefined;
 }
 
 export interface ExecuteRequest {
@@ -54,6 +57,8 @@ export interface ExecuteRequest {
   traffic?: string | undefined;
   /** The verified caller's scopes (field access, unmasking); undefined while authentication is off. */
   scopes?: ReadonlySet<string> | undefined;
+  /** Who is asking (the request context's caller id): field usage is counted under it. */
+  callerId?: string | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -137,6 +142,7 @@ export class Executor {
       return { errors };
     }
     if (plan.hasIntrospection && hidesSchema(request.scopes)) return { errors: [introspectionRefused()] };
+    this.#options.usage?.record(plan, request.callerId);
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();

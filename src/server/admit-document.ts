@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { Executor } from '../execute/index.ts';
 import type { PreparedDocument } from '../plan/index.ts';
 import type { LimitPolicy } from '../limits/operation-limits.ts';
+import type { TrustedDocuments } from '../trusted/trusted-documents.ts';
 import { checkDocumentSize, checkOperationLimits } from '../limits/check-limits.ts';
 import { isLimitError, limitError } from '../limits/scan-document.ts';
 import { ErrorCodes } from '../errors/codes.ts';
@@ -9,6 +10,8 @@ import { ErrorCodes } from '../errors/codes.ts';
 /** The request-level rules of one served config that both doors apply to a document. */
 export interface FrontDoorPolicy {
   limits: LimitPolicy;
+  /** Persisted operations and each caller's mode; undefined when `trustedDocuments:` is not set. */
+  trusted?: TrustedDocuments | undefined;
 }
 
 /** The GraphQL-over-HTTP parameters as a caller sent them (not yet checked). */
@@ -16,6 +19,8 @@ export interface RequestParams {
   query?: unknown;
   operationName?: unknown;
   variables?: unknown;
+  extensions?: unknown;
+  documentId?: unknown;
 }
 
 /**
@@ -29,12 +34,18 @@ const NOTHING_TO_CHECK: DocumentAdmission = { refusal: undefined, query: undefin
 
 /**
  * The one admission step both doors run before execution (the fast path in create-server.ts,
- * yoga in plugins/use-tessera-executor.ts): document size, tokens (while lexing, before parsing),
+ * yoga in plugins/use-tessera-executor.ts): trusted documents (an id becomes its manifest's text;
+ * an unlisted text is refused under `enforce`), then document size, tokens (while lexing, before parsing),
  * then depth, aliases, root fields, directives and cost, all against the caller's limits. The
  * measures are taken once per cached document; a request only compares numbers.
  */
 export function admitDocument(policy: FrontDoorPolicy, executor: Executor, callerId: string | undefined, params: RequestParams): DocumentAdmission {
-  const query = params.query;
+  let query = params.query;
+  if (policy.trusted) {
+    const trusted = policy.trusted.resolve(callerId, params);
+    if (trusted.refusal) return { refusal: trusted.refusal };
+    query = trusted.query;
+  }
   if (typeof query !== 'string') return NOTHING_TO_CHECK;
   const limits = policy.limits.for(callerId);
   const tooLarge = checkDocumentSize(query, limits);

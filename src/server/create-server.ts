@@ -62,6 +62,8 @@ export interface HttpServerOptions {
   adminReload?: ((req: IncomingMessage, res: ServerResponse, requestId: string) => void) | undefined;
   /** `/console` and `/admin/api/*` (when the console is enabled). */
   operatorConsole?: OperatorConsole | undefined;
+  /** `GET /admin/usage` and `POST /admin/usage/reset` (when an admin token is configured). */
+  adminUsage?: ((req: IncomingMessage, res: ServerResponse, requestId: string, pathname: string) => void) | undefined;
 }
 
 export interface GatewayHttpServer {
@@ -114,6 +116,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (pathname === '/readyz') return sendReadiness(res, requestId, ready, options.readiness);
     if (options.adminReload && pathname === '/admin/reload') return options.adminReload(req, res, requestId);
     if (options.operatorConsole && isConsolePath(pathname)) return options.operatorConsole.handle(req, res, pathname, requestId);
+    if (options.adminUsage && (pathname === '/admin/usage' || pathname === '/admin/usage/reset')) return options.adminUsage(req, res, requestId, pathname);
     if (metricsHere && pathname === '/metrics') return serveMetrics(metricsHere, res);
     if (graphiqlAssets && pathname.startsWith(graphiqlAssets.prefix)) return serveGraphiQLAsset(graphiqlAssets, pathname, req, res, requestId);
     if (pathname !== '/graphql') return sendJson(res, requestId, 404, { errors: [{ message: 'Not found. The GraphQL endpoint is /graphql.', extensions: { code: 'NOT_FOUND' } }] });
@@ -199,6 +202,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       callerHeaders: context.callerHeaders,
       traffic: context.traffic,
       scopes: context.caller?.scopes,
+      callerId: context.callerId,
     });
     context.operationName = result.operationName ?? fast.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
@@ -252,12 +256,16 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       options.logger.warn({ remoteAddress: (socket as Socket).remoteAddress, reason: timedOut ? `request headers or body too slow (${error.code})` : `malformed request (${error.code ?? 'unknown'})` }, 'connection refused');
     }
     if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
-      socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      // The answers Node itself gives when no clientError listener is set.
+      const status = timedOut ? '408 Request Timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     }
     socket.destroy();
   });
   return { server, setReady: (value) => (ready = value) };
 }
+
+const BODY_FRAMING_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding']);
 
 async function forwardToYoga(
   yoga: YogaServer,
@@ -269,7 +277,8 @@ async function forwardToYoga(
 ): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
+    // The body is handed over as read: decompressed, whole.
+    if (value === undefined || BODY_FRAMING_HEADERS.has(name)) continue;
     // yoga reads JSON bodies only under these two names; the body is JSON either way.
     if (name === 'content-type' && !isYogaJsonType(value as string)) {
       headers.set(name, 'application/json');

@@ -36,6 +36,8 @@ export function createYogaServer(options: YogaOptions): YogaServer {
     // yoga's default reflects any Origin with credentials allowed; CORS is decided before the
     // doors part (server/cors.ts), from gateway.yaml's list.
     cors: false,
+    // A persisted document's id (trusted documents): admission reads it, on both doors.
+    extraParamNames: ['documentId'],
     plugins: [useTesseraExecutor(options.executor, options.front)],
   });
 }

@@ -3,9 +3,13 @@ import type { GatewayResult } from '../execute/index.ts';
 
 /** The parts of a GraphQL-over-HTTP POST body the fast path understands. */
 export interface GraphQLParams {
-  query: string;
+  /** Absent when the request names a persisted document instead. */
+  query: string | undefined;
   operationName: string | undefined;
   variables: Record<string, unknown> | undefined;
+  /** `{ persistedQuery: { version, sha256Hash } }`: the only extension the fast path reads. */
+  extensions: unknown;
+  documentId: string | undefined;
 }
 
 /**
@@ -23,11 +27,21 @@ export function matchFastPath(headers: IncomingHttpHeaders, body: Buffer): Graph
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-  const { query, operationName, variables, extensions } = parsed as Record<string, unknown>;
-  if (typeof query !== 'string' || extensions !== undefined) return undefined;
+  const { query, operationName, variables, extensions, documentId } = parsed as Record<string, unknown>;
+  if (query !== undefined && typeof query !== 'string') return undefined;
+  // A persisted-query id is looked up by admission on either door; any other extension is yoga's.
+  if (extensions !== undefined && !onlyPersistedQuery(extensions)) return undefined;
+  if (documentId !== undefined && typeof documentId !== 'string') return undefined;
+  if (query === undefined && extensions === undefined && documentId === undefined) return undefined;
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
-  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined };
+  return { query, operationName: operationName ?? undefined, variables: (variables ?? undefined) as Record<string, unknown> | undefined, extensions, documentId };
+}
+
+function onlyPersistedQuery(extensions: unknown): boolean {
+  if (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions)) return false;
+  const keys = Object.keys(extensions);
+  return keys.length === 1 && keys[0] === 'persistedQuery';
 }
 
 /** Serialises a result the way graphql-yoga does for `application/json`. */

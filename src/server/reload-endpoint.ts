@@ -1,6 +1,6 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReloadOutcome } from './reload.ts';
+import { adminAuthorizer } from './admin-auth.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -10,7 +10,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * the path does not exist (404), so an unprotected reload endpoint cannot be left open by mistake.
  */
 export function createReloadEndpoint(token: string, reload: () => Promise<ReloadOutcome>): (req: IncomingMessage, res: ServerResponse, requestId: string) => void {
-  const expected = digest(token);
+  const authorized = adminAuthorizer(token);
   return (req, res, requestId) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
@@ -18,10 +18,7 @@ export function createReloadEndpoint(token: string, reload: () => Promise<Reload
       res.end(text);
     };
     if (req.method !== 'POST') return send(405, { error: 'Use POST.' }, { allow: 'POST' });
-    const header = req.headers.authorization;
-    const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
-    // Digests of equal length, compared in constant time: the token's length does not leak either.
-    if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+    if (!authorized(req)) {
       return send(401, { error: 'A valid Authorization: Bearer token is required.' }, { 'www-authenticate': 'Bearer' });
     }
     req.resume();
@@ -30,8 +27,4 @@ export function createReloadEndpoint(token: string, reload: () => Promise<Reload
       () => send(500, { error: 'Reload failed unexpectedly.' }),
     );
   };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }

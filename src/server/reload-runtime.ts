@@ -12,6 +12,8 @@ import { TrafficMarks } from './traffic-mark.ts';
 import type { createTransports } from '../transports/index.ts';
 import type { ServingConfig } from './live-config.ts';
 import { LimitPolicy } from '../limits/operation-limits.ts';
+import type { FieldUsage } from '../observability/field-usage.ts';
+import { TrustedDocuments, type TrustedDocument } from '../trusted/trusted-documents.ts';
 
 /** A connector's pipeline and the definition it was built from. */
 export interface PipelineEntry {
@@ -38,6 +40,8 @@ export interface RuntimeDeps {
   /** createGateway's overrides of gateway.yaml's `batching:`. */
   batchAcrossRequests: boolean | undefined;
   batchAcrossRequestsAbove: number | undefined;
+  /** Field usage, counted across reloads. */
+  usage?: FieldUsage | undefined;
 }
 
 /**
@@ -47,7 +51,7 @@ export interface RuntimeDeps {
  * for the caller to close once the requests still running on them are done.
  */
 export function buildRuntime(
-  input: { blueprint: Blueprint; gateway: GatewayConfig; callers?: CallersConfig | undefined; version: string },
+  input: { blueprint: Blueprint; gateway: GatewayConfig; callers?: CallersConfig | undefined; version: string; trustedDocuments?: readonly TrustedDocument[] | undefined },
   deps: RuntimeDeps,
   previous: ReadonlyMap<string, PipelineEntry> = new Map(),
 ): { runtime: Runtime; kept: string[]; retired: PipelineEntry[] } {
@@ -89,10 +93,18 @@ export function buildRuntime(
     // createGateway's options win over gateway.yaml, as for the server settings.
     batchAcrossRequests: deps.batchAcrossRequests ?? input.gateway.batching.acrossRequests,
     batchAcrossRequestsAbove: deps.batchAcrossRequestsAbove ?? input.gateway.batching.busyAbove,
+    usage: deps.usage,
     planCache: { tokenCap: limits.lexTokenCap, defaultListSize: limits.defaults.defaultListSize },
   });
   deps.metrics?.setOperations(meteredOperations(blueprint));
   // Swapped with the rest of the config: a rotated or removed key takes effect on reload.
   const authenticator = createAuthenticator(input.callers);
-  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator, marks: new TrafficMarks(isolation), front: { limits } }, blueprint, pipelines }, kept, retired };
+  return { runtime: { serving: { version: input.version, schema: blueprint.schema, executor, authenticator, marks: new TrafficMarks(isolation), front: { limits, trusted: trustedDocumentsOf(input) } }, blueprint, pipelines }, kept, retired };
+}
+
+/** The served trusted documents; undefined (nothing to check per request) without `trustedDocuments:`. */
+function trustedDocumentsOf(input: { gateway: GatewayConfig; trustedDocuments?: readonly TrustedDocument[] | undefined }): TrustedDocuments | undefined {
+  const settings = input.gateway.trustedDocuments;
+  if (!settings) return undefined;
+  return new TrustedDocuments(input.trustedDocuments ?? [], settings.mode, settings.callers);
 }

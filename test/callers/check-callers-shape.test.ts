@@ -165,3 +165,27 @@ test('the callers.yaml example of docs/config.md is valid', () => {
   expect(errors).toEqual([]);
   expect(Object.keys(config.callers!.callers)).toEqual(['billing', 'agent-console']);
 });
+
+describe('gateway.yaml cors:', () => {
+  const errorsIn = (text: string) =>
+    checkConfigSources({ connectorFiles: [], schemaFiles: [], gatewayFile: { file: 'gateway.yaml', text } }, {}).errors.map((e) => ({ line: e.source?.line, column: e.source?.column, path: e.configPath, message: e.message }));
+  test.for([
+    {
+      name: 'an origin with a path, a wildcard and a misspelt key',
+      text: yaml('cors:', '  origins: [https://console.example.com/app, "*"]', '  maxAge: 60'),
+      errors: [
+        { line: 2, column: 13, path: 'gateway.cors.origins.0', message: 'expected an exact origin, scheme://host[:port] without a path or "*", such as https://console.example.com (did you mean "https://console.example.com"?); got "https://console.example.com/app"' },
+        { line: 2, column: 46, path: 'gateway.cors.origins.1', message: 'expected an exact origin, scheme://host[:port] without a path or "*", such as https://console.example.com; got "*"' },
+        { line: 3, column: 3, path: 'gateway.cors.maxAge', message: 'expected one of the keys origins, maxAgeSec; got "maxAge". Did you mean "maxAgeSec"?' },
+      ],
+    },
+    { name: 'origins not a list', text: yaml('cors:', '  origins: https://console.example.com'), errors: [{ line: 2, column: 12, path: 'gateway.cors.origins', message: 'expected a list of origins such as [https://console.example.com]; got "https://console.example.com"' }] },
+  ])('$name', ({ text, errors }) => {
+    expect(errorsIn(text)).toEqual(errors);
+  });
+  test('a good section', () => {
+    const { config, errors } = checkConfigSources({ connectorFiles: [], schemaFiles: [], gatewayFile: { file: 'gateway.yaml', text: yaml('cors:', '  origins: [https://console.example.com, "http://127.0.0.1:3000"]') } }, {});
+    expect(errors).toEqual([]);
+    expect(config.gateway.cors).toEqual({ origins: ['https://console.example.com', 'http://127.0.0.1:3000'], maxAgeSec: 600 });
+  });
+});

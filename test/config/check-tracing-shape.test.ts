@@ -1,4 +1,9 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { ConfigErrorList, createGateway } from '../../src/index.ts';
+import { createLogger } from '../../src/observability/index.ts';
+import { writeConfigDir } from '../support/gateway.ts';
 import { checkConfigSources } from '../../src/config/index.ts';
 import { resolveTracingSettings, TRACING_DEFAULTS } from '../../src/observability/tracing-settings.ts';
 
@@ -112,5 +117,25 @@ describe('gateway.yaml tracing: what a good section means', () => {
       sampleRatio: 0.25,
     });
     expect(resolveTracingSettings({ enabled: false, sampleRatio: 1 }, config.gateway)).toMatchObject({ enabled: false, sampleRatio: 1 });
+  });
+});
+
+describe('a bad tracing section stops the gateway at start, located', () => {
+  test('createGateway refuses it with the text tessera validate prints', async () => {
+    const dir = await writeConfigDir({ schemas: { 's.graphql': 'type Query { ping: String }' } });
+    try {
+      await writeFile(path.join(dir.dir, 'gateway.yaml'), yaml('tracing:', '  enabled: true', '  exporter: zipkin'));
+      const failure = await createGateway({ configDir: dir.dir, logger: createLogger({ level: 'silent' }) }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConfigErrorList);
+      expect((failure as ConfigErrorList).message.split('\n').slice(0, 5)).toEqual([
+        expect.stringMatching(/gateway\.yaml:3:13 {2}CONFIG_INVALID_VALUE {2}at gateway\.tracing\.exporter$/),
+        '  expected one of otlp, console; got "zipkin"',
+        '    2 |   enabled: true',
+        '  > 3 |   exporter: zipkin',
+        '      |             ^',
+      ]);
+    } finally {
+      await dir.remove();
+    }
   });
 });

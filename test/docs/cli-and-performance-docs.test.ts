@@ -17,11 +17,11 @@ describe('docs/cli.md', () => {
   const variables = [...help.slice(help.indexOf('Environment:')).matchAll(/\b([A-Z][A-Z_]+)(?= \(|=)/g)].map((m) => m[1]!);
 
   test('--help lists the seven commands and four variables', () => {
-    expect(commands).toEqual(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'hash-key']);
+    expect(commands).toEqual(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'hash-key', 'usage']);
     expect(variables).toEqual(['PORT', 'HOST', 'LOG_LEVEL', 'TESSERA_DEV']);
   });
 
-  test.for(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'hash-key'])('has a section on %s', (command) => {
+  test.for(['demo', 'serve', 'validate', 'explain', 'bench', 'scaffold', 'hash-key', 'usage'])('has a section on %s', (command) => {
     expect(CLI_DOC).toContain(`\n## ${command}\n`);
     expect(CLI_DOC).toContain(`npx tessera ${command}`);
   });

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startFakeUpstream, json, type FakeUpstream } from '../support/fake-upstream.ts';
 import { startGateway, writeConfigDir, type TestGateway } from '../support/gateway.ts';
@@ -49,7 +49,10 @@ export async function startFrontDoor(gatewayYaml: string, files: Record<string, 
   });
   const config = await writeConfigDir({ schemas: { 'api.graphql': FRONT_DOOR_SCHEMA }, connectors: { 'accounts.yaml': ACCOUNTS } });
   await writeFile(path.join(config.dir, 'gateway.yaml'), gatewayYaml);
-  for (const [name, text] of Object.entries(files)) await writeFile(path.join(config.dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(config.dir, name)), { recursive: true });
+    await writeFile(path.join(config.dir, name), text);
+  }
   const gw = await startGateway({ configDir: config.dir, env: { ACCOUNTS_URL: upstream.url }, ...options });
   return {
     gw,

@@ -92,6 +92,20 @@ describe('slow clients', () => {
   });
 });
 
+describe('malformed requests', () => {
+  test.for([
+    { name: 'a request line that is not HTTP', bytes: 'HELLO WORLD\r\n\r\n', status: '400', code: 'HPE_INVALID_METHOD' },
+    { name: 'headers over 16 KiB', bytes: `GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, status: '431', code: 'HPE_HEADER_OVERFLOW' },
+  ])('$name: $status, logged once', async ({ bytes, status, code }) => {
+    rig.gw.logs.length = 0;
+    const socket = await openSocket();
+    const closed = untilClosed(socket);
+    socket.write(bytes);
+    expect((await closed).slice(9, 12)).toBe(status);
+    expect(rig.gw.logs.filter((l) => l.msg === 'connection refused').map((l) => l.reason)).toEqual([`malformed request (${code})`]);
+  });
+});
+
 describe('request bodies are held to server.maxBodyBytes while they stream, on both doors', () => {
   const bomb = gzipSync(Buffer.alloc(1_000_000, ' ')); // 1 MB of spaces in about 1 KB
   test.for(
@@ -140,10 +154,11 @@ describe('request bodies are held to server.maxBodyBytes while they stream, on b
     expect(refusalLines().map((l) => l.refusal)).toEqual([`body over ${LIMIT} bytes (streamed)`]);
   });
 
-  test('a body only yoga reads (application/graphql) has the same limit', async () => {
-    const answer = await rawPost({ 'content-type': 'application/graphql' }, `${QUERY} #${'x'.repeat(LIMIT)}`);
+  test('a body bound for yoga (accept: application/graphql-response+json) has the same limit', async () => {
+    const accept = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+    const answer = await rawPost(accept, JSON.stringify({ query: `${QUERY} #${'x'.repeat(LIMIT)}` }));
     expect(statusOf(answer)).toBe(413);
-    const ok = await rawPost({ 'content-type': 'application/graphql' }, QUERY);
+    const ok = await rawPost(accept, JSON.stringify({ query: QUERY }));
     expect(statusOf(ok)).toBe(200);
   });
 });

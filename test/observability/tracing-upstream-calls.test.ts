@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -121,5 +123,15 @@ describe('client spans of upstream calls: retries, failures, cache hits', () => 
     const [first, second] = [clientSpans(await recorder.nthTrace(0)), clientSpans(await recorder.nthTrace(1))];
     expect([first[0]!.attributes['tessera.cache.hit'], second[0]!.attributes['tessera.cache.hit']]).toEqual([false, true]);
     expect(rates.calls.map((c) => c.url.pathname)).toEqual(['/cached']);
+  });
+
+  // Last: it changes the config the other tests use.
+  test('after a reload replaces the connector, its calls are still traced', async () => {
+    await writeFile(path.join(config.dir, 'connectors', 'rates.yaml'), RATES_YAML.replace('path: /cached', 'path: /cached-v2'));
+    expect((await gw.gateway.reload()).result).toBe('ok');
+    await gw.query('query Cached { cached { id } }');
+    const [call] = clientSpans(await recorder.nthTrace(0));
+    expect([call!.name, call!.attributes['tessera.cache.hit']]).toEqual(['rates.cached', false]);
+    expect(rates.calls.map((c) => [c.url.pathname, c.headers.traceparent])).toEqual([['/cached-v2', `00-${call!.spanContext().traceId}-${call!.spanContext().spanId}-01`]]);
   });
 });

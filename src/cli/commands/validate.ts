@@ -8,7 +8,8 @@ export async function runValidate(argv: string[]): Promise<number> {
   if (report.text) process.stdout.write(`${report.text}\n`);
   if (report.errors.length === 0) {
     const ops = report.blueprint?.operations.size ?? 0;
-    process.stdout.write(`OK: ${report.blueprint?.connectors.length ?? 0} connectors, ${ops} operations${report.warnings.length ? `, ${report.warnings.length} warning(s)` : ''}.\n`);
+    const trusted = report.trustedDocuments.length > 0 ? `, ${report.trustedDocuments.length} trusted documents` : '';
+    process.stdout.write(`OK: ${report.blueprint?.connectors.length ?? 0} connectors, ${ops} operations${trusted}${report.warnings.length ? `, ${report.warnings.length} warning(s)` : ''}.\n`);
   }
   return report.errors.length > 0 ? 1 : 0;
 }

@@ -15,7 +15,7 @@ import { hidesSchema, withoutSuggestions } from '../disclosure.ts';
  */
 export function useTesseraExecutor(executor: Executor, front: FrontDoorPolicy): Plugin<{ request?: Request }> {
   return {
-    onParams({ params }) {
+    onParams({ params, setParams }) {
       // The same admission as the fast path's (limits, before yoga parses anything), with the
       // same 400 and body.
       const context = currentRequestContext();
@@ -27,6 +27,8 @@ export function useTesseraExecutor(executor: Executor, front: FrontDoorPolicy): 
       // yoga resolves the operation itself, before validation, with its own message and code
       // (OPERATION_RESOLUTION_FAILURE, HTTP 400). Resolve it first, the way the fast path does, so
       // both doors answer an unknown or missing operation name with the same REQUEST_UNKNOWN_OPERATION.
+      // A persisted document's id became its manifest's text: yoga runs that text.
+      if (admitted.query !== undefined && admitted.query !== params.query) setParams({ ...params, query: admitted.query });
       if (!admitted.prepared) return; // not a document, or one yoga reports errors for itself
       const selected = executor.planCache.selectOperation(admitted.prepared, params.operationName);
       if (selected instanceof GraphQLError) throw withRequestErrorStatus(selected);
@@ -55,6 +57,7 @@ export function useTesseraExecutor(executor: Executor, front: FrontDoorPolicy): 
           // Read by the server before either door (server/traffic-mark.ts), so both run it alike.
           traffic: context?.traffic,
           scopes: context?.caller?.scopes,
+          callerId: context?.callerId,
         });
         if (context) {
           context.operationName = result.operationName ?? args.operationName ?? undefined;

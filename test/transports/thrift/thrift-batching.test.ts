@@ -132,6 +132,26 @@ describe('a batched Thrift operation: keys go into a list<> argument, answers ma
     expect(binaryFramed().calls.map((c) => c.args.region)).toEqual(['eu', 'us']);
   });
 
+  test('explain shows the Thrift calls as it shows HTTP ones: calls, batch sizes, cache hits', async () => {
+    const dev = await startGateway({ configDir: config.dir, dev: true });
+    try {
+      const { body } = await dev.query('{ binaryFramed(ids: ["1", "2", "3"]) { id } }', undefined, { 'x-tessera-explain': '1' });
+      expect((body.extensions?.tessera as { upstreamCalls: unknown }).upstreamCalls).toEqual({
+        'binaryFramed.getItems': { calls: 2, batchSizes: [2, 1], failures: 0, retries: 0, cacheHits: 0, answer: 'list by id' },
+      });
+    } finally {
+      await dev.close();
+    }
+  });
+
+  test('both doors give the same body for a Thrift field, a missing key included', async () => {
+    const query = '{ compactFramed(ids: ["2", "8"]) { id name color } }';
+    const fast = await gw.queryVia('fast', query);
+    const yoga = await gw.queryVia('yoga', query);
+    expect(yoga.body).toEqual(fast.body);
+    expect(fast.body.data).toEqual({ compactFramed: [{ id: '2', name: 'two', color: 'GREEN' }, null] });
+  });
+
   test('connections persist: twenty requests one after another reuse one connection', async () => {
     const upstream = upstreams.get('compactBuffered')!;
     const before = upstream.connections();

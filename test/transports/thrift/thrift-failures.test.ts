@@ -27,14 +27,14 @@ type Query {
 type Item { id: ID! name: String }
 `;
 
-const connector = (name: string, address: string, { breaker = '{ enabled: false }', framing = 'framed' } = {}) => `
+const connector = (name: string, address: string, { breaker = '{ enabled: false }', framing = 'framed', timeoutMs = 300 } = {}) => `
 name: ${name}
 transport: thrift
 address: ${address}
 idl: types.thrift
 service: TypesService
 framing: ${framing}
-timeoutMs: 300
+timeoutMs: ${timeoutMs}
 retry: { baseDelayMs: 1, maxDelayMs: 1 }
 circuitBreaker: ${breaker}
 operations:
@@ -106,7 +106,8 @@ beforeAll(async () => {
   config = await writeConfigDir({
     schemas: { 'types.graphql': SCHEMA },
     connectors: {
-      'good.yaml': connector('good', good.address),
+      // The control field: a generous budget, so a loaded machine cannot make it fail.
+      'good.yaml': connector('good', good.address, { timeoutMs: 10_000 }),
       'bad.yaml': connector('bad', bad.address),
       'guarded.yaml': connector('guarded', bad.address, { breaker: '{ minRequests: 5, errorThresholdPercent: 50, resetTimeoutMs: 60000 }' }),
       'reset.yaml': connector('reset', reset.address),
@@ -190,6 +191,16 @@ describe('Thrift failures cost only their field, with a stable code and no inter
     // The slow call's connection was closed; the next call opened a new one.
     expect(bad.connections() - before).toBe(1);
     expect(bad.calls.map((c) => c.args.ids)).toEqual([['0'], ['slow'], ['3']]);
+  });
+
+  test("the request's deadline lowers the call's budget (x-tessera-timeout-ms: 250, below the connector's 300 ms)", async () => {
+    badMode = () => new Promise((resolve) => hanging.push(() => resolve([])));
+    const { body } = await gw.query('{ bad(id: "5") { name } }', undefined, { 'x-tessera-timeout-ms': '250' });
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
+    // The call was sent with what the request had left, and abandoned when that ran out.
+    const budget = Number(/^Upstream bad\.getItems timed out after (\d+) ms$/.exec(body.errors![0]!.message)?.[1]);
+    expect(budget).toBeGreaterThan(0);
+    expect(budget).toBeLessThanOrEqual(250);
   });
 
   test('an idempotent function is retried after a timeout, on a fresh connection: two calls, one answer', async () => {
