@@ -271,6 +271,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
           metrics,
           authenticate: (headers) => live.current.authenticator?.authenticate(headers),
           blueprint: () => runtime.blueprint,
+          usage: () => usage.report(live.current.schema),
           config: () => configReport(readiness.report(), reloader.last),
           connectors: () => {
             const checks = readiness.report().connectors;

@@ -10,6 +10,7 @@ import { callersReport } from './callers-report.ts';
 import type { ConfigReport } from './config-report.ts';
 import { connectorsReport, type ConnectorInfo } from './connectors-report.ts';
 import { consolePage, type ConsolePage } from './console-page.ts';
+import type { UsageReport } from '../observability/field-usage.ts';
 import { histogramBounds, readTrafficSnapshot } from './traffic-snapshot.ts';
 import { TrafficWindow } from './traffic-window.ts';
 
@@ -19,6 +20,8 @@ export interface ConsoleSources {
   connectors(): ConnectorInfo[];
   config(): ConfigReport;
   blueprint(): Blueprint;
+  /** Which fields each caller requested since start or the last `POST /admin/usage/reset`, and the unused ones. */
+  usage(): UsageReport;
   /** callers.yaml's authentication of the config served (undefined while it is off). */
   authenticate?(headers: IncomingHttpHeaders): AuthOutcome | Promise<AuthOutcome> | undefined;
 }
@@ -64,6 +67,7 @@ export function createOperatorConsole(adminToken: string, sources: ConsoleSource
     'GET /admin/api/connectors': async () => ({ status: 200, body: connectorsReport(await window.snapshots(), bounds, sources.connectors()) }),
     'GET /admin/api/callers': async () => ({ status: 200, body: callersReport(await window.snapshots()) }),
     'GET /admin/api/config': () => Promise.resolve({ status: 200, body: sources.config() }),
+    'GET /admin/api/usage': () => Promise.resolve({ status: 200, body: sources.usage() }),
     'POST /admin/api/explain': (req) => explain(req, sources.blueprint()),
   };
 

@@ -95,6 +95,18 @@ describe('the admin API after a known request mix', () => {
     expect(await response.json()).toEqual({ version: readyz.configVersion, status: 'ready', reason: null, lastReload: null, lastReloadError: null, connectors: { accounts: 'skipped', profiles: 'skipped' } });
   });
 
+  test('GET /admin/api/usage: the fields each caller used, and the unused ones', async () => {
+    const response = await rig.admin('/admin/api/usage');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { callers: Record<string, { requests: number; fields: Record<string, number> }>; unused: string[] };
+    // The refused request of `limited` never ran: 2 requests.
+    expect(Object.fromEntries(Object.entries(body.callers).map(([caller, u]) => [caller, u.requests]))).toEqual({ alpha: 4, anonymous: 1, limited: 2 });
+    expect(body.callers.alpha!.fields).toEqual({ 'Profile.bio': 4, 'Profile.id': 4, 'Query.users': 4, 'User.id': 4, 'User.name': 4, 'User.profile': 4 });
+    expect(body.callers.limited!.fields).toEqual({ 'Profile.bio': 2, 'Profile.id': 2, 'Query.profile': 2 });
+    expect(body.unused).toEqual(expect.arrayContaining(['Query.searchProfiles', 'User.staleProfile']));
+    expect(body.unused).not.toContain('Query.users');
+  });
+
   test('POST /admin/api/explain: the plan tessera explain prints, as text and as JSON', async () => {
     const response = await rig.admin('/admin/api/explain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: USERS }) });
     expect(response.status).toBe(200);
@@ -141,6 +153,7 @@ describe('the admin credential', () => {
     ['GET', '/admin/api/connectors'],
     ['GET', '/admin/api/callers'],
     ['GET', '/admin/api/config'],
+    ['GET', '/admin/api/usage'],
     ['POST', '/admin/api/explain'],
     ['GET', '/admin/api/nope'],
   ] as const;
