@@ -269,7 +269,9 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     consoleSettings.enabled && metrics
       ? createOperatorConsole(consoleSettings.adminToken!, {
           metrics,
+          authenticate: (headers) => live.current.authenticator?.authenticate(headers),
           blueprint: () => runtime.blueprint,
+          usage: () => usage.report(live.current.schema),
           config: () => configReport(readiness.report(), reloader.last),
           connectors: () => {
             const checks = readiness.report().connectors;
@@ -286,7 +288,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
               };
             });
           },
-        })
+        }, undefined, consoleSettings.scope)
       : undefined;
   let http: GatewayHttpServer | undefined;
   let metricsServer: Server | undefined;

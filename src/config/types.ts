@@ -330,6 +330,8 @@ export interface GatewayConfig {
     enabled: boolean;
     /** Bearer token of /console and /admin/api/*; absent = reload.adminToken's. */
     adminToken?: string | undefined;
+    /** Verified callers (callers.yaml) holding this scope may use the console too. */
+    scope?: string | undefined;
   } | undefined;
 }
 

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { isRefusal, type AuthOutcome } from '../callers/authenticator.ts';
 import type { Blueprint } from '../blueprint/index.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
@@ -9,6 +10,7 @@ import { callersReport } from './callers-report.ts';
 import type { ConfigReport } from './config-report.ts';
 import { connectorsReport, type ConnectorInfo } from './connectors-report.ts';
 import { consolePage, type ConsolePage } from './console-page.ts';
+import type { UsageReport } from '../observability/field-usage.ts';
 import { histogramBounds, readTrafficSnapshot } from './traffic-snapshot.ts';
 import { TrafficWindow } from './traffic-window.ts';
 
@@ -18,6 +20,10 @@ export interface ConsoleSources {
   connectors(): ConnectorInfo[];
   config(): ConfigReport;
   blueprint(): Blueprint;
+  /** Which fields each caller requested since start or the last `POST /admin/usage/reset`, and the unused ones. */
+  usage(): UsageReport;
+  /** callers.yaml's authentication of the config served (undefined while it is off). */
+  authenticate?(headers: IncomingHttpHeaders): AuthOutcome | Promise<AuthOutcome> | undefined;
 }
 
 export interface OperatorConsole {
@@ -46,8 +52,14 @@ export function isConsolePath(pathname: string): boolean {
  * The operator's console: a page and the admin JSON API it reads, both behind the admin
  * credential (401 without it, whatever the path: the list of paths itself is not public).
  */
-export function createOperatorConsole(adminToken: string, sources: ConsoleSources, page: ConsolePage = consolePage()): OperatorConsole {
+export function createOperatorConsole(adminToken: string, sources: ConsoleSources, page: ConsolePage = consolePage(), operatorScope?: string): OperatorConsole {
   const credential = new AdminCredential(adminToken);
+  /** A caller callers.yaml verified (API key or JWT, never `anonymous`) that holds the operator scope. */
+  const isOperator = async (headers: IncomingHttpHeaders): Promise<boolean> => {
+    if (!operatorScope || !sources.authenticate || (headers['x-api-key'] === undefined && headers.authorization === undefined)) return false;
+    const outcome = await sources.authenticate(headers);
+    return outcome !== undefined && !isRefusal(outcome) && outcome.via !== 'anonymous' && outcome.scopes.has(operatorScope);
+  };
   const window = new TrafficWindow((at) => readTrafficSnapshot(sources.metrics, at));
   const bounds = histogramBounds(sources.metrics);
 
@@ -55,6 +67,7 @@ export function createOperatorConsole(adminToken: string, sources: ConsoleSource
     'GET /admin/api/connectors': async () => ({ status: 200, body: connectorsReport(await window.snapshots(), bounds, sources.connectors()) }),
     'GET /admin/api/callers': async () => ({ status: 200, body: callersReport(await window.snapshots()) }),
     'GET /admin/api/config': () => Promise.resolve({ status: 200, body: sources.config() }),
+    'GET /admin/api/usage': () => Promise.resolve({ status: 200, body: sources.usage() }),
     'POST /admin/api/explain': (req) => explain(req, sources.blueprint()),
   };
 
@@ -67,19 +80,25 @@ export function createOperatorConsole(adminToken: string, sources: ConsoleSource
         res.writeHead(303, { ...SECURITY_HEADERS, 'x-request-id': requestId, location: '/console', 'set-cookie': credential.sessionCookie(), 'content-length': '0' });
         return void res.end();
       }
-      if (!credential.admits(req)) {
-        return sendJson(res, requestId, 401, { error: { code: ErrorCodes.REQUEST_ADMIN_UNAUTHORIZED, message: 'The operator console needs the admin credential: Authorization: Bearer <token>, or open /console?token=<token> once.' } }, { 'www-authenticate': 'Bearer' });
-      }
-      if (pathname.startsWith('/console')) return servePage(page, req, res, pathname, requestId);
-      const route = api[`${req.method ?? 'GET'} ${pathname}`];
-      if (!route) {
-        const known = Object.keys(api).find((key) => key.endsWith(` ${pathname}`));
-        if (known) return sendJson(res, requestId, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `Use ${known.split(' ')[0]}.` } }, { allow: known.split(' ')[0]! });
-        return sendJson(res, requestId, 404, { error: { code: 'NOT_FOUND', message: `No admin API at ${pathname}; see docs/console.md.` } });
-      }
-      route(req).then(
-        ({ status, body }) => sendJson(res, requestId, status, body),
-        () => sendJson(res, requestId, 500, { error: { code: ErrorCodes.INTERNAL_SERVER_ERROR, message: 'Unexpected error.' } }),
+      const refuse = () =>
+        sendJson(res, requestId, 401, { error: { code: ErrorCodes.REQUEST_ADMIN_UNAUTHORIZED, message: 'The operator console needs the admin credential: Authorization: Bearer <token>, or open /console?token=<token> once.' } }, { 'www-authenticate': 'Bearer' });
+      const serve = () => {
+        if (pathname.startsWith('/console')) return servePage(page, req, res, pathname, requestId);
+        const route = api[`${req.method ?? 'GET'} ${pathname}`];
+        if (!route) {
+          const known = Object.keys(api).find((key) => key.endsWith(` ${pathname}`));
+          if (known) return sendJson(res, requestId, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `Use ${known.split(' ')[0]}.` } }, { allow: known.split(' ')[0]! });
+          return sendJson(res, requestId, 404, { error: { code: 'NOT_FOUND', message: `No admin API at ${pathname}; see docs/config.md.` } });
+        }
+        route(req).then(
+          ({ status, body }) => sendJson(res, requestId, status, body),
+          () => sendJson(res, requestId, 500, { error: { code: ErrorCodes.INTERNAL_SERVER_ERROR, message: 'Unexpected error.' } }),
+        );
+      };
+      if (credential.admits(req)) return serve();
+      isOperator(req.headers).then(
+        (operator) => (operator ? serve() : refuse()),
+        () => refuse(),
       );
     },
     close: () => window.close(),

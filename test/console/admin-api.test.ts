@@ -95,6 +95,18 @@ describe('the admin API after a known request mix', () => {
     expect(await response.json()).toEqual({ version: readyz.configVersion, status: 'ready', reason: null, lastReload: null, lastReloadError: null, connectors: { accounts: 'skipped', profiles: 'skipped' } });
   });
 
+  test('GET /admin/api/usage: the fields each caller used, and the unused ones', async () => {
+    const response = await rig.admin('/admin/api/usage');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { callers: Record<string, { requests: number; fields: Record<string, number> }>; unused: string[] };
+    // The refused request of `limited` never ran: 2 requests.
+    expect(Object.fromEntries(Object.entries(body.callers).map(([caller, u]) => [caller, u.requests]))).toEqual({ alpha: 4, anonymous: 1, limited: 2 });
+    expect(body.callers.alpha!.fields).toEqual({ 'Profile.bio': 4, 'Profile.id': 4, 'Query.users': 4, 'User.id': 4, 'User.name': 4, 'User.profile': 4 });
+    expect(body.callers.limited!.fields).toEqual({ 'Profile.bio': 2, 'Profile.id': 2, 'Query.profile': 2 });
+    expect(body.unused).toEqual(expect.arrayContaining(['Query.searchProfiles', 'User.staleProfile']));
+    expect(body.unused).not.toContain('Query.users');
+  });
+
   test('POST /admin/api/explain: the plan tessera explain prints, as text and as JSON', async () => {
     const response = await rig.admin('/admin/api/explain', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: USERS }) });
     expect(response.status).toBe(200);
@@ -141,6 +153,7 @@ describe('the admin credential', () => {
     ['GET', '/admin/api/connectors'],
     ['GET', '/admin/api/callers'],
     ['GET', '/admin/api/config'],
+    ['GET', '/admin/api/usage'],
     ['POST', '/admin/api/explain'],
     ['GET', '/admin/api/nope'],
   ] as const;
@@ -206,6 +219,25 @@ describe('a console that is not enabled', () => {
     try {
       expect((await fetch(`${rig.gw.url}/metrics`)).status).toBe(404);
       expect(rig.gw.gateway.metrics).toBeUndefined();
+    } finally {
+      await rig.close();
+    }
+  });
+});
+
+describe('operators verified by callers.yaml (console.scope)', () => {
+  const WITH_SCOPE = `console: { enabled: true, adminToken: ${JSON.stringify('t0ken')}, scope: "tessera:operator" }`;
+  test.for([
+    { name: 'the API key of a caller holding the scope', yaml: WITH_SCOPE, headers: { 'x-api-key': API_KEYS.ops }, status: 200 },
+    { name: 'the API key of a caller without it', yaml: WITH_SCOPE, headers: { 'x-api-key': API_KEYS.alpha }, status: 401 },
+    { name: 'an unknown API key', yaml: WITH_SCOPE, headers: { 'x-api-key': 'not-a-key' }, status: 401 },
+    { name: 'no credential (callers.yaml mode optional: anonymous)', yaml: WITH_SCOPE, headers: {}, status: 401 },
+    { name: 'the admin token still', yaml: WITH_SCOPE, headers: { authorization: 'Bearer t0ken' }, status: 200 },
+    { name: 'the operator key without console.scope', yaml: 'console: { enabled: true, adminToken: t0ken }', headers: { 'x-api-key': API_KEYS.ops }, status: 401 },
+  ])('$name: $status', async ({ yaml, headers, status }) => {
+    const rig = await startConsoleRig(yaml);
+    try {
+      for (const pathname of ['/admin/api/config', '/console']) expect((await rig.admin(pathname, { auth: null, headers: headers as Record<string, string> })).status).toBe(status);
     } finally {
       await rig.close();
     }

@@ -129,12 +129,17 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
-  test('the callers and config pages show the traffic and the config version', async () => {
+  test('the callers, field usage and config pages show the traffic, the fields used and the config version', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${url}/console#callers`);
     // The demo has no callers.yaml: every request is the caller `anonymous`.
     await page.waitForSelector('#callers [data-caller="anonymous"]');
     await shot(page, 'callers');
+    await page.click('[data-page-link="usage"]');
+    await page.waitForSelector('[data-usage-caller="anonymous"]');
+    expect(await page.textContent('[data-usage-caller="anonymous"]')).toContain('Query.customer');
+    expect(await page.locator('#unused-fields li').count()).toBeGreaterThan(0);
+    await shot(page, 'usage');
     await page.click('[data-page-link="config"]');
     await page.waitForSelector('[data-config-version]');
     expect(await page.textContent('[data-config-version]')).toBe(gateway.readiness.report().configVersion);

@@ -9,15 +9,16 @@ import type { GatewayOptions } from '../../src/index.ts';
 export const ADMIN_TOKEN = 'console-test-token-0123456789';
 
 /** The API keys of the two declared callers (callers.yaml holds their sha256). */
-export const API_KEYS = { alpha: 'alpha-key-0123456789', limited: 'limited-key-0123456789' };
+export const API_KEYS = { alpha: 'alpha-key-0123456789', limited: 'limited-key-0123456789', ops: 'ops-key-0123456789' };
 const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 
-/** Two callers with API keys; a request without a key is the caller `anonymous`. */
+/** Three callers with API keys (ops holds the operator scope); a request without a key is the caller `anonymous`. */
 export const CALLERS_YAML = `
 mode: optional
 callers:
   alpha: { keys: [${sha256(API_KEYS.alpha)}] }
   limited: { keys: [${sha256(API_KEYS.limited)}] }
+  ops: { keys: [${sha256(API_KEYS.ops)}], scopes: [tessera:operator] }
 `;
 
 /** Console on, two callers with rate limits of their own (so the metrics label them by name). */

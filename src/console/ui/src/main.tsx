@@ -4,10 +4,12 @@ import { CallersPage } from './callers-page.tsx';
 import { ConfigPage } from './config-page.tsx';
 import { ConnectorsPage } from './connectors-page.tsx';
 import { ExplainPage } from './explain-page.tsx';
+import { UsagePage } from './usage-page.tsx';
 
 const PAGES = [
   { id: 'connectors', title: 'Connectors', Page: ConnectorsPage },
   { id: 'callers', title: 'Callers', Page: CallersPage },
+  { id: 'usage', title: 'Field usage', Page: UsagePage },
   { id: 'config', title: 'Config', Page: ConfigPage },
   { id: 'explain', title: 'Plan explorer', Page: ExplainPage },
 ] as const;
