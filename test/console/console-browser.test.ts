@@ -7,7 +7,7 @@ import { createGateway, type Gateway } from '../../src/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
 import { startDemoUpstreams, type DemoUpstreams } from '../../src/demo/upstreams.ts';
 import { explainOperation, printPlan } from '../../src/plan/index.ts';
-import { launchChromium, type Browser } from '../../scripts/console-browser.ts';
+import { launchChromium, type Browser } from '../../src/console/build/chromium.ts';
 import { REPO_ROOT } from '../support/gateway.ts';
 import { curlBody, markedBlock, readDoc } from '../support/markdown.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { buildConsole, CONSOLE_DIST_DIR } from '../../scripts/console-build.ts';
+import { buildConsole, CONSOLE_DIST_DIR } from '../../src/console/build/build-ui.ts';
 import { CONSOLE_DIST_DIR as SERVED_DIR } from '../../src/console/console-page.ts';
 
 test('the committed console bundle is what `npm run console:build` makes of its sources', async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/console/ui');
+const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../ui');
 export const CONSOLE_SOURCES_DIR = path.join(UI_DIR, 'src');
 export const CONSOLE_DIST_DIR = path.join(UI_DIR, 'dist');
 

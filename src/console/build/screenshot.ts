@@ -9,12 +9,12 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { createGateway } from '../src/index.ts';
-import { createLogger } from '../src/observability/index.ts';
-import { startDemoUpstreams } from '../src/demo/upstreams.ts';
-import { launchChromium } from './console-browser.ts';
+import { createGateway } from '../../index.ts';
+import { createLogger } from '../../observability/index.ts';
+import { startDemoUpstreams } from '../../demo/upstreams.ts';
+import { launchChromium } from './chromium.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUTPUT = path.join(REPO_ROOT, 'docs', 'console.png');
 const RUN_MS = 40_000; // 4 sparkline points
 const FAULT_AFTER_MS = 30_000;
