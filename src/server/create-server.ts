@@ -143,36 +143,36 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     if (authenticator && !(options.dev && isGraphiQLPage(req))) {
       const pending = authenticator.authenticate(req.headers);
       const outcome = pending instanceof Promise ? await pending : pending;
-      if (isRefusal(outcome)) return sendJson(res, requestId, outcome.status, outcome.body, outcome.headers);
+      if (isRefusal(outcome)) return refuseEarly(res, context, outcome.status, outcome.body, outcome.headers);
       context.caller = outcome;
       context.callerId = outcome.id;
     }
     // The traffic mark, read once for both doors (after the caller is known: who may mark is per caller).
     const mark = (serving.marks ?? defaultMarks).read(req.headers, context.callerId);
     if (mark !== undefined) {
-      if (typeof mark !== 'string') return sendJson(res, requestId, mark.status, mark.body, mark.headers);
+      if (typeof mark !== 'string') return refuseEarly(res, context, mark.status, mark.body, mark.headers);
       context.traffic = mark;
     }
     if (admission) {
       const refused = admission.admit(context.callerId, context.traffic);
       if (refused) {
         metrics?.shed(refused.status === 429 ? 'rate_limited' : 'overloaded');
-        return sendJson(res, requestId, refused.status, refused.body, refused.headers);
+        return refuseEarly(res, context, refused.status, refused.body, refused.headers);
       }
       res.once('close', () => admission.release());
     }
 
     const deadline = requestDeadline(req.headers[TIMEOUT_HEADER], context.startedAt, requestTimeoutMs);
-    if (typeof deadline === 'string') return sendJson(res, requestId, 400, { errors: [{ message: deadline, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
+    if (typeof deadline === 'string') return refuseEarly(res, context, 400, { errors: [{ message: deadline, extensions: { code: ErrorCodes.REQUEST_INVALID } }] });
     context.deadlineAt = deadline;
     const explain = req.headers[EXPLAIN_HEADER] === '1';
     if (explain && !options.dev) {
-      return sendJson(res, requestId, 403, {
+      return refuseEarly(res, context, 403, {
         errors: [{ message: `The ${EXPLAIN_HEADER} header is only honoured in dev/demo mode.`, extensions: { code: ErrorCodes.REQUEST_EXPLAIN_FORBIDDEN } }],
       });
     }
     const mediaRefusal = refuseMediaType(req.method, req.headers['content-type'], req.headers.accept, options.dev);
-    if (mediaRefusal) return sendJson(res, requestId, mediaRefusal.status, mediaRefusal.body);
+    if (mediaRefusal) return refuseEarly(res, context, mediaRefusal.status, mediaRefusal.body);
     if (req.method === 'GET' || req.method === 'HEAD') {
       res.setHeader('x-request-id', requestId); // yoga writes the head itself
       await (await yoga(serving)).requestListener(req, res);
@@ -295,6 +295,18 @@ async function forwardToYoga(
   outHeaders['content-length'] = String(payload.length);
   res.writeHead(response.status, outHeaders);
   res.end(payload);
+}
+
+/**
+ * A refusal before any execution (credential, mark, shedding, rate limit, deadline header, media
+ * type): answered at once and named once, in the request's access line, by its code and, where
+ * it has one, its reason (e.g. `UNAUTHENTICATED (expired)`).
+ */
+function refuseEarly(res: ServerResponse, context: RequestContext, status: number, body: unknown, headers?: Record<string, string>): void {
+  const first = (body as { errors?: { extensions?: { code?: unknown; reason?: unknown } }[] } | undefined)?.errors?.[0]?.extensions;
+  const code = typeof first?.code === 'string' ? first.code : `HTTP ${status}`;
+  context.refusal = typeof first?.reason === 'string' ? `${code} (${first.reason})` : code;
+  sendJson(res, context.requestId, status, body, headers);
 }
 
 /** A refusal: logged once (the access line carries its code), answered as GraphQL-over-HTTP says. */
