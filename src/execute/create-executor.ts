@@ -142,7 +142,7 @@ export class Executor {
       return { errors };
     }
     if (plan.hasIntrospection && hidesSchema(request.scopes)) return { errors: [introspectionRefused()] };
-    this.#options.usage?.record(plan, request.callerId);
+    this.#options.usage?.record(plan, request.callerId, request.traffic);
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();

@@ -15,8 +15,10 @@ export interface UsageReport {
   callers: Record<string, { requests: number; fields: Record<string, number> }>;
   /** Each field's requests, all callers together. */
   fields: Record<string, number>;
-  /** Fields of the schema served now that no caller requested in the window. */
+  /** Fields of the schema served now that no caller requested in the window (production traffic only). */
   unused: string[];
+  /** Marked traffic (stress, preview), counted apart per mark: a load test never makes a field look used. Absent when none came. */
+  marked?: Record<string, Pick<UsageReport, 'callers' | 'fields'>>;
 }
 
 /**
@@ -31,14 +33,21 @@ export class FieldUsage {
   #requests = new Map<string, number>();
   readonly #fieldsOf = new WeakMap<Plan, readonly string[]>();
   readonly #now: () => Date;
+  /** Per traffic mark, its own counts (a bounded set: gateway.yaml's marks). */
+  readonly #marked = new Map<string, FieldUsage>();
 
   constructor(now: () => Date = () => new Date()) {
     this.#now = now;
     this.#since = now();
   }
 
-  /** One execution of `plan` for a caller. */
-  record(plan: Plan, callerId: string | undefined): void {
+  /** One execution of `plan` for a caller; `traffic` (a mark) is counted apart from production. */
+  record(plan: Plan, callerId: string | undefined, traffic?: string): void {
+    if (traffic !== undefined) {
+      let marked = this.#marked.get(traffic);
+      if (!marked) this.#marked.set(traffic, (marked = new FieldUsage(this.#now)));
+      return marked.record(plan, callerId);
+    }
     let callers = this.#byPlan.get(plan);
     if (callers === undefined) {
       if (this.#byPlan.size >= MAX_PLANS) this.#fold();
@@ -75,6 +84,13 @@ export class FieldUsage {
       fields: Object.fromEntries([...totals].sort(([a], [b]) => a.localeCompare(b))),
       unused: unused.sort(),
     };
+    if (this.#marked.size > 0) {
+      report.marked = {};
+      for (const [mark, usage] of [...this.#marked].sort(([a], [b]) => a.localeCompare(b))) {
+        const { callers: markedCallers, fields } = usage.report(schema, reset);
+        report.marked[mark] = { callers: markedCallers, fields };
+      }
+    }
     if (reset) {
       this.#since = until;
       this.#fields = new Map();

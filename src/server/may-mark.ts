@@ -5,10 +5,8 @@ export type MayMark = (callerId: string | undefined, mark: string) => boolean;
 
 /**
  * Who may send a mark, from gateway.yaml's `isolation.allowedCallers` (absent: everyone). It is
- * keyed on the request context's `callerId`, which today is the plain `x-caller-id` header; once
- * verified caller identity lands (API keys, JWT), the same function is given the verified id and
- * nothing else here changes. One function so that rule has one place, whichever door served the
- * request.
+ * keyed on the request context's `callerId`, the caller callers.yaml verified (never a header's
+ * claim). One function so that rule has one place, whichever door served the request.
  */
 export function createMayMark(settings: Pick<IsolationConfig, 'allowedCallers'>): MayMark {
   const allowed = settings.allowedCallers === undefined ? undefined : new Set(settings.allowedCallers);

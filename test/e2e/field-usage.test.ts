@@ -56,6 +56,16 @@ describe('per-field usage per caller', () => {
     expect(next.unused).toHaveLength(8); // every field of Query, User and Pet
   });
 
+  test('marked (stress) traffic is counted apart: it never makes a field look used', async () => {
+    await usage('/admin/usage/reset', { method: 'POST' });
+    await rig.gw.query('{ user(id: "3") { email } }', undefined, { 'x-api-key': 'svc-a-key', 'x-tessera-traffic': 'stress' });
+    await rig.gw.queryVia('yoga', '{ user(id: "3") { id } }', undefined, { 'x-api-key': 'svc-a-key' });
+    const report = (await (await usage()).json()) as { callers: unknown; marked: unknown; unused: string[] };
+    expect(report.callers).toEqual({ 'svc-a': { requests: 1, fields: { 'Query.user': 1, 'User.id': 1 } } });
+    expect(report.marked).toEqual({ stress: { callers: { 'svc-a': { requests: 1, fields: { 'Query.user': 1, 'User.email': 1 } } }, fields: { 'Query.user': 1, 'User.email': 1 } } });
+    expect(report.unused).toContain('User.email');
+  });
+
   test.for([
     { name: 'no token', headers: {} as Record<string, string>, status: 401 },
     { name: 'a wrong token', headers: { authorization: 'Bearer nope' } as Record<string, string>, status: 401 },

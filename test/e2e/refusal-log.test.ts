@@ -19,7 +19,7 @@ afterAll(async () => {
 const QUERY = '{ user(id: "1") { id } }';
 
 describe.each(DOORS)('refusals before execution are logged once with caller and reason (%s door)', (door) => {
-  test.each([
+  test.each<{ name: string; headers: Record<string, string>; status: number; callerId: string | undefined; refusal: string }>([
     { name: 'no credential', headers: {}, status: 401, callerId: undefined, refusal: 'UNAUTHENTICATED (missing)' },
     { name: 'an unknown key', headers: { 'x-api-key': 'nobody' }, status: 401, callerId: undefined, refusal: 'UNAUTHENTICATED (unknown-key)' },
     { name: 'a mark the caller may not send', headers: { 'x-api-key': 'someone-key', 'x-tessera-traffic': 'stress' }, status: 403, callerId: 'someone', refusal: 'ISOLATION_MARK_REFUSED' },
