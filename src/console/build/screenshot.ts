@@ -35,19 +35,30 @@ const browser = await launchChromium();
 try {
   const startedAt = Date.now();
   let sent = 0;
+  let done = false;
+  const send = (id: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PANEL, variables: { id } }) }).then((r) => r.arrayBuffer());
   process.stdout.write(`console:screenshot: demo traffic for ${RUN_MS / 1000} s (tickets fails after ${FAULT_AFTER_MS / 1000} s)\n`);
   while (Date.now() - startedAt < RUN_MS) {
     if (Date.now() - startedAt > FAULT_AFTER_MS) upstreams.setFailing('tickets', true);
     const id = CUSTOMERS[sent % CUSTOMERS.length]!;
-    await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PANEL, variables: { id } }) }).then((r) => r.arrayBuffer());
+    await send(id);
     sent += 1;
     await delay(25);
   }
+  // Traffic goes on while the page loads, so a half-open tickets breaker is probed and opens again.
+  const more = (async () => {
+    for (let i = 0; i < 2_000 && !done; i++) {
+      await send(CUSTOMERS[i % CUSTOMERS.length]!);
+      await delay(25);
+    }
+  })();
   const page = await browser.context.newPage();
-  await page.setViewportSize({ width: 1400, height: 440 });
+  await page.setViewportSize({ width: 1400, height: 500 });
   await page.goto(`${url}/console?token=${TOKEN}`);
   await page.waitForSelector('[data-connector="tickets"][data-breaker="open"]');
   await page.screenshot({ path: OUTPUT });
+  done = true;
+  await more;
   process.stdout.write(`console:screenshot: ${sent} requests; wrote ${path.relative(REPO_ROOT, OUTPUT)}\n`);
 } finally {
   await browser.close();
