@@ -1,13 +1,12 @@
 import path from 'node:path';
 import type { ConfigError } from '../../errors/gateway-error.ts';
-import { ErrorCodes } from '../../errors/codes.ts';
-import type { ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import type { ConnectorConfig } from '../../config/types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience } from '../../config/check-resilience-shape.ts';
-import { checkKeys, readMapping, readPositiveInt, readString, readStringMap, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { checkKeys, readPositiveInt, readString, readStringMap, type Checker, type Mapping } from '../../config/shape-checker.ts';
 import { readConnectorIsolation, type TargetRule } from '../../config/check-isolation-shape.ts';
 import { isAddress, readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
-import { readRpcOperation, type RpcOperationWords } from '../rpc/read-rpc-operation.ts';
-import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, required } from '../../config/check-connector-shape.ts';
+import { readRpcOperations, type RpcOperationWords } from '../rpc/read-rpc-operation.ts';
+import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, required } from '../../config/check-connector-shape.ts';
 
 /** Where a gRPC connector's service is and which `.proto` files describe it (`transportSettings` of a grpc connector). */
 export interface GrpcConnectorConfig {
@@ -42,16 +41,7 @@ export function checkGrpcConnectorShape(c: Checker, name: string, value: Mapping
   const metadata = readStringMap(c, value, [], 'metadata');
   const resilience = readConnectorResilience(c, value);
   const { isolation, shadow } = readConnectorIsolation(c, value, GRPC_TARGET, address);
-  const operations: Record<string, OperationConfig> = {};
-  if (required(c, value, [], 'operations')) {
-    const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
-    for (const [opName, op] of Object.entries(ops ?? {})) {
-      const at = ['operations', opName];
-      if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
-      const checked = readRpcOperation(c, opName, op, at, GRPC_OPERATION_WORDS);
-      if (checked) operations[opName] = checked;
-    }
-  }
+  const operations = readRpcOperations(c, value, GRPC_OPERATION_WORDS);
   if (c.errors.length > 0) return { connector: undefined, errors: c.errors };
   return {
     connector: {

@@ -5,7 +5,7 @@ import type { ConfigPath, ConnectorConfig, OperationConfig } from '../../config/
 import { didYouMean } from '../../util/did-you-mean.ts';
 import type { CompiledOperation } from '../../blueprint/ir.ts';
 import { parseTemplate, type Template } from '../../blueprint/template.ts';
-import { compileBatchAnswer, describeBatchAnswer } from '../../blueprint/compile-batch-answer.ts';
+import { rpcAnswerFields } from '../rpc/rpc-answer-fields.ts';
 import { resolveCallPolicy } from '../../resilience/policy.ts';
 import { loadProtos } from './load-protos.ts';
 import { protoRequestShape, protoResultShape } from './compile-grpc-request.ts';
@@ -95,19 +95,9 @@ export function compileGrpcConnector(connector: ConnectorConfig, errors: ConfigE
       headers: Object.entries(connector.headers).map(([k, v]): [string, Template] => [k, { text: v, literals: [v], refs: [], whole: undefined }]),
       body,
       selectsFields: false,
-      params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
-      batch: op.batch,
       // Caller headers are not passed on as metadata (yet): only the request id and deadline are.
       forwardHeaders: undefined,
-      // A decoded answer is plain data: the batch answer layouts read it as they read JSON.
-      answerReader: op.batch && compileBatchAnswer(op.batch),
-      answerLabel: op.batch && describeBatchAnswer(op.batch),
-      resultPath: op.result === '' ? [] : op.result.split('.'),
-      declaredAt: Object.freeze({
-        result: connector.sourceMap.locate([...at, 'result'], 'value'),
-        keyField: op.batch ? connector.sourceMap.locate([...at, 'batch', 'keyField'], 'value') : undefined,
-      }),
-      timeoutMs: op.timeoutMs ?? connector.timeoutMs,
+      ...rpcAnswerFields(connector, op, at),
       policy: resolveCallPolicy(connector, withProtoDefault, []),
       render: undefined,
     };

@@ -1,8 +1,8 @@
 import { ErrorCodes } from '../../errors/codes.ts';
 import type { ConfigPath, OperationConfig } from '../../config/types.ts';
 import { readOperationResilience } from '../../config/check-resilience-shape.ts';
-import { checkKeys, readBoolean, readMapping, readPositiveInt, readString, report, type Checker } from '../../config/shape-checker.ts';
-import { MAX_TIMEOUT_MS, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
+import { checkKeys, readBoolean, readMapping, readPositiveInt, readString, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { MAX_TIMEOUT_MS, NAME, NAME_RULE, readBatch, readParams, required } from '../../config/check-connector-shape.ts';
 import { isMappingWith } from './read-rpc-settings.ts';
 
 /** How one RPC transport names its parts in the messages of a misspelt operation. */
@@ -17,6 +17,20 @@ export interface RpcOperationWords {
   result: string;
   /** Why a batch has no keyStyle here: where its keys go instead. */
   keyStyle: string;
+}
+
+/** An RPC connector's `operations:` mapping, each name checked and each operation read by `readRpcOperation`. */
+export function readRpcOperations(c: Checker, value: Mapping, words: RpcOperationWords): Record<string, OperationConfig> {
+  const operations: Record<string, OperationConfig> = {};
+  if (!required(c, value, [], 'operations')) return operations;
+  const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
+  for (const [opName, op] of Object.entries(ops ?? {})) {
+    const at = ['operations', opName];
+    if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
+    const checked = readRpcOperation(c, opName, op, at, words);
+    if (checked) operations[opName] = checked;
+  }
+  return operations;
 }
 
 /**

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import type { ConfigError } from '../../errors/gateway-error.ts';
-import { ErrorCodes } from '../../errors/codes.ts';
-import type { ConnectorConfig, OperationConfig } from '../../config/types.ts';
+import type { ConnectorConfig } from '../../config/types.ts';
 import { CONNECTOR_RESILIENCE_KEYS, OPERATION_RESILIENCE_KEYS, readConnectorResilience } from '../../config/check-resilience-shape.ts';
-import { checkKeys, readMapping, readOneOf, readPositiveInt, readString, report, type Checker, type Mapping } from '../../config/shape-checker.ts';
+import { checkKeys, readOneOf, readPositiveInt, readString, type Checker, type Mapping } from '../../config/shape-checker.ts';
 import { readAddress, readPathList } from '../rpc/read-rpc-settings.ts';
-import { readRpcOperation, type RpcOperationWords } from '../rpc/read-rpc-operation.ts';
-import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, NAME, NAME_RULE, required } from '../../config/check-connector-shape.ts';
+import { readRpcOperations, type RpcOperationWords } from '../rpc/read-rpc-operation.ts';
+import { checkConnectorName, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS, required } from '../../config/check-connector-shape.ts';
 
 export const THRIFT_PROTOCOLS = ['binary', 'compact'] as const;
 export const THRIFT_FRAMINGS = ['framed', 'buffered'] as const;
@@ -54,16 +53,7 @@ export function checkThriftConnectorShape(c: Checker, name: string, value: Mappi
   const maxConnections = readPositiveInt(c, value, [], 'maxConnections', 1_024);
   const timeoutMs = readPositiveInt(c, value, [], 'timeoutMs', MAX_TIMEOUT_MS);
   const resilience = readConnectorResilience(c, value);
-  const operations: Record<string, OperationConfig> = {};
-  if (required(c, value, [], 'operations')) {
-    const ops = readMapping(c, value.operations, ['operations'], 'a mapping of operation names to operations');
-    for (const [opName, op] of Object.entries(ops ?? {})) {
-      const at = ['operations', opName];
-      if (!NAME.test(opName)) report(c, ErrorCodes.CONFIG_INVALID_VALUE, `expected an operation name (${NAME_RULE}); got "${opName}"`, at, 'key');
-      const checked = readRpcOperation(c, opName, op, at, THRIFT_OPERATION_WORDS);
-      if (checked) operations[opName] = checked;
-    }
-  }
+  const operations = readRpcOperations(c, value, THRIFT_OPERATION_WORDS);
   if (c.errors.length > 0) return { connector: undefined, errors: c.errors };
   return {
     connector: {

@@ -5,7 +5,7 @@ import type { ConfigPath, ConnectorConfig } from '../../config/types.ts';
 import { didYouMean } from '../../util/did-you-mean.ts';
 import type { CompiledOperation } from '../../blueprint/ir.ts';
 import { parseTemplate } from '../../blueprint/template.ts';
-import { compileBatchAnswer, describeBatchAnswer } from '../../blueprint/compile-batch-answer.ts';
+import { rpcAnswerFields } from '../rpc/rpc-answer-fields.ts';
 import { resolveCallPolicy } from '../../resilience/policy.ts';
 import { compileRpcRequest, type RequestCheck } from '../rpc/compile-rpc-request.ts';
 import { checkResultPath } from '../rpc/check-result-path.ts';
@@ -105,19 +105,9 @@ export function compileThriftConnector(connector: ConnectorConfig, errors: Confi
       headers: [],
       body,
       selectsFields: false,
-      params: new Map(Object.entries(op.params).map(([k, v]) => [k, v.type])),
-      batch: op.batch,
       // Plain Thrift messages have no headers: nothing of the caller's travels but the arguments.
       forwardHeaders: undefined,
-      // A decoded answer is plain data: the batch answer layouts read it as they read JSON.
-      answerReader: op.batch && compileBatchAnswer(op.batch),
-      answerLabel: op.batch && describeBatchAnswer(op.batch),
-      resultPath: op.result === '' ? [] : op.result.split('.'),
-      declaredAt: Object.freeze({
-        result: connector.sourceMap.locate([...at, 'result'], 'value'),
-        keyField: op.batch ? connector.sourceMap.locate([...at, 'batch', 'keyField'], 'value') : undefined,
-      }),
-      timeoutMs: op.timeoutMs ?? connector.timeoutMs,
+      ...rpcAnswerFields(connector, op, at),
       policy: resolveCallPolicy(connector, op, []),
       render: undefined,
     };
