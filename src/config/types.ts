@@ -279,6 +279,15 @@ export interface GatewayConfig {
     /** Event-loop utilisation (0..1) above which operations pool; 0 pools always. */
     busyAbove?: number | undefined;
   };
+  /** Identical queries in flight share one execution (`sharing:`); absent = on for every query and caller. */
+  sharing?: {
+    /** false: every request runs on its own. */
+    operations: boolean;
+    /** GraphQL operation names that always run on their own. */
+    exceptOperations: string[];
+    /** Callers (callers.yaml ids) whose requests always run on their own. */
+    exceptCallers: string[];
+  };
   /** Prometheus metrics (`metrics:`); absent = off. */
   metrics?: {
     enabled: boolean;

@@ -1,4 +1,4 @@
-import { execute as graphqlExecute, GraphQLError, type ExecutionResult } from 'graphql';
+import { execute as graphqlExecute, GraphQLError, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
 import { toGraphQLError, withExtensions } from '../errors/to-graphql-error.ts';
@@ -6,6 +6,7 @@ import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
 import type { SendFn } from '../transports/transport.ts';
 import type { Logger } from '../observability/index.ts';
 import type { GatewayTracing } from '../observability/tracing.ts';
+import type { ExecutionTrace } from '../observability/execution-trace.ts';
 import { RequestLoaders, type UpstreamCallStats } from './loaders.ts';
 import { executePlan } from './execute-plan.ts';
 import { ConcurrencyLimit, LOGGED_UPSTREAM_MESSAGE, StaleStore } from '../resilience/index.ts';
@@ -13,6 +14,8 @@ import { VariableCoercion } from './coerce-variables.ts';
 import { SharedBatches } from './shared-batches.ts';
 import { hidesSchema, introspectionRefused, withoutSuggestions } from '../server/disclosure.ts';
 import type { FieldUsage } from '../observability/field-usage.ts';
+import { SharedOperations, type OperationSharingSettings, type SharedAnswer } from './shared-operations.ts';
+import type { Plan } from '../plan/index.ts';
 
 export interface ExecutorOptions {
   blueprint: Blueprint;
@@ -40,6 +43,8 @@ export interface ExecutorOptions {
   markHeader?: string | undefined;
   /** Counts each executed plan per caller (field usage); absent: nothing is counted. */
   usage?: FieldUsage | undefined;
+  /** Identical queries in flight share one execution (gateway.yaml `sharing:`); absent: on for all. */
+  sharing?: OperationSharingSettings | undefined;
 }
 
 export interface ExecuteRequest {
@@ -68,6 +73,10 @@ export interface GatewayResult extends ExecutionResult {
   upstreamCalls?: UpstreamCalls;
   /** The name of the operation that ran (undefined: anonymous, or none was selected); not serialised. */
   operationName?: string | undefined;
+  /** Set when this request joined an identical one in flight: that request's id (it made the calls); not serialised. */
+  sharedWith?: string | undefined;
+  /** The serialized answer, shared by every request of one shared execution; not serialised. */
+  answer?: SharedAnswer | undefined;
 }
 
 /**
@@ -86,6 +95,7 @@ export class Executor {
    * request: a stress run never serves or pools with production's values or keys.
    */
   readonly #marked = new Map<string, { staleStore: StaleStore; sharedBatches: SharedBatches | undefined }>();
+  readonly #sharing: SharedOperations | undefined;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
@@ -94,6 +104,9 @@ export class Executor {
     this.#variables = new VariableCoercion(options.blueprint.schema);
     this.#sharedBatches = this.#newSharedBatches(undefined);
     this.#markHeader = options.markHeader ?? 'x-tessera-traffic';
+    const sharing = options.sharing ?? { operations: true, exceptOperations: [], exceptCallers: [] };
+    const forwarded = [...options.blueprint.operations.values()].flatMap((op) => (op.forwardHeaders ?? []).map((h) => h.from));
+    this.#sharing = sharing.operations ? new SharedOperations(sharing, forwarded) : undefined;
   }
 
   #newSharedBatches(traffic: string | undefined): SharedBatches | undefined {
@@ -113,7 +126,7 @@ export class Executor {
 
   /** Runs one operation. Never throws for anything a caller or an upstream did. */
   async execute(request: ExecuteRequest): Promise<GatewayResult> {
-    const { blueprint, logger } = this.#options;
+    const logger = this.#options.logger;
     // undefined unless tracing is on and this request is sampled: nothing below then creates a span.
     const trace = this.#options.tracing?.beginExecution();
     const operation = this.planCache.selectOperation(request.prepared, request.operationName);
@@ -131,18 +144,40 @@ export class Executor {
       return { errors };
     }
     const variables = coerced.coerced;
-    const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
 
     let plan;
     try {
       plan = trace ? trace.plan(this.planCache.stats, () => this.planCache.plan(request.prepared, operation, variables, request.scopes)) : this.planCache.plan(request.prepared, operation, variables, request.scopes);
     } catch (error) {
-      const errors = [toGraphQLError(error, undefined, onUnexpectedError)];
+      const errors = [toGraphQLError(error, undefined, (unexpected) => logger.error({ err: unexpected }, 'unexpected error while executing'))];
       trace?.finish(errors);
       return { errors };
     }
     if (plan.hasIntrospection && hidesSchema(request.scopes)) return { errors: [introspectionRefused()] };
     this.#options.usage?.record(plan, request.callerId, request.traffic);
+    const sharing = this.#sharing;
+    // A mutation's second run is a second effect; explain and a sampled trace want this request's own calls.
+    if (!sharing || operation.operation !== 'query' || request.explain || trace) return this.#run(request, operation, variables, plan, trace);
+    return sharing.run(
+      {
+        plan,
+        operationName: operation.name?.value,
+        variables,
+        callerId: request.callerId,
+        scopeKey: request.scopes === undefined ? undefined : this.planCache.scopeKey(request.scopes),
+        traffic: request.traffic,
+        callerHeaders: request.callerHeaders,
+        deadlineAt: request.deadlineAt,
+        requestId: request.requestId,
+      },
+      () => this.#run(request, operation, variables, plan, undefined),
+    );
+  }
+
+  /** Runs a planned operation: its fetches, post-processing and shaping, with this request's loaders. */
+  async #run(request: ExecuteRequest, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>, plan: Plan, trace: ExecutionTrace | undefined): Promise<GatewayResult> {
+    const { blueprint, logger } = this.#options;
+    const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();
@@ -160,6 +195,7 @@ export class Executor {
       stats,
       traffic,
       markHeader: this.#markHeader,
+      sharingScope: request.scopes === undefined ? undefined : this.planCache.scopeKey(request.scopes),
       sharedBatches: marked ? marked.sharedBatches : this.#sharedBatches,
       onUpstreamError: (error, upstream) =>
         logger.warn(

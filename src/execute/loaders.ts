@@ -50,6 +50,8 @@ export interface LoaderRuntime {
   sharedBatches?: SharedBatches | undefined;
   /** The request's traffic mark (stress, preview); undefined = production. */
   traffic?: string | undefined;
+  /** The caller's relevant scope set (undefined: authentication off): calls are shared in flight, and keys pooled, only within one. */
+  sharingScope?: string | undefined;
   /** The header carrying the mark upstream: a connector's `forwardHeaders` never pass a caller's value of it on. */
   markHeader?: string | undefined;
 }
@@ -180,10 +182,10 @@ export class RequestLoaders {
     const shared = runtime.sharedBatches;
     // A full call has no room for anyone else's keys: it goes out alone, at once.
     if (!shared || !shared.pooling || keys.length >= op.batch!.maxSize) return this.#batch(op, params, keys);
-    const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError };
+    const share = { keys, deadlineAt: runtime.deadlineAt, stats: this.#statsOf(op), onUpstreamError: runtime.onUpstreamError, sharingScope: runtime.sharingScope };
     // Waiting on a shared call counts against this request's fan-out budget like a call of its own.
     const forwarded = op.forwardHeaders === undefined ? undefined : this.#forwardedOf(op);
-    const batchId = loaderId + (forwarded ? forwarded.id : (this.#headersId ??= headersId(runtime.headers)));
+    const batchId = loaderId + (forwarded ? forwarded.id : (this.#headersId ??= headersId(runtime.headers))) + (runtime.sharingScope === undefined ? '' : `\n${runtime.sharingScope}`);
     const headers = forwarded ? forwarded.headers : runtime.headers;
     return runtime.limit.run(() => shared.join(batchId, op, params, headers, share));
   }
@@ -237,7 +239,7 @@ export class RequestLoaders {
     stats.calls += 1;
     if (op.batch) stats.batchSizes.push(batchSize);
     try {
-      const response = await runtime.limit.run(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats, batchSize: op.batch ? batchSize : undefined }));
+      const response = await runtime.limit.run(() => runtime.sendFor(op)(request, { deadlineAt: runtime.deadlineAt, observer: stats, batchSize: op.batch ? batchSize : undefined, sharingScope: runtime.sharingScope }));
       return response.body;
     } catch (error) {
       stats.failures += 1;

@@ -16,6 +16,8 @@ export interface BatchShare {
   deadlineAt: number | undefined;
   stats: UpstreamCallStats;
   onUpstreamError(error: UpstreamError, request: UpstreamRequest): void;
+  /** The caller's scope set (part of the batch id too): the merged call shares in flight only within it. */
+  sharingScope?: string | undefined;
 }
 
 interface Participant extends BatchShare {
@@ -31,6 +33,7 @@ interface PendingBatch {
   op: CompiledOperation;
   params: ParamValues;
   headers: Readonly<Record<string, string>>;
+  sharingScope: string | undefined;
   participants: Participant[];
   /** Every participant's keys, each once, in order of arrival. */
   keys: unknown[];
@@ -93,7 +96,7 @@ export class SharedBatches {
   join(batchId: string, op: CompiledOperation, params: ParamValues, headers: Readonly<Record<string, string>>, share: BatchShare): Promise<unknown[]> {
     let batch = this.#pending.get(batchId);
     if (!batch) {
-      batch = { op, params, headers, participants: [], keys: [], positions: new Map(), callers: [] };
+      batch = { op, params, headers, sharingScope: share.sharingScope, participants: [], keys: [], positions: new Map(), callers: [] };
       this.#pending.set(batchId, batch);
     }
     const maxSize = op.batch!.maxSize;
@@ -185,7 +188,7 @@ export class SharedBatches {
     let request: UpstreamRequest | undefined;
     try {
       request = renderRequest(op, batch.params, chunk, batch.headers);
-      const response = await this.#sendFor(op)(request, { deadlineAt, observer, batchSize: chunk.length });
+      const response = await this.#sendFor(op)(request, { deadlineAt, observer, batchSize: chunk.length, sharingScope: batch.sharingScope });
       const matched = batchAnswerItems(op, response.body, chunk);
       for (let i = 0; i < chunk.length; i++) values[offset + i] = matched[i];
     } catch (error) {
@@ -198,6 +201,7 @@ export class SharedBatches {
       for (const p of callers) {
         p.stats.retries += observer.retries;
         p.stats.cacheHits += observer.cacheHits;
+        if (observer.coalesced) p.stats.coalesced = (p.stats.coalesced ?? 0) + observer.coalesced;
       }
     }
   }

@@ -90,6 +90,9 @@ export class GatewayMetrics {
   readonly #markedOperations = new Map<string, OperationChildren | undefined>();
   readonly #metered = new Map<string, MeteredOperation>();
   readonly #shed: { overloaded: CounterCell; rate_limited: CounterCell };
+  readonly #sharedRequests: FastCounter;
+  /** `tessera_requests_shared_total` per traffic label, bound on first use. */
+  readonly #sharedCells = new Map<string, CounterCell>();
   readonly #reloads: Counter<'result'>;
   readonly #configInfo: Gauge<'version'>;
   readonly #lastReloadOk: Gauge;
@@ -117,6 +120,7 @@ export class GatewayMetrics {
     this.#coalesced = fast(new FastCounter('tessera_upstream_coalesced_total', 'Calls answered by an identical call already in flight (coalesce: true).'));
     const shed = fast(new FastCounter('tessera_requests_shed_total', 'Requests refused before any work: overloaded (503) or rate_limited (429).'));
     this.#shed = { overloaded: shed.cell({ reason: 'overloaded' }), rate_limited: shed.cell({ reason: 'rate_limited' }) };
+    this.#sharedRequests = fast(new FastCounter('tessera_requests_shared_total', 'Requests answered by an identical query already in flight (one execution, one answer).'));
     this.#reloads = new Counter({ name: 'tessera_config_reloads_total', help: 'Config reloads by result: ok (swapped in), failed (kept the old config), unchanged.', labelNames: ['result'], registers });
     this.#lastReloadOk = new Gauge({ name: 'tessera_config_last_reload_success', help: '1 if the last reload attempt succeeded (or none was made), 0 if it failed.', registers });
     this.#lastReloadOk.set(1);
@@ -251,6 +255,7 @@ export class GatewayMetrics {
     startedAt: number,
     upstreamCalls: Record<string, UpstreamCallStats> | undefined,
     traffic?: string,
+    shared?: boolean,
   ): void {
     const operation = this.#operationLabels.label(operationName);
     const cellKey = traffic === undefined ? operation : `${traffic}\u0000${operation}`;
@@ -274,6 +279,14 @@ export class GatewayMetrics {
     counter.value += 1;
     observe(byOperation.duration, (performance.now() - startedAt) / 1000);
     if (upstreamCalls) this.#countUpstream(upstreamCalls, traffic);
+    if (shared) {
+      let cell = this.#sharedCells.get(trafficLabel);
+      if (!cell) {
+        cell = this.#sharedRequests.cell({ traffic: trafficLabel });
+        this.#sharedCells.set(trafficLabel, cell);
+      }
+      cell.value += 1;
+    }
   }
 
   #countUpstream(upstreamCalls: Record<string, UpstreamCallStats>, traffic: string | undefined): void {

@@ -29,6 +29,8 @@ export interface RequestContext {
   /** Filled in by the executor, read by the access log. */
   operationName?: string | undefined;
   upstreamCalls?: Record<string, UpstreamCallStats> | undefined;
+  /** Set when the request joined an identical query in flight: that request's id (its line lists the calls). */
+  sharedWith?: string | undefined;
   /** Why the gateway refused the request (a stable code), for its one access-log line. */
   refusal?: string | undefined;
   /** A /graphql request the metrics count once its answer is sent. */

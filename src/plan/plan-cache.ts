@@ -155,7 +155,7 @@ export class PlanCache {
       this.#baseKeys.set(operation, key);
     }
     for (const name of prepared.conditionVariables) key += `\u0000${variables[name] === true ? 1 : 0}`;
-    if (scopes !== undefined) key += this.#scopeKey(scopes);
+    if (scopes !== undefined) key += this.scopeKey(scopes);
     const cached = this.#plans.get(key);
     if (cached) {
       this.stats.planHits += 1;
@@ -167,7 +167,8 @@ export class PlanCache {
     return plan;
   }
 
-  #scopeKey(scopes: ReadonlySet<string>): string {
+  /** The scope set's key (which of the schema's scopes it holds): plans, and calls shared in flight, are kept apart by it. */
+  scopeKey(scopes: ReadonlySet<string>): string {
     let key = this.#scopeKeys.get(scopes);
     if (key === undefined) {
       key = '\u0001';

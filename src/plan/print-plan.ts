@@ -49,7 +49,6 @@ export function printPlan(plan: Plan): string {
       if (f.fields) lines.push(`      asks only for ${f.fields.join(', ')}`);
       if (f.answer) lines.push(`      answers read as ${f.answer}`);
       if (f.neededBy) lines.push(`      only to compute ${f.neededBy}`);
-      if (f.coalesce) lines.push('      identical calls in flight share one (coalesce)');
       if (f.pagination) {
         const until = f.pagination.limitParam ? `until ${f.pagination.limitParam} items or the last page` : 'until the last page';
         lines.push(`      follows ${f.pagination.style} pages ${until}, at most ${f.pagination.maxPages} calls`);

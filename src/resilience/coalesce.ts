@@ -11,32 +11,43 @@ const coalescedChannel = channel(COALESCED_CHANNEL);
 /** Never part of the key: unique per request, it would keep every call apart. */
 const REQUEST_ID_HEADER = 'x-request-id';
 
+interface InFlightCall {
+  call: Promise<UpstreamResponse>;
+  deadlineAt: number;
+  /** Requests that joined: the answer is frozen only when someone besides its own request reads it. */
+  joined: number;
+}
+
 /**
- * In-flight de-duplication for operations with `coalesce: true` and no response cache (a cache
- * coalesces on its own): identical calls made while one is in flight wait for that one's answer
- * instead of making their own, and nothing is kept once it settles. "Identical" is the whole
- * rendered call: method, path with query, body, and every header but the request id, so calls
- * whose forwarded headers differ (a caller's identity, a stress mark) never share. The shared
+ * In-flight de-duplication for operations whose policy shares (idempotent reads by default,
+ * `coalesce: false` opts out; a response cache shares on its own): identical calls made while
+ * one is in flight wait for that one's answer instead of making their own, and nothing is kept
+ * once it settles. "Identical" is the whole rendered call (method, path with query, body or RPC
+ * message, every header but the request id, so calls whose forwarded headers differ, a caller's
+ * credential or a stress mark, never share) and the caller's scope set: an answer never crosses
+ * a permission boundary, even where the upstream could not tell the callers apart. A shared
  * answer is frozen, as a cached one is, because several requests now read it.
  */
 export function withCoalescing(): SendWrapper {
   return (next) => {
-    const inFlight = new Map<string, { call: Promise<UpstreamResponse>; deadlineAt: number }>();
+    const inFlight = new Map<string, InFlightCall>();
     return (request, options) => {
       if (!request.policy.coalesce || request.policy.cacheTtlMs !== undefined) return next(request, options);
-      const key = coalesceKey(request);
+      const key = coalesceKey(request, options.sharingScope);
       const deadlineAt = options.deadlineAt ?? Infinity;
       const shared = inFlight.get(key);
       if (shared) {
+        shared.joined += 1;
         if (options.observer) options.observer.coalesced = (options.observer.coalesced ?? 0) + 1;
         if (coalescedChannel.hasSubscribers) coalescedChannel.publish({ connector: request.connector, operation: request.operation });
         // Joining a call that may outlive this request: wait no longer than this request may.
         return deadlineAt < shared.deadlineAt ? raceDeadline(shared.call, deadlineAt, request) : shared.call;
       }
-      const call = next(request, options).then(
+      const entry: InFlightCall = { call: undefined as unknown as Promise<UpstreamResponse>, deadlineAt, joined: 0 };
+      entry.call = next(request, options).then(
         (response) => {
           inFlight.delete(key);
-          deepFreeze(response.body);
+          if (entry.joined > 0) deepFreeze(response.body);
           return response;
         },
         (error: unknown) => {
@@ -44,16 +55,20 @@ export function withCoalescing(): SendWrapper {
           throw error;
         },
       );
-      inFlight.set(key, { call, deadlineAt });
-      return call;
+      inFlight.set(key, entry);
+      return entry.call;
     };
   };
 }
 
-function coalesceKey(request: UpstreamRequest): string {
-  let key = `${request.operation}\n${request.method} ${request.path}\n${request.body ?? ''}`;
+function coalesceKey(request: UpstreamRequest, sharingScope: string | undefined): string {
+  // An RPC call's message is its encoded payload (deterministic for one message: fields in number order).
+  const body = request.payload === undefined ? (request.body ?? '') : request.payload.toString('latin1');
+  let key = `${request.operation}\n${sharingScope ?? ''}\n${request.method} ${request.path}\n${body}`;
   const headers = request.headers;
-  for (const name of Object.keys(headers).sort()) {
+  const names = Object.keys(headers);
+  if (names.length > 1) names.sort();
+  for (const name of names) {
     if (name !== REQUEST_ID_HEADER) key += `\n${name}: ${headers[name]}`;
   }
   return key;

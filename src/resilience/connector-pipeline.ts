@@ -34,7 +34,7 @@ export interface ConnectorState {
  * retry budget, bulkhead and cache. Order, outermost first:
  * - call span (only with tracing on): one client span per call, cache hits included;
  * - cache: a hit (or a call already in flight) skips everything below;
- * - coalescing (only if an operation asks for it): an identical call in flight is joined;
+ * - coalescing (idempotent reads, unless an operation opts out): an identical call in flight is joined;
  * - trace headers (only with tracing on): `traceparent` written below the cache and coalescing keys;
  * - retry: each attempt goes through the bulkhead and the breaker again;
  * - attempt observer (only with metrics on): counts and times each attempt, refusals included;
@@ -61,7 +61,8 @@ export function createConnectorPipeline(
   const send = compose((request, options) => transport.send(request, options), [
     ...(traced ? [traced.span] : []),
     withResponseCache(policy.cache),
-    ...optional(ops.some((op) => op.resilience.coalesce === true), withCoalescing),
+    // Always present: whether a call shares is its operation's policy (on for idempotent reads).
+    withCoalescing(),
     ...(traced ? [traced.headers] : []),
     withRetry(new RetryBudget(policy.retryBudget)),
     ...(observeAttempt ? [observeAttempt] : []),

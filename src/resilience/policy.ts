@@ -26,7 +26,10 @@ export interface CallPolicy {
   cacheTtlMs: number | undefined;
   /** Headers whose values vary by call and so belong in the cache key (templated headers). */
   cacheKeyHeaders: readonly string[];
-  /** Identical calls in flight at once share one upstream call (`coalesce: true`). */
+  /**
+   * Identical calls in flight at once share one upstream call: on by default for idempotent
+   * operations without a cache (a cache shares in-flight calls itself), off with `coalesce: false`.
+   */
   coalesce?: boolean | undefined;
   /** How the answer's body signals a failure and where its data is; undefined = it does not. */
   envelope?: EnvelopePolicy | undefined;
@@ -61,10 +64,11 @@ export function resolveCallPolicy(
   const c = connector.resilience;
   const o = op.resilience;
   const d = RESILIENCE_DEFAULTS;
+  // GET is safe to repeat by HTTP's definition; anything else must say so (a POST may create twice).
+  const idempotent = o.idempotent ?? op.method === 'GET';
   return Object.freeze({
     connectTimeoutMs: o.connectTimeoutMs ?? c.connectTimeoutMs ?? d.connectTimeoutMs,
-    // GET is safe to repeat by HTTP's definition; anything else must say so (a POST may create twice).
-    idempotent: o.idempotent ?? op.method === 'GET',
+    idempotent,
     retry: Object.freeze({
       maxRetries: o.retry.maxRetries ?? c.retry.maxRetries ?? d.retry.maxRetries,
       baseDelayMs: o.retry.baseDelayMs ?? c.retry.baseDelayMs ?? d.retry.baseDelayMs,
@@ -72,10 +76,18 @@ export function resolveCallPolicy(
     }),
     cacheTtlMs: o.cacheTtlMs,
     cacheKeyHeaders: Object.freeze([...cacheKeyHeaders]),
-    // Only set when configured, so a plain operation's policy reads as it always did.
-    ...(o.coalesce === true ? { coalesce: true } : {}),
+    // A read that may be repeated may be shared: the call is made once either way.
+    ...(sharesInFlight(o.coalesce, idempotent, o.cacheTtlMs) ? { coalesce: true } : {}),
     ...(envelope ? { envelope } : {}),
   });
+}
+
+/**
+ * Whether identical calls in flight share one: as configured, else for every idempotent read.
+ * An operation with a response cache shares in-flight calls in the cache already.
+ */
+export function sharesInFlight(configured: boolean | undefined, idempotent: boolean, cacheTtlMs: number | undefined): boolean {
+  return cacheTtlMs === undefined && (configured ?? idempotent);
 }
 
 /** The shared protections of one connector, defaults applied. */

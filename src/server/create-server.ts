@@ -206,7 +206,10 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     });
     context.operationName = result.operationName ?? fast.operationName ?? undefined;
     context.upstreamCalls = result.upstreamCalls;
-    const text = serializeResult(result);
+    context.sharedWith = result.sharedWith;
+    // Requests that shared one execution share its serialized answer too: the first to send it writes it.
+    const answer = result.answer;
+    const text = answer ? (answer.text ??= serializeResult(result)) : serializeResult(result);
     // One writeHead with a flat header list and no setHeader before it: Node then builds the head
     // without merging header maps, and end() sends head and body in one write.
     if (corsHeaders) res.writeHead(200, { 'x-request-id': requestId, 'content-type': JSON_TYPE, 'content-length': String(Buffer.byteLength(text)) });
@@ -234,7 +237,7 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     };
     res.once('finish', () => {
       logAccess(options.logger, req, res, context);
-      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls, context.traffic);
+      if (context.metered) metrics!.requestDone(context.operationName, context.callerId, res.statusCode, context.startedAt, context.upstreamCalls, context.traffic, context.sharedWith !== undefined);
     });
     runWithRequestContext(context, () => {
       handle(req, res, context).catch((error: unknown) => {

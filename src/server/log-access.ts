@@ -22,6 +22,7 @@ export function logAccess(logger: Logger, req: IncomingMessage, res: ServerRespo
       durationMs: Math.round((performance.now() - context.startedAt) * 1000) / 1000,
       upstreamCallCount,
       upstreamCalls: context.upstreamCalls,
+      sharedWith: context.sharedWith,
     },
     'request completed',
   );

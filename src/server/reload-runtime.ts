@@ -94,6 +94,7 @@ export function buildRuntime(
     batchAcrossRequests: deps.batchAcrossRequests ?? input.gateway.batching.acrossRequests,
     batchAcrossRequestsAbove: deps.batchAcrossRequestsAbove ?? input.gateway.batching.busyAbove,
     usage: deps.usage,
+    sharing: input.gateway.sharing,
     planCache: { tokenCap: limits.lexTokenCap, defaultListSize: limits.defaults.defaultListSize },
   });
   deps.metrics?.setOperations(meteredOperations(blueprint));

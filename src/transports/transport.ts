@@ -59,6 +59,11 @@ export interface SendOptions {
   observer?: CallObserver | undefined;
   /** Keys in this call, for batched operations (a span attribute when tracing is on). */
   batchSize?: number | undefined;
+  /**
+   * The caller's relevant scope set (plan-cache.ts's key for it; undefined while authentication
+   * is off): an identical call in flight is shared only within one scope set (coalesce.ts).
+   */
+  sharingScope?: string | undefined;
   /** Trace context headers for this call, set by the tracing wrapper only (observability/upstream-spans.ts). */
   traceHeaders?: Readonly<Record<string, string>> | undefined;
 }

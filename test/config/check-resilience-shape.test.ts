@@ -166,8 +166,10 @@ describe('resilience policies: defaults, connector settings, operation overrides
   });
 
   test.for([
-    { op: 'get', policy: { connectTimeoutMs: 800, idempotent: true, retry: { ...RESILIENCE_DEFAULTS.retry, maxRetries: 1 }, cacheTtlMs: undefined } },
+    // An idempotent read without a cache shares identical calls in flight by default.
+    { op: 'get', policy: { connectTimeoutMs: 800, idempotent: true, retry: { ...RESILIENCE_DEFAULTS.retry, maxRetries: 1 }, cacheTtlMs: undefined, coalesce: true } },
     { op: 'search', policy: { connectTimeoutMs: 800, idempotent: false, retry: { ...RESILIENCE_DEFAULTS.retry, maxRetries: 1 }, cacheTtlMs: undefined } },
+    // Idempotent but cached: the cache shares in-flight calls itself.
     { op: 'upsert', policy: { connectTimeoutMs: 200, idempotent: true, retry: { ...RESILIENCE_DEFAULTS.retry, maxRetries: 3 }, cacheTtlMs: 5000 } },
   ])('operation $op', (c) => {
     expect(resolveCallPolicy(crm, crm.operations[c.op]!, [])).toEqual({ ...c.policy, cacheKeyHeaders: [] });

@@ -12,12 +12,12 @@ operations:
     query: { customerId: "{customerId}" }
     headers: { x-tenant: "{tenant}" }
     params: { customerId: ID!, tenant: String }
-    coalesce: true
     result: items
   ordersUncoalesced:
     path: /orders
     query: { customerId: "{customerId}" }
     params: { customerId: ID! }
+    coalesce: false
     result: items
 `;
 
@@ -87,7 +87,7 @@ async function burst(requests: Sent[], expected: { calls: number; joins: number 
 
 const statsOf = (response: GraphQLResponse, op: string) => (response.body.extensions?.tessera as { upstreamCalls: Record<string, unknown> }).upstreamCalls[op];
 
-describe('in-flight de-duplication (coalesce: true)', () => {
+describe('in-flight de-duplication (on by default for idempotent reads)', () => {
   test('50 concurrent requests for the same orders, through both doors, make one upstream call', async () => {
     // Half through the fast path, half through graphql-yoga (a response media type it alone serves).
     const requests = Array.from({ length: 50 }, (_, i): Sent => ({
@@ -128,7 +128,7 @@ describe('in-flight de-duplication (coalesce: true)', () => {
       ids: [['o-7-a'], ['o-7-b']],
     },
     {
-      name: 'an operation without coalesce makes a call per request',
+      name: 'an operation with coalesce: false makes a call per request',
       requests: [{ query: '{ ordersUncoalesced(customerId: "7") { id } }' }, { query: '{ ordersUncoalesced(customerId: "7") { id } }' }],
       calls: ['/orders?customerId=7 none', '/orders?customerId=7 none'],
       ids: [['o-7-none'], ['o-7-none']],

@@ -18,7 +18,7 @@ function heldSend() {
 }
 
 describe('in-flight coalescing: which calls share one upstream call', () => {
-  test.for<{ name: string; other: Partial<UpstreamRequest>; calls: number }>([
+  test.for<{ name: string; other: Partial<UpstreamRequest>; calls: number; scopes?: [string | undefined, string | undefined] }>([
     { name: 'same call, another request id', other: { headers: { 'x-request-id': 'r2' } }, calls: 1 },
     { name: 'another param in the query', other: { path: '/orders?customerId=8' }, calls: 2 },
     { name: 'another body', other: { body: '{"a":1}' }, calls: 2 },
@@ -26,11 +26,18 @@ describe('in-flight coalescing: which calls share one upstream call', () => {
     { name: 'another caller', other: { headers: { 'x-request-id': 'r2', 'x-caller-id': 'billing' } }, calls: 2 },
     { name: 'another operation', other: { operation: 'other' }, calls: 2 },
     { name: 'an operation without coalesce', other: { policy: { ...policy, coalesce: undefined } }, calls: 2 },
-  ])('$name → $calls upstream call(s)', async ({ other, calls }) => {
+    { name: 'an operation with a response cache (the cache shares)', other: { policy: { ...policy, cacheTtlMs: 1_000 } }, calls: 2 },
+    { name: 'the same RPC message', other: { payload: Buffer.from([8, 7]) }, calls: 1 },
+    { name: 'another RPC message to the same method', other: { payload: Buffer.from([8, 8]) }, calls: 2 },
+    { name: 'the same scope set, another caller', other: { headers: { 'x-request-id': 'r2' } }, scopes: ['\u000110', '\u000110'], calls: 1 },
+    { name: 'another scope set', other: { headers: { 'x-request-id': 'r2' } }, scopes: ['\u000110', '\u000111'], calls: 2 },
+    { name: 'a caller with scopes and one without (authentication off)', other: {}, scopes: ['\u000110', undefined], calls: 2 },
+  ])('$name → $calls upstream call(s)', async ({ other, calls, scopes }) => {
     const { held, send, settle } = heldSend();
     const observer: CallObserver = { retries: 0, cacheHits: 0 };
-    const first = send(base, {});
-    const second = send({ ...base, ...other }, { observer });
+    const rpc = other.payload === undefined ? base : { ...base, payload: Buffer.from([8, 7]) };
+    const first = send(rpc, { sharingScope: scopes?.[0] });
+    const second = send({ ...rpc, ...other }, { observer, sharingScope: scopes?.[1] });
     expect(held.length).toBe(calls);
     settle();
     const answers = await Promise.all([first, second]);
@@ -61,5 +68,12 @@ describe('in-flight coalescing: which calls share one upstream call', () => {
     const [ra, rb] = await Promise.all([a, b]);
     expect(ra).toBe(rb);
     expect(Object.isFrozen(ra.body)).toBe(true);
+  });
+
+  test('an answer no other request joined stays its own request\'s: not frozen', async () => {
+    const { send, settle } = heldSend();
+    const a = send(base, {});
+    settle();
+    expect(Object.isFrozen((await a).body)).toBe(false);
   });
 });

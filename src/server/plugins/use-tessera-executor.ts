@@ -62,6 +62,7 @@ export function useTesseraExecutor(executor: Executor, front: FrontDoorPolicy): 
         if (context) {
           context.operationName = result.operationName ?? args.operationName ?? undefined;
           context.upstreamCalls = result.upstreamCalls;
+          context.sharedWith = result.sharedWith;
         }
         // No data at all means the request itself failed (bad variables, a plan the caller's
         // transform broke): GraphQL-over-HTTP wants a 4xx for application/graphql-response+json.
