@@ -1,16 +1,19 @@
 /**
- * `npm run bench`: the gateway, the hand-written baseline and the upstream itself, side by side.
+ * `npm run bench`: the gateway, the hand-written baseline, the floor and ceiling servers and the upstream itself, side by side.
  *
  * For each upstream delay (default 0 and 20 ms) it starts the demo upstreams, the gateway on the
- * demo config (and again with pooling across requests off: gateway-solo), the baseline and the
- * floor server, each in its own process; checks that they give equal answers to every variant
- * of every scenario; then drives autocannon at each server in turn (warm-up first, not counted)
+ * demo config (and again with pooling across requests off: gateway-solo), the baseline, the
+ * floor server and (at 0 ms) the ceiling server, each in its own process; checks that they give
+ * equal answers to every variant of every scenario, and to the first variant sent many times at
+ * once; then drives autocannon at each server in turn (warm-up first, not counted) in each mode
+ * (varied: the scenario's variants in turn; identical: its first variant on every connection)
  * and prints one table. Each row is measured in slices (--rounds) taken in turn with
  * the other servers' slices of the same scenario (each round starting one server later), so that a
  * slow spell of a shared machine costs every server alike instead of whichever row it fell on. Results go to bench/results/<timestamp>.json and .svg.
  *
  * Flags (or BENCH_* environment variables): --duration=5 --warmup=2 --rounds=3 --connections=50
- * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50,loyalty50 --targets=gateway,gateway-solo,baseline,floor,direct
+ * --delays=0,20 --scenarios=profile,panel,customers50,grouped50,wide,aliases,risk50,loyalty50 --targets=gateway,gateway-solo,baseline,floor,ceiling,direct
+ * --modes=varied,identical
  * --cpu-prof (profile the gateway; .cpuprofile files go to bench/results/profiles/)
  * --log-level=info (the gateway's; `warn` drops the access log, to measure its cost)
  * --metrics=on (the gateway's Prometheus metrics, counted as in production; `off` to measure their cost)
@@ -31,7 +34,7 @@ import { SCENARIOS, idealCalls, requestBody, type Scenario } from './scenarios/i
 import { positiveNumber, readFlags } from './lib/args.ts';
 import { describeMachine, planCpus } from './lib/cpu-pinning.ts';
 import { runSlice, summarize, type LoadOptions, type LoadRequest, type LoadSlice } from './lib/load.ts';
-import { formatTable, loadCoreWarning, type Row, type Target } from './lib/report.ts';
+import { MODES, formatTable, loadCoreWarning, type Mode, type Row, type Target } from './lib/report.ts';
 import { renderChart } from './lib/chart.ts';
 import { judgeTargets } from './lib/targets.ts';
 import { spawnServer, type ServerChild } from './lib/spawn-server.ts';
@@ -48,14 +51,15 @@ const flag = readFlags({
   connections: 'autocannon connections (default 50)',
   delays: 'upstream delays in ms, comma-separated (default 0,20)',
   scenarios: `comma-separated subset of ${SCENARIOS.map((s) => s.name).join(', ')}`,
-  targets: 'comma-separated subset of gateway, gateway-solo, baseline, floor, direct',
+  targets: 'comma-separated subset of gateway, gateway-solo, baseline, floor, ceiling, direct',
+  modes: 'comma-separated subset of varied (each variant in turn), identical (the first variant on every connection); default both',
   'cpu-prof': 'true: write .cpuprofile files of the gateway (to bench/results/profiles/)',
   'log-level': "the gateway's log level (default info: one access-log line per request)",
   metrics: "on (default) or off: the gateway's Prometheus metrics",
   tracing: "off (default) or on: the gateway's OpenTelemetry traces, every request sampled, spans discarded",
   mark: 'a traffic mark (stress, preview) on every GraphQL request: the gateway serves it from the shadow upstreams',
   auth: 'on (default) or off: the gateway requires an API key (callers.yaml mode required) and the load sends one',
-  'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor), space-separated',
+  'node-flags': 'Node/V8 flags for every server under test (gateway, gateway-solo, baseline, floor, ceiling), space-separated',
 });
 const settings = {
   duration: positiveNumber('duration', flag('duration', '5')),
@@ -64,7 +68,8 @@ const settings = {
   connections: positiveNumber('connections', flag('connections', '50')),
   delays: flag('delays', '0,20').split(',').map((d) => positiveNumber('delays', d)),
   scenarios: pick(SCENARIOS, flag('scenarios', SCENARIOS.map((s) => s.name).join(','))),
-  targets: flag('targets', 'gateway,gateway-solo,baseline,floor,direct').split(',') as Target[],
+  targets: flag('targets', 'gateway,gateway-solo,baseline,floor,ceiling,direct').split(',') as Target[],
+  modes: flag('modes', MODES.join(',')).split(',') as Mode[],
   cpuProf: flag('cpu-prof', 'false') === 'true',
   /** The gateway's log level: `info` (default) writes one access-log line per request, as in production. */
   logLevel: flag('log-level', 'info'),
@@ -82,11 +87,15 @@ const settings = {
 const markHeaders: Record<string, string> = settings.mark ? { 'x-tessera-traffic': settings.mark } : {};
 
 async function main(): Promise<void> {
-  const known: readonly Target[] = ['gateway', 'gateway-solo', 'baseline', 'floor', 'direct'];
+  const known: readonly Target[] = ['gateway', 'gateway-solo', 'baseline', 'floor', 'ceiling', 'direct'];
   const unknown = settings.targets.filter((t) => !known.includes(t));
   if (unknown.length > 0) throw new Error(`Unknown target ${unknown.join(', ')}; known: ${known.join(', ')}.`);
-  if (settings.targets.includes('floor') && !settings.targets.some((t) => t === 'gateway' || t === 'gateway-solo' || t === 'baseline')) {
-    throw new Error('The floor row replays the answers of the gateway or the baseline: add one of them to --targets.');
+  const unknownModes = settings.modes.filter((m) => !MODES.includes(m));
+  if (unknownModes.length > 0) throw new Error(`Unknown mode ${unknownModes.join(', ')}; known: ${MODES.join(', ')}.`);
+  for (const replaying of ['floor', 'ceiling'] as const) {
+    if (settings.targets.includes(replaying) && !settings.targets.some((t) => t === 'gateway' || t === 'gateway-solo' || t === 'baseline')) {
+      throw new Error(`The ${replaying} row replays the answers of the gateway or the baseline: add one of them to --targets.`);
+    }
   }
   const machine = describeMachine();
   const cpus = planCpus();
@@ -97,11 +106,11 @@ async function main(): Promise<void> {
       : `Not pinned: ${cpus.reason}.`,
   );
   const shippedFlags = gatewayNodeFlags();
-  console.log(`The gateway runs with its own node flags (npm start): ${shippedFlags.join(' ') || 'none'}; the baseline and the floor with Node's defaults.`);
+  console.log(`The gateway runs with its own node flags (npm start): ${shippedFlags.join(' ') || 'none'}; the baseline, the floor and the ceiling with Node's defaults.`);
   if (settings.nodeFlags.length > 0) console.log(`Every server also gets --node-flags: ${settings.nodeFlags.join(' ')}.`);
   if (settings.mark) console.log(`Every GraphQL request is marked x-tessera-traffic: ${settings.mark}; the gateway serves it from the demo's shadow upstreams.`);
   console.log(
-    `${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row, in ${settings.rounds} slices taken in turn across the servers.\n`,
+    `${settings.connections} connections, ${settings.warmup} s warm-up + ${settings.duration} s measured per row, in ${settings.rounds} slices taken in turn across the servers; modes ${settings.modes.join(', ')}.\n`,
   );
   cpus.move(process.pid, cpus.loadCpu);
 
@@ -133,24 +142,31 @@ async function main(): Promise<void> {
         const httpUrls = Object.fromEntries(Object.entries(upstreams.urls!).filter(([name]) => name !== 'risk' && name !== 'loyalty' && !name.endsWith('Shadow')));
         servers.floor = await spawnServer({ role: 'floor', pin: cpus.prefix(cpus.serverCpu), settings: { urls: httpUrls, floor }, nodeFlags: settings.nodeFlags });
       }
+      // The ceiling makes no upstream calls, so a delay changes nothing for it: 0 ms only.
+      if (settings.targets.includes('ceiling') && delayMs === 0) {
+        const ceiling = settings.scenarios.flatMap((s) => s.variants.map((variant, i) => ({ body: requestBody(s, variant), answer: answers.get(s)![i]! })));
+        servers.ceiling = await spawnServer({ role: 'ceiling', pin: cpus.prefix(cpus.serverCpu), settings: { ceiling }, nodeFlags: settings.nodeFlags });
+        for (const scenario of settings.scenarios) await verifyCeiling(scenario, servers.ceiling, answers.get(scenario)!);
+      }
       for (const scenario of settings.scenarios) {
-        // The upstream alone at a delay: its delay is all there is to see.
-        const targets = settings.targets.filter((target) => !(target === 'direct' && delayMs > 0) && !(scenario.httpOnly === false && (target === 'direct' || target === 'floor')));
-        const measurements = targets.map((target) => new RowMeasurement(scenario, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus));
-        for (const measurement of measurements) await measurement.warmUp();
-        // Each round starts with the next server, so that none is always measured first (right
-        // after the previous scenario) or always right after the same neighbour.
-        for (let round = 0; round < settings.rounds; round++) {
-          for (let turn = 0; turn < measurements.length; turn++) {
-            await measurements[(round + turn) % measurements.length]!.measureSlice(settings.duration / settings.rounds);
+        for (const mode of settings.modes) {
+          const targets = settings.targets.filter((target) => measured(target, scenario, mode, delayMs));
+          const measurements = targets.map((target) => new RowMeasurement(scenario, mode, target, delayMs, target === 'direct' ? upstreams : servers[target]!, upstreams, cpus));
+          for (const measurement of measurements) await measurement.warmUp();
+          // Each round starts with the next server, so that none is always measured first (right
+          // after the previous scenario) or always right after the same neighbour.
+          for (let round = 0; round < settings.rounds; round++) {
+            for (let turn = 0; turn < measurements.length; turn++) {
+              await measurements[(round + turn) % measurements.length]!.measureSlice(settings.duration / settings.rounds);
+            }
           }
-        }
-        for (const measurement of measurements) {
-          const row = measurement.row();
-          rows.push(row);
-          console.log(formatTable([row]).split('\n')[2]);
-          const warning = loadCoreWarning(row);
-          if (warning) console.warn(warning);
+          for (const measurement of measurements) {
+            const row = measurement.row();
+            rows.push(row);
+            console.log(formatTable([row]).split('\n')[2]);
+            const warning = loadCoreWarning(row);
+            if (warning) console.warn(warning);
+          }
         }
       }
     } finally {
@@ -173,15 +189,33 @@ async function main(): Promise<void> {
 }
 
 /**
+ * Whether a row of `target` is measured for this scenario, mode and delay. The upstream alone
+ * and the ceiling (no upstream calls) at a delay: the delay is all there would be to see, or
+ * nothing. The floor and the direct row do not speak gRPC or Thrift. The direct row is the
+ * upstream's own limit, measured once (varied), not a server that could share calls.
+ */
+function measured(target: Target, scenario: Scenario, mode: Mode, delayMs: number): boolean {
+  if (target === 'direct') return delayMs === 0 && mode === 'varied' && scenario.httpOnly !== false;
+  if (target === 'ceiling') return delayMs === 0;
+  if (target === 'floor') return scenario.httpOnly !== false;
+  return true;
+}
+
+/** Copies of a scenario's first variant sent at once when identical mode is on: enough for any sharing to happen. */
+const IDENTICAL_AT_ONCE = 20;
+
+/**
  * Every server must give the same answers, the gateways with no more than the ideal number of
- * upstream calls for one request alone, before anything is timed. Returns the first server's
- * answer to each variant, which the floor server replays.
+ * upstream calls for one request alone, before anything is timed. With identical mode on, the
+ * first variant sent many times at once must get the same answer every time, whatever a server
+ * shares between those requests, and cost no more calls than that many requests alone. Returns
+ * the first server's answer to each variant, which the floor and the ceiling replay.
  */
 async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, ServerChild>>, upstreams: ServerChild, delayMs: number): Promise<string[]> {
   const first = scenario.variants[0]!;
   let reference: { role: string; texts: string[] } | undefined;
   for (const [role, server] of Object.entries(servers)) {
-    if (role === 'floor') continue;
+    if (role === 'floor' || role === 'ceiling') continue;
     // Let calls still in flight from the previous load run land before counting this request's calls.
     await setTimeout(100 + 5 * delayMs);
     await upstreams.reset();
@@ -192,6 +226,19 @@ async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, 
     // A few at a time: fast, and the gateway's shared batches get exercised before timing too.
     for (let i = 0; i < scenario.variants.length; i += 10) {
       texts.push(...(await Promise.all(scenario.variants.slice(i, i + 10).map((variant) => answer(role, server, scenario, variant)))));
+    }
+    if (settings.modes.includes('identical')) {
+      await setTimeout(100 + 5 * delayMs);
+      await upstreams.reset();
+      const copies = await Promise.all(Array.from({ length: IDENTICAL_AT_ONCE }, () => answer(role, server, scenario, first)));
+      const copyCalls = (await upstreams.sample()).requests;
+      const most = IDENTICAL_AT_ONCE * idealCalls(first);
+      if (copyCalls > most) console.warn(`! ${role} made ${copyCalls} upstream calls for ${IDENTICAL_AT_ONCE} identical ${scenario.name} requests at once; at most ${most} expected.`);
+      for (const copy of copies) {
+        if (!isDeepStrictEqual(JSON.parse(copy), JSON.parse(texts[0]!))) {
+          throw new Error(`${role} answered ${IDENTICAL_AT_ONCE} identical ${scenario.name} requests at once differently from one alone:\n${copy}\n${texts[0]}`);
+        }
+      }
     }
     // A marked run's baseline ignores the mark and answers from production: nothing to compare it with.
     if (settings.mark && role === 'baseline') continue;
@@ -206,6 +253,16 @@ async function verify(scenario: Scenario, servers: Partial<Record<ServerTarget, 
     });
   }
   return reference?.texts ?? [];
+}
+
+/** The ceiling must give back every variant's answer byte for byte, chosen from the request it parses. */
+async function verifyCeiling(scenario: Scenario, ceiling: ServerChild, expected: readonly string[]): Promise<void> {
+  for (let i = 0; i < scenario.variants.length; i += 10) {
+    const texts = await Promise.all(scenario.variants.slice(i, i + 10).map((variant) => answer('ceiling', ceiling, scenario, variant)));
+    texts.forEach((text, j) => {
+      if (text !== expected[i + j]) throw new Error(`The ceiling's answer to ${scenario.name} ${JSON.stringify(scenario.variants[i + j]!.variables)} is not the one it was given:\n${text}\n${expected[i + j]}`);
+    });
+  }
 }
 
 /** One variant's answer from one server, as text; throws unless it is a 200 without errors. */
@@ -223,6 +280,7 @@ async function answer(role: string, server: ServerChild, scenario: Scenario, var
  */
 class RowMeasurement {
   readonly #scenario: Scenario;
+  readonly #mode: Mode;
   readonly #target: Target;
   readonly #delayMs: number;
   readonly #server: ServerChild;
@@ -237,14 +295,15 @@ class RowMeasurement {
   #peakRss = 0;
   #upstreamRequests = 0;
 
-  constructor(scenario: Scenario, target: Target, delayMs: number, server: ServerChild, upstreams: ServerChild, cpus: ReturnType<typeof planCpus>) {
+  constructor(scenario: Scenario, mode: Mode, target: Target, delayMs: number, server: ServerChild, upstreams: ServerChild, cpus: ReturnType<typeof planCpus>) {
     this.#scenario = scenario;
+    this.#mode = mode;
     this.#target = target;
     this.#delayMs = delayMs;
     this.#server = server;
     this.#upstreams = upstreams;
     this.#cpus = cpus;
-    this.#load = loadOf(scenario, target, server, upstreams);
+    this.#load = loadOf(scenario, mode, target, server, upstreams);
   }
 
   async warmUp(): Promise<void> {
@@ -285,6 +344,7 @@ class RowMeasurement {
     return {
       scenario: this.#scenario.name,
       target: this.#target,
+      mode: this.#mode,
       delayMs: this.#delayMs,
       rps: result.rps,
       roundRps: result.runRps,
@@ -314,16 +374,21 @@ class RowMeasurement {
   }
 }
 
-/** What autocannon sends for a row: each variant in turn, as the target takes it. */
-function loadOf(scenario: Scenario, target: Target, server: ServerChild, upstreams: ServerChild): Omit<LoadOptions, 'duration'> {
+/**
+ * What autocannon sends for a row, as the target takes it: each variant in turn (varied), or the
+ * first variant only (identical; still through the same in-turn list, so that the load generator
+ * does the same work per request in both modes).
+ */
+function loadOf(scenario: Scenario, mode: Mode, target: Target, server: ServerChild, upstreams: ServerChild): Omit<LoadOptions, 'duration'> {
   const connections = settings.connections;
+  const variants = mode === 'identical' ? scenario.variants.slice(0, 1) : scenario.variants;
   if (target === 'direct') {
     // Every variant's first call goes to the same upstream (the CRM).
-    const first = scenario.variants[0]!.floor[0]![0]!;
-    const requests: LoadRequest[] = scenario.variants.map((variant) => ({ path: variant.floor[0]![0]!.path }));
+    const first = variants[0]!.floor[0]![0]!;
+    const requests: LoadRequest[] = variants.map((variant) => ({ path: variant.floor[0]![0]!.path }));
     return { url: `${upstreams.urls![first.service]}${first.path}`, method: 'GET', connections, requests };
   }
-  const requests: LoadRequest[] = scenario.variants.map((variant, i) => ({
+  const requests: LoadRequest[] = variants.map((variant, i) => ({
     path: target === 'floor' ? `/${scenario.name}/${i}` : '/graphql',
     body: requestBody(scenario, variant),
   }));

@@ -1,5 +1,5 @@
 /**
- * Entry point of a benchmark child process: the demo upstreams, the gateway, the baseline or the floor.
+ * Entry point of a benchmark child process: the demo upstreams, the gateway, the baseline, the floor or the ceiling.
  * The runner starts it pinned to a core and talks to it over IPC: it reports when it is ready,
  * samples its own peak RSS, counts upstream requests, and closes on request.
  */
@@ -15,6 +15,7 @@ import { createGateway } from '../../src/index.ts';
 import { createLogger } from '../../src/observability/index.ts';
 import { startBaselineServer } from '../baseline/server.ts';
 import { startFloorServer } from '../floor/server.ts';
+import { startCeilingServer, type CeilingEntry } from '../ceiling/server.ts';
 import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -33,6 +34,8 @@ const settings = JSON.parse(process.env.BENCH_SETTINGS_FILE ? readFileSync(proce
   apiKey?: string;
   /** For the floor: per scenario and variant, its ideal upstream calls and the answer to send. */
   floor?: Parameters<typeof startFloorServer>[1];
+  /** For the ceiling: every request it knows (its body) and the answer to send. */
+  ceiling?: CeilingEntry[];
 };
 
 let peakRss = process.memoryUsage.rss();
@@ -114,6 +117,10 @@ async function main(): Promise<void> {
     const floor = await startFloorServer(settings.urls as Parameters<typeof startFloorServer>[0], settings.floor ?? {});
     close = floor.close;
     send({ type: 'ready', url: floor.url });
+  } else if (role === 'ceiling') {
+    const ceiling = await startCeilingServer(settings.ceiling ?? []);
+    close = ceiling.close;
+    send({ type: 'ready', url: ceiling.url });
   } else {
     const baseline = await startBaselineServer(settings.urls as Parameters<typeof startBaselineServer>[0]);
     close = baseline.close;

@@ -1,5 +1,5 @@
 /** The messages between the benchmark runner and its child servers. */
-export type ServerRole = 'upstreams' | 'gateway' | 'baseline' | 'floor';
+export type ServerRole = 'upstreams' | 'gateway' | 'baseline' | 'floor' | 'ceiling';
 
 export type ParentMessage = { type: 'sample' } | { type: 'reset' } | { type: 'close' };
 

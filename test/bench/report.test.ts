@@ -37,6 +37,51 @@ describe('bench table', () => {
     expect(header).toContain(name);
     expect([column(lines[2]!, name), column(lines[3]!, name), column(lines[4]!, name)]).toEqual([gateway, baseline, direct]);
   });
+
+  test('rows without a mode (older results) read as varied, and no ceiling means no ratio to it', () => {
+    expect(header.slice(0, 4)).toEqual(['scenario', 'delay', 'mode', 'server']);
+    expect(lines.slice(2).map((line) => [column(line, 'mode'), column(line, 'RPS ×ceil')])).toEqual([
+      ['varied', '—'],
+      ['varied', '—'],
+      ['varied', '—'],
+    ]);
+  });
+});
+
+/** Each mode's rows are compared with the baseline and the ceiling of the same mode, never of the other. */
+describe('bench table in both modes, with the ceiling', () => {
+  const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+  const inMode = (r: Row, mode: Row['mode']): Row => ({ ...r, mode });
+  const rows: Row[] = [
+    inMode(row('gateway', 3000, 30, 300, 20), 'varied'),
+    inMode(row('baseline', 1500, 120, 600, 40), 'varied'),
+    inMode({ ...row('ceiling', 12000, 6, 50, 1), callsPerRequest: 0 }, 'varied'),
+    inMode({ ...row('gateway', 9000, 10, 100, 5), callsPerRequest: 0.05 }, 'identical'),
+    inMode(row('baseline', 1800, 100, 500, 30), 'identical'),
+    inMode({ ...row('ceiling', 15000, 5, 40, 1), callsPerRequest: 0 }, 'identical'),
+  ];
+  const lines = formatTable(rows).split('\n');
+  const header = cells(lines[0]!);
+  const column = (name: string) => lines.slice(2).map((line) => cells(line)[header.indexOf(name)]);
+
+  test.for([
+    { name: 'mode', expected: ['varied', 'varied', 'varied', 'identical', 'identical', 'identical'] },
+    { name: 'server', expected: ['gateway', 'baseline', 'ceiling', 'gateway', 'baseline', 'ceiling'] },
+    { name: 'calls/req', expected: ['4.00', '4.00', '0.00', '0.05', '4.00', '0.00'] },
+    // The ceiling is not meant to make upstream calls: no ideal to hold it to.
+    { name: 'ideal', expected: ['3.00', '3.00', '—', '3.00', '3.00', '—'] },
+    { name: 'RPS ×base', expected: ['2.00', '1.00', '8.00', '5.00', '1.00', '8.33'] },
+    { name: 'RPS ×ceil', expected: ['0.25', '0.13', '1.00', '0.60', '0.12', '1.00'] },
+  ])('$name', ({ name, expected }) => {
+    expect(header).toContain(name);
+    expect(column(name)).toEqual(expected);
+  });
+
+  test("a warning names the row's mode", () => {
+    expect(loadCoreWarning({ ...rows[5]!, loadCoreBusy: 0.95 })).toBe(
+      '! panel 0 ms identical ceiling: the load core was 95% busy (autocannon and the upstreams); this row may understate the server.',
+    );
+  });
 });
 
 /** The load core runs autocannon and the upstreams: nearly full, it may be what limited a row. */
@@ -48,12 +93,12 @@ describe('load core warning', () => {
     {
       name: 'at the limit',
       busy: 0.9,
-      expected: '! panel 0 ms floor: the load core was 90% busy (autocannon and the upstreams); this row may understate the server.',
+      expected: '! panel 0 ms varied floor: the load core was 90% busy (autocannon and the upstreams); this row may understate the server.',
     },
     {
       name: 'full',
       busy: 1.02,
-      expected: '! panel 0 ms floor: the load core was 102% busy (autocannon and the upstreams); this row may understate the server.',
+      expected: '! panel 0 ms varied floor: the load core was 102% busy (autocannon and the upstreams); this row may understate the server.',
     },
   ])('$name', ({ busy, expected }) => {
     const measured = row('floor', 8000, 11, 120, 2);
