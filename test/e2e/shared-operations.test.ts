@@ -6,6 +6,7 @@ import { startGateway, writeConfigDir, type GraphQLResponse, type TestGateway } 
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { callersYaml } from '../support/callers.ts';
 import { OPERATION_SHARED_CHANNEL } from '../../src/execute/index.ts';
+import { parseMetrics, valueOf } from '../observability/metrics-text.ts';
 
 // `coalesce: false` and no pooling: every upstream call counted here is one execution's own.
 const PEOPLE_YAML = `
@@ -77,7 +78,7 @@ async function startRig(gatewayYaml: string): Promise<Rig> {
   });
   const config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'people.yaml': PEOPLE_YAML } });
   await writeFile(path.join(config.dir, 'callers.yaml'), CALLERS);
-  await writeFile(path.join(config.dir, 'gateway.yaml'), `batching:\n  acrossRequests: false\n${gatewayYaml}`);
+  await writeFile(path.join(config.dir, 'gateway.yaml'), `batching:\n  acrossRequests: false\nmetrics:\n  enabled: true\n${gatewayYaml}`);
   // Dev mode, for the explain header.
   const gw = await startGateway({ configDir: config.dir, env: { PEOPLE_URL: upstream.url }, dev: true });
   return {
@@ -108,6 +109,9 @@ async function burst(rig: Rig, requests: readonly Sent[], want: { calls: number;
   return Promise.all(requests.map((r) => rig.gw.queryVia(r.door ?? 'fast', r.query ?? QUERY, r.variables ?? { id: '1' }, { 'x-api-key': r.key, ...r.headers })));
 }
 
+const sharedCount = async (rig: Rig): Promise<number> =>
+  valueOf(parseMetrics(await (await fetch(`${rig.gw.url}/metrics`)).text()), 'tessera_requests_shared_total', { traffic: 'production' }) ?? 0;
+
 const times = (n: number, sent: Sent): Sent[] => Array.from({ length: n }, (_, i) => ({ ...sent, door: i % 2 === 0 ? 'fast' : 'yoga' }));
 
 beforeAll(() => subscribe(OPERATION_SHARED_CHANNEL, onJoin));
@@ -122,7 +126,9 @@ describe('identical queries in flight share one execution and one answer', () =>
 
   test('20 identical queries of one caller, through both doors: one execution, one upstream call, 20 access lines of their own', async () => {
     const logsBefore = rig.gw.logs.length;
+    const sharedBefore = await sharedCount(rig);
     const responses = await burst(rig, times(20, { key: 'key-a' }), { calls: 1, joins: 19 });
+    expect((await sharedCount(rig)) - sharedBefore).toBe(19);
     expect(rig.upstream.calls.map((c) => c.rawPath)).toEqual(['/people?ids=1']);
     for (const r of responses) {
       expect(r.status).toBe(200);
@@ -130,7 +136,7 @@ describe('identical queries in flight share one execution and one answer', () =>
     }
     const ids = responses.map((r) => r.headers.get('x-request-id'));
     expect(new Set(ids).size).toBe(20);
-    const access = rig.gw.logs.slice(logsBefore).filter((l) => l.msg === 'request completed');
+    const access = rig.gw.logs.slice(logsBefore).filter((l) => l.msg === 'request completed' && l.path === '/graphql');
     expect(access).toHaveLength(20);
     const leaders = access.filter((l) => l.sharedWith === undefined);
     expect(leaders).toHaveLength(1);
