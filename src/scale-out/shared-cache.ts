@@ -34,7 +34,10 @@ export interface SharedCacheOptions {
   counts: SharedCacheCounts;
 }
 
-const POLL_MS = 10; // between looks at Redis while another replica fetches the key
+// Between looks at Redis while another replica fetches the key: 2 ms first (most upstream calls
+// are that fast or faster than the wait would be), doubling up to 32 ms.
+const FIRST_POLL_MS = 2;
+const MAX_POLL_MS = 32;
 const UNLOCK_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /** The unlock command, defined once per client: deletes a lock only if it still holds our token. */
@@ -71,13 +74,22 @@ export function withSharedCache(options: SharedCacheOptions, bounds: { maxEntrie
       return response && { response, freshMs: pttl - settings.staleIfErrorMs };
     };
 
-    /** Polls for the entry another replica is fetching; undefined when the wait is over first. */
-    const waitForEntry = async (entryKey: string, waitMs: number) => {
+    /**
+     * Polls for the entry another replica is fetching; undefined when the wait is over first, or
+     * as soon as that replica let go of the key's lock without writing it (its call failed).
+     */
+    const waitForEntry = async (entryKey: string, lockKey: string, waitMs: number) => {
       const until = performance.now() + waitMs;
-      while (performance.now() < until && store.available) {
-        await delay(POLL_MS, undefined, { ref: false });
-        const found = await readEntry(entryKey).catch(() => undefined);
-        if (found && found.freshMs > 0) return found;
+      for (let pause = FIRST_POLL_MS; performance.now() < until && store.available; pause = Math.min(MAX_POLL_MS, pause * 2)) {
+        await delay(Math.min(pause, Math.max(0, until - performance.now())), undefined, { ref: false });
+        const polled = await store
+          .run((client) => client.pipeline().getBuffer(entryKey).pttl(entryKey).exists(lockKey).exec())
+          .catch(() => undefined);
+        if (!polled) continue;
+        const [[, bytes], [, pttl], [, lockHeld]] = polled as [[unknown, Buffer | null], [unknown, number], [unknown, number]];
+        const response = bytes && typeof pttl === 'number' && pttl > 0 ? decodeEntry(bytes) : undefined;
+        if (response && pttl - settings.staleIfErrorMs > 0) return { response, freshMs: pttl - settings.staleIfErrorMs };
+        if (lockHeld === 0) return undefined;
       }
       return undefined;
     };
@@ -93,12 +105,14 @@ export function withSharedCache(options: SharedCacheOptions, bounds: { maxEntrie
       let stale = found?.response;
       const lockKey = `${entryKey}:lock`;
       const token = randomBytes(9).toString('base64url');
-      // The lock lives as long as the call may take; a replica that dies holding it costs the others their wait, no more.
-      const locked = await store.run((client) => client.set(lockKey, token, 'PX', Math.max(1, Math.ceil(request.timeoutMs)), 'NX')).then((reply) => reply === 'OK', () => undefined);
+      // The lock lives no longer than others wait for it: one left behind (its holder died, or
+      // its unlock failed) costs the next callers of the key one wait, no more.
+      const lockMs = Math.max(1, Math.ceil(Math.min(request.timeoutMs, settings.lockWaitMs)));
+      const locked = await store.run((client) => client.set(lockKey, token, 'PX', lockMs, 'NX')).then((reply) => reply === 'OK', () => undefined);
       if (locked === false) {
         counts.waits += 1;
         const left = (sendOptions.deadlineAt ?? Infinity) - performance.now();
-        const waited = await waitForEntry(entryKey, Math.max(0, Math.min(settings.lockWaitMs, left / 2)));
+        const waited = await waitForEntry(entryKey, lockKey, Math.max(0, Math.min(settings.lockWaitMs, left / 2)));
         if (waited) return l2Hit(key, waited, ttl, sendOptions);
       }
       counts.misses += 1;
