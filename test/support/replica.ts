@@ -18,8 +18,11 @@ export interface Replica {
   stop(): Promise<void>;
 }
 
-/** Starts `tessera serve --config-dir dir` on 127.0.0.1:0 and resolves once it listens. */
-export async function startReplica(configDir: string, env: Record<string, string>): Promise<Replica> {
+/**
+ * Starts `tessera serve --config-dir dir` on 127.0.0.1:0 and resolves once it listens.
+ * `keepLogs: false` (a bench under load) stops reading the log once it listens: it is drained, not parsed.
+ */
+export async function startReplica(configDir: string, env: Record<string, string>, options: { keepLogs?: boolean } = {}): Promise<Replica> {
   const child: ChildProcess = spawn(process.execPath, [MAIN, 'serve', '--config-dir', configDir], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,10 +31,16 @@ export async function startReplica(configDir: string, env: Record<string, string
   const stderr: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
   const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
       const entry = JSON.parse(line) as Record<string, unknown>;
       logs.push(entry);
-      if (entry.msg === 'tessera listening') resolve(String(entry.url).replace(/\/graphql$/, ''));
+      if (entry.msg !== 'tessera listening') return;
+      resolve(String(entry.url).replace(/\/graphql$/, ''));
+      if (options.keepLogs === false) {
+        lines.close();
+        child.stdout!.resume();
+      }
     });
     child.once('exit', (code) => reject(new Error(`tessera serve exited (${String(code)}) before listening:\n${stderr.join('\n')}`)));
   });
