@@ -85,6 +85,8 @@ export class RedisStore {
       this.#reason = 'breaker open: Redis commands are failing';
       this.#update();
     });
+    // Half-open: the next command is the probe, so Redis counts as up again until it fails.
+    this.#breaker.on('halfOpen', () => this.#update());
     this.#breaker.on('close', () => this.#update());
   }
 

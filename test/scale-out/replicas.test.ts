@@ -42,6 +42,7 @@ type Item { id: ID! name: String }
 const QUOTA = 12; // requestsPerSecond 1, burst 12: one window of 12 s holds the 12 requests allowed
 const GATEWAY_YAML = `
 reload: { watch: false }
+metrics: { enabled: true }
 rateLimits:
   callers:
     quota: { requestsPerSecond: 1, burst: ${QUOTA} }
@@ -81,6 +82,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   throw new Error(`${what} did not hold`);
 }
 
+const metricsOf = async (replica: Replica) => (await fetch(`${replica.url}/metrics`)).text();
 const redisState = async (replica: Replica) => (await replica.readyz()).body.redis?.state;
 async function commandCalls(command: string): Promise<number> {
   const info = await inspect.info('commandstats');
@@ -190,6 +192,23 @@ describe('replicas sharing Redis', { timeout: 60_000 }, () => {
     expect(ttls.filter(({ pttl }) => !(pttl > 0))).toEqual([]);
   });
 
+  test('a Redis that hangs (every client paused): requests still succeed, each waiting only its command timeouts', async () => {
+    const admin = new Redis(redis.url);
+    try {
+      await admin.client('PAUSE', 3_000, 'ALL');
+      const answers = await Promise.all([
+        a.query(item('paused-1'), KEYS.console),
+        b.query(item('paused-2'), KEYS.console),
+        a.query(item('paused-3'), { ...KEYS.quota, [MARK]: 'preview' }),
+      ]);
+      expect(answers.map((r) => r.body)).toEqual([{ data: itemData('paused-1') }, { data: itemData('paused-2') }, { data: itemData('paused-3') }]);
+      await admin.ping(); // answered once the pause is over
+    } finally {
+      admin.disconnect();
+    }
+    await until(async () => (await redisState(a)) === 'up' && (await redisState(b)) === 'up', 'both replicas back on Redis');
+  });
+
   test('Redis killed mid-run: both replicas keep answering, report degraded, and share again once it is back', async () => {
     inspect.disconnect();
     await redis.kill();
@@ -204,6 +223,10 @@ describe('replicas sharing Redis', { timeout: 60_000 }, () => {
     // The limited caller is admitted too: each replica decides alone, at its share.
     expect((await a.query(item('down'), { ...KEYS.quota, [MARK]: 'preview' })).status).toBe(200);
     expect(a.logs.some((l) => l.msg === 'redis unavailable: degraded mode, caches and rate limits are per replica (limits at this replica\'s share)')).toBe(true);
+    const degraded = await metricsOf(a);
+    expect(degraded).toContain('tessera_redis_up 0');
+    expect(degraded).toMatch(/tessera_rate_limit_decisions_total\{by="local"\} [1-9]/);
+    expect(degraded).toMatch(/tessera_redis_commands_total\{outcome="skipped"\} [1-9]/);
 
     await redis.restart();
     await until(async () => (await redisState(a)) === 'up' && (await redisState(b)) === 'up', 'both replicas reconnected');
@@ -211,5 +234,8 @@ describe('replicas sharing Redis', { timeout: 60_000 }, () => {
     expect((await a.query(item('back'), KEYS.console)).body).toEqual({ data: itemData('back') });
     expect((await b.query(item('back'), KEYS.console)).body).toEqual({ data: itemData('back') });
     expect(callsTo('/items/back')).toBe(1);
+    const shared = await metricsOf(b);
+    expect(shared).toContain('tessera_redis_up 1');
+    expect(shared).toMatch(/tessera_shared_cache_lookups_total\{result="l2"\} [1-9]/);
   });
 });
