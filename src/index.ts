@@ -183,6 +183,13 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   const exportedMetrics = metricsSettings.enabled ? metrics : undefined;
   // Which fields each caller requests: one count per executed plan, kept across reloads.
   const usage = new FieldUsage();
+  const settings = resolveServerSettings(options, report.gateway);
+  // With `redis:`, what replicas share (response caches, per-caller limits); without it nothing
+  // of scale-out/ is even loaded, and every cache and limit is in-process as before.
+  let servedVersion = report.version;
+  const scaleOut = report.gateway.redis
+    ? (await import('./scale-out/index.ts')).createScaleOut(report.gateway.redis, settings.rateLimits, () => servedVersion, logger)
+    : undefined;
   const deps: RuntimeDeps = {
     transports,
     logger,
@@ -193,16 +200,16 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
     batchAcrossRequests: options.batchAcrossRequests,
     batchAcrossRequestsAbove: options.batchAcrossRequestsAbove,
     usage,
+    sharedCache: scaleOut?.cacheFor,
   };
   // One pipeline per connector: breakers, budgets and queues are shared by all requests, and
   // kept across reloads for connectors whose definition did not change.
   let runtime = buildRuntime({ blueprint: report.blueprint, gateway: report.gateway, callers: report.callers, version: report.version, trustedDocuments: report.trustedDocuments }, deps).runtime;
   const live = new LiveConfig(runtime.serving);
-  const settings = resolveServerSettings(options, report.gateway);
   const admission = new Admission({
     maxInFlight: settings.maxInFlight,
     maxEventLoopDelayMs: settings.maxEventLoopDelayMs,
-    rateLimiter: new RateLimiter(settings.rateLimits),
+    rateLimiter: scaleOut?.rateLimiter ?? new RateLimiter(settings.rateLimits),
   });
   const connectorStates = () => Object.fromEntries([...runtime.pipelines].map(([name, entry]) => [name, entry.pipeline.state()]));
   const markedConnectorStates = () => {
@@ -214,12 +221,16 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
   };
   metrics?.setSources({ inFlight: () => admission.inFlight, connectorStates, markedConnectorStates, planCache: () => ({ size: live.current.executor.planCache.size, stats: live.current.executor.planCache.stats }) });
   const readiness = new Readiness();
+  if (scaleOut) {
+    readiness.reportRedis(() => scaleOut.health());
+    if (metrics) scaleOut.registerMetrics(metrics.registry);
+  }
   readiness.configLoaded(report.version, report.blueprint.connectors);
   metrics?.setConfigVersion(report.version);
   // Pipelines a reload replaced: closed once no request can still be using them.
   const draining = new Set<{ timer: NodeJS.Timeout; entries: PipelineEntry[] }>();
   const drainMs = settings.requestTimeoutMs + 1_000; // a request never outlives its deadline
-  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.tracing, gateway.reload, gateway.cors]);
+  const restartOnly = (gateway: ValidationReport['gateway']) => JSON.stringify([gateway.server, gateway.rateLimits, gateway.metrics, gateway.tracing, gateway.reload, gateway.cors, gateway.redis]);
   let watchedDirs = report.watchedDirs;
   const reloader = new ConfigReloader({
     currentVersion: () => live.current.version,
@@ -235,6 +246,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
           const built = buildRuntime({ blueprint: next.blueprint!, gateway: next.gateway, callers: next.callers, version: next.version, trustedDocuments: next.trustedDocuments }, deps, runtime.pipelines);
           const previous = runtime;
           runtime = built.runtime;
+          servedVersion = next.version;
           const old = live.swap(runtime.serving);
           metrics?.retirePlanCache(old.executor.planCache.stats);
           readiness.configLoaded(next.version, next.blueprint!.connectors);
@@ -246,7 +258,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
             draining.add(entry);
           }
           if (restartOnly(next.gateway) !== restartOnly(report.gateway)) {
-            logger.warn('gateway.yaml server, rateLimits, metrics, tracing, reload and cors settings take effect on restart; the rest of the new config is served now');
+            logger.warn('gateway.yaml server, rateLimits, metrics, tracing, reload, cors and redis settings take effect on restart; the rest of the new config is served now');
           }
           const replaced = [...previous.pipelines.keys()].filter((name) => !built.kept.includes(name));
           return { kept: built.kept, replaced };
@@ -376,6 +388,7 @@ export async function createGateway(options: GatewayOptions = {}): Promise<Gatew
       for (const entry of [...draining]) closeDrained(entry);
       for (const { pipeline } of runtime.pipelines.values()) pipeline.close();
       await transports.close();
+      scaleOut?.close();
       // Last: the spans of the requests that just finished are still to be sent.
       await tracing?.shutdown();
     },

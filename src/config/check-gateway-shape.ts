@@ -9,10 +9,11 @@ import { readCors } from './check-cors-shape.ts';
 import { readConsole } from './check-console-shape.ts';
 import { readTrustedDocuments } from './check-trusted-documents-shape.ts';
 import { readSharing } from './check-sharing-shape.ts';
+import { readRedis } from './check-redis-shape.ts';
 import { SERVER_DEFAULTS } from '../server/server-settings.ts';
 import { checkKeys, describe, isMapping, readMapping, readPositiveInt, report, type Checker, type Mapping } from './shape-checker.ts';
 
-const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation', 'limits', 'cors', 'console', 'trustedDocuments', 'sharing'] as const;
+const TOP_KEYS = ['server', 'rateLimits', 'batching', 'metrics', 'tracing', 'reload', 'isolation', 'limits', 'cors', 'console', 'trustedDocuments', 'sharing', 'redis'] as const;
 const BATCHING_KEYS = ['acrossRequests', 'busyAbove'] as const;
 const SERVER_KEYS = ['requestTimeoutMs', 'maxInFlight', 'maxEventLoopDelayMs', 'shutdownGraceMs', 'maxBodyBytes', 'headersTimeoutMs', 'bodyTimeoutMs', 'maxConnections'] as const;
 const MAX_BODY_BYTES = 1_073_741_824; // 1 GiB
@@ -75,6 +76,8 @@ export function checkGatewayShape(value: unknown, sourceMap: SourceMap): { gatew
   if (trusted) gateway.trustedDocuments = trusted;
   const sharing = readSharing(c, top.sharing, CALLER_ID);
   if (sharing) gateway.sharing = sharing;
+  const redis = readRedis(c, top.redis, gateway.server.requestTimeoutMs ?? SERVER_DEFAULTS.requestTimeoutMs);
+  if (redis) gateway.redis = redis;
   return c.errors.length > 0 ? { gateway: undefined, errors: c.errors } : { gateway, errors: [] };
 }
 

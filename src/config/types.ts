@@ -255,6 +255,27 @@ export interface RateLimitConfig {
   burst: number;
 }
 
+/** gateway.yaml's `redis:`, as written (defaults in scale-out/redis-settings.ts). */
+export interface RedisConfig {
+  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  url: string;
+  /** TLS even for a `redis://` URL. */
+  tls?: boolean | undefined;
+  /** Starts every key the gateway writes. */
+  keyPrefix?: string | undefined;
+  /** Longest wait for one Redis command before the gateway goes on without it. */
+  commandTimeoutMs?: number | undefined;
+  connectTimeoutMs?: number | undefined;
+  /** How many replicas share the limits: while Redis is unreachable each allows limit / replicas. */
+  replicas?: number | undefined;
+  /** How long past its TTL a shared cache entry still answers when the upstream fails (0: never). */
+  staleIfErrorMs?: number | undefined;
+  /** Longest a replica waits for another one's call of the same key before calling itself. */
+  lockWaitMs?: number | undefined;
+  /** Larger answers stay in the replica's own cache only. */
+  maxEntryBytes?: number | undefined;
+}
+
 /** The optional `gateway.yaml`: how the gateway protects itself. Absent values mean the default. */
 export interface GatewayConfig {
   server: {
@@ -334,6 +355,8 @@ export interface GatewayConfig {
     /** Bearer token of `POST /admin/reload`; absent or empty = the endpoint is off. */
     adminToken?: string | undefined;
   } | undefined;
+  /** What stateless replicas share through Redis (`redis:`): response caches and rate limits; absent = everything in-process. */
+  redis?: RedisConfig | undefined;
   /** The operator's console and its admin JSON API (`console:`); absent = off. */
   console?: {
     enabled: boolean;

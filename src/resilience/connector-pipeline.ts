@@ -33,7 +33,8 @@ export interface ConnectorState {
  * Builds a connector's protections once, at boot, so that every request shares the same breaker,
  * retry budget, bulkhead and cache. Order, outermost first:
  * - call span (only with tracing on): one client span per call, cache hits included;
- * - cache: a hit (or a call already in flight) skips everything below;
+ * - cache: a hit (or a call already in flight) skips everything below; with `redis:`, the
+ *   replica's own cache in front of the one replicas share (scale-out/shared-cache.ts);
  * - coalescing (idempotent reads, unless an operation opts out): an identical call in flight is joined;
  * - trace headers (only with tracing on): `traceparent` written below the cache and coalescing keys;
  * - retry: each attempt goes through the bulkhead and the breaker again;
@@ -52,6 +53,8 @@ export function createConnectorPipeline(
   observeAttempt?: SendWrapper,
   /** Tracing (only when on): the call's span, outermost, and the wrapper that writes its trace headers, above retry. */
   traced?: { span: SendWrapper; headers: SendWrapper },
+  /** The response cache shared by replicas (scale-out/, with `redis:`); absent: the in-process one. */
+  sharedCache?: (bounds: ConnectorPolicy['cache']) => SendWrapper,
 ): ConnectorPipeline {
   const policy = resolveConnectorPolicy(connector);
   const bulkhead = new ConnectorBulkhead(connector.name, policy.concurrency);
@@ -60,7 +63,7 @@ export function createConnectorPipeline(
   const ops = Object.values(connector.operations);
   const send = compose((request, options) => transport.send(request, options), [
     ...(traced ? [traced.span] : []),
-    withResponseCache(policy.cache),
+    sharedCache ? sharedCache(policy.cache) : withResponseCache(policy.cache),
     // Always present: whether a call shares is its operation's policy (on for idempotent reads).
     withCoalescing(),
     ...(traced ? [traced.headers] : []),

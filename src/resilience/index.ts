@@ -9,3 +9,4 @@ export { StaleStore } from './stale-store.ts';
 export { ConcurrencyLimit } from './concurrency-limit.ts';
 export { LOGGED_UPSTREAM_MESSAGE, type EnvelopePolicy } from './body-failure.ts';
 export { COALESCED_CHANNEL } from './coalesce.ts';
+export { cacheKey, raceDeadline } from './response-cache.ts';

@@ -74,7 +74,8 @@ export function raceDeadline(call: Promise<UpstreamResponse>, deadlineAt: number
   });
 }
 
-function cacheKey(request: UpstreamRequest): string {
+/** What makes two calls of one connector the same call: operation, method, path with query, body, and the headers the key depends on. */
+export function cacheKey(request: UpstreamRequest): string {
   // A gRPC call's message is its encoded payload (deterministic for one message: fields in number order).
   const body = request.payload === undefined ? (request.body ?? '') : request.payload.toString('base64');
   let key = `${request.operation}\n${request.method} ${request.path}\n${body}`;

@@ -1,5 +1,4 @@
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
-import type { RateLimiter } from '../resilience/index.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 
 export interface AdmissionOptions {
@@ -7,9 +6,21 @@ export interface AdmissionOptions {
   maxInFlight: number;
   /** Shed while the event loop's recent delay exceeds this (ms); undefined = off. */
   maxEventLoopDelayMs: number | undefined;
-  rateLimiter: RateLimiter;
+  rateLimiter: CallerRateLimits;
   /** Where the event loop's delay is read from; tests inject one. Default: perf_hooks' histogram. */
   loopDelayProbe?: LoopDelayProbe | undefined;
+}
+
+/**
+ * Per-caller rate limits: in-process (resilience/rate-limiter.ts), answering at once, or shared
+ * by replicas through Redis (scale-out/shared-rate-limiter.ts), answering with a promise when it
+ * asks Redis.
+ */
+export interface CallerRateLimits {
+  /** False when no limit is configured: the check is skipped entirely. */
+  readonly enabled: boolean;
+  /** 0 when allowed, else the seconds until the caller may try again. */
+  take(callerId: string | undefined, traffic?: string): number | Promise<number>;
 }
 
 /** Reads the event loop's recent p99 delay and starts a new sample period. */
@@ -60,14 +71,27 @@ export class Admission {
     return this.#inFlight;
   }
 
-  /** Admits a request (call `release` when its response is done) or returns why not; marked traffic (`traffic`) has its own rate-limit buckets. */
-  admit(callerId: string | undefined, traffic?: string): Refusal | undefined {
+  /**
+   * Admits a request (call `release` when its response is done) or returns why not; marked
+   * traffic (`traffic`) has its own rate-limit buckets. A promise only when the limit is asked of
+   * Redis: the request's slot is held meanwhile, so a burst cannot pass the shedding check
+   * all at once while its answers are on their way.
+   */
+  admit(callerId: string | undefined, traffic?: string): Refusal | undefined | Promise<Refusal | undefined> {
     if (this.#inFlight >= this.#options.maxInFlight || this.#loopSaturated) {
       return refusal(503, 1, ErrorCodes.OVERLOADED, 'The gateway is overloaded; retry shortly.');
     }
     if (this.#options.rateLimiter.enabled) {
-      const retryAfterSeconds = this.#options.rateLimiter.take(callerId, traffic);
-      if (retryAfterSeconds > 0) return refusal(429, retryAfterSeconds, ErrorCodes.RATE_LIMITED, 'Rate limit exceeded for this caller.');
+      const taken = this.#options.rateLimiter.take(callerId, traffic);
+      if (typeof taken !== 'number') {
+        this.#inFlight += 1;
+        return taken.then((retryAfterSeconds) => {
+          if (retryAfterSeconds === 0) return undefined;
+          this.#inFlight -= 1;
+          return rateLimited(retryAfterSeconds);
+        });
+      }
+      if (taken > 0) return rateLimited(taken);
     }
     this.#inFlight += 1;
     return undefined;
@@ -92,6 +116,10 @@ function histogramProbe(): LoopDelayProbe {
     reset: () => histogram.reset(),
     close: () => histogram.disable(),
   };
+}
+
+function rateLimited(retryAfterSeconds: number): Refusal {
+  return refusal(429, retryAfterSeconds, ErrorCodes.RATE_LIMITED, 'Rate limit exceeded for this caller.');
 }
 
 function refusal(status: number, retryAfterSeconds: number, code: string, message: string): Refusal {

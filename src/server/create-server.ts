@@ -154,7 +154,10 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
       context.traffic = mark;
     }
     if (admission) {
-      const refused = admission.admit(context.callerId, context.traffic);
+      const admitted = admission.admit(context.callerId, context.traffic);
+      const refused = admitted instanceof Promise ? await admitted : admitted;
+      // The client left while a shared rate limit was asked: its slot is given back at once.
+      if (!refused && res.closed) return admission.release();
       if (refused) {
         metrics?.shed(refused.status === 429 ? 'rate_limited' : 'overloaded');
         return refuseEarly(res, context, refused.status, refused.body, refused.headers);

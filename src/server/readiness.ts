@@ -18,6 +18,8 @@ export interface ReadinessReport {
   configVersion: string | undefined;
   connectors: Record<string, ConnectionCheckState>;
   lastReloadError: ReloadFailure | null;
+  /** With `redis:` configured: whether replicas share through it now (`up`), or each serves alone (`degraded`). Never a reason to be unready. */
+  redis?: { state: string; server: string; since: string; reason?: string };
 }
 
 const CHECK_TIMEOUT_MS = 2_000; // one connection attempt
@@ -35,6 +37,7 @@ export class Readiness {
   #shuttingDown = false;
   #generation = 0;
   readonly #timers = new Set<NodeJS.Timeout>();
+  #redis: (() => NonNullable<ReadinessReport['redis']>) | undefined;
 
   /**
    * A config is being served: runs the first connection check of each connector that declares
@@ -54,6 +57,15 @@ export class Readiness {
     }
     this.#checks = checks;
     this.#configVersion = version;
+  }
+
+  /**
+   * Reports Redis's state in every report. A degraded Redis leaves the replica ready: it serves
+   * with its local fallbacks, and were every replica to turn unready together when Redis fails,
+   * Redis would take the whole gateway down.
+   */
+  reportRedis(health: () => NonNullable<ReadinessReport['redis']>): void {
+    this.#redis = health;
   }
 
   reloadFailed(failure: ReloadFailure): void {
@@ -88,6 +100,7 @@ export class Readiness {
       configVersion: this.#configVersion,
       connectors: { ...this.#checks },
       lastReloadError: this.#lastReloadError,
+      ...(this.#redis ? { redis: this.#redis() } : {}),
     };
   }
 

@@ -6,7 +6,7 @@ import type { Logger } from '../observability/index.ts';
 import type { GatewayMetrics } from '../observability/metrics.ts';
 import type { GatewayTracing } from '../observability/tracing.ts';
 import { meteredOperations } from '../observability/metrics-settings.ts';
-import { createConnectorPipeline, TrafficPipelines } from '../resilience/index.ts';
+import { createConnectorPipeline, TrafficPipelines, type ConnectorPolicy, type SendWrapper } from '../resilience/index.ts';
 import { ISOLATION_DEFAULTS } from '../config/index.ts';
 import { TrafficMarks } from './traffic-mark.ts';
 import type { createTransports } from '../transports/index.ts';
@@ -42,6 +42,8 @@ export interface RuntimeDeps {
   batchAcrossRequestsAbove: number | undefined;
   /** Field usage, counted across reloads. */
   usage?: FieldUsage | undefined;
+  /** With `redis:`: the response cache of one connector's pipeline for one traffic, shared by replicas. */
+  sharedCache?: ((connector: string, traffic: string | undefined) => (bounds: ConnectorPolicy['cache']) => SendWrapper) | undefined;
 }
 
 /**
@@ -75,6 +77,7 @@ export function buildRuntime(
           deps.logger[state === 'closed' ? 'info' : 'warn'](traffic === undefined ? { connector: name, state } : { connector: name, state, traffic }, `circuit breaker ${state}${traffic === undefined ? '' : ` (${traffic} traffic)`}`),
         deps.metrics?.upstreamWrapper(connector.name, traffic),
         deps.tracing ? { span: deps.tracing.upstreamWrapper(connector.name), headers: deps.tracing.traceHeadersWrapper } : undefined,
+        deps.sharedCache?.(connector.name, traffic),
       ),
     );
     pipelines.set(connector.name, { fingerprint, pipeline });

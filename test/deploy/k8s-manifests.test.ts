@@ -86,6 +86,16 @@ describe('deploy/k8s', () => {
     const withEnv = await validateMounted(data, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' });
     expect(withEnv.gateway.tracing?.endpoint).toBe('http://collector:4318/v1/traces');
   });
+
+  test('the commented redis example, uncommented, is valid, names the Redis the Deployment names, and shares the limits out over the HPA\'s most replicas', async () => {
+    const data = { ...(byKind('ConfigMap').data as Record<string, string>) };
+    data['gateway.yaml'] = uncommentBlock(data['gateway.yaml']!, '# redis:');
+    const redis = 'redis://redis.default.svc.cluster.local:6379';
+    const report = await validateMounted(data);
+    expect(report.text).toBe('');
+    expect(report.gateway.redis).toEqual({ url: redis, replicas: byKind('HorizontalPodAutoscaler').spec.maxReplicas });
+    expect(readFileSync(path.join(DIR, 'deployment.yaml'), 'utf8')).toContain(`# - { name: REDIS_URL, value: "${redis}" }`);
+  });
 });
 
 /** Writes the ConfigMap's keys where the Deployment mounts them and validates that folder as `tessera serve` would. */
