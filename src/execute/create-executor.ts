@@ -64,6 +64,8 @@ export interface ExecuteRequest {
   scopes?: ReadonlySet<string> | undefined;
   /** Who is asking (the request context's caller id): field usage is counted under it. */
   callerId?: string | undefined;
+  /** The fast path's raw request body: identical bodies of the same sender may then join this execution unparsed. */
+  body?: Buffer | undefined;
 }
 
 /** What the access log and the explain header report about one request's upstream calls. */
@@ -169,9 +171,23 @@ export class Executor {
         callerHeaders: request.callerHeaders,
         deadlineAt: request.deadlineAt,
         requestId: request.requestId,
+        body: request.body,
       },
       () => this.#run(request, operation, variables, plan, undefined),
     );
+  }
+
+  /**
+   * The fast path's shortcut for a request identical, byte for byte and sender for sender, to
+   * one being executed: its answer, without parsing, admitting or planning it again (all of which
+   * would come out the same). Undefined when there is no such execution: the request then goes
+   * the usual way. Never with explain or tracing (they want this request's own account).
+   */
+  joinIdentical(body: Buffer, request: Omit<ExecuteRequest, 'prepared' | 'operationName' | 'variables' | 'body'>): Promise<GatewayResult> | undefined {
+    const sharing = this.#sharing;
+    if (!sharing || request.explain || this.#options.tracing) return undefined;
+    const sender = { callerId: request.callerId, scopeKey: request.scopes === undefined ? undefined : this.planCache.scopeKey(request.scopes), traffic: request.traffic, callerHeaders: request.callerHeaders };
+    return sharing.joinByBody(body, sender, request.deadlineAt, request.requestId, (plan) => this.#options.usage?.record(plan, request.callerId, request.traffic));
   }
 
   /** Runs a planned operation: its fetches, post-processing and shaping, with this request's loaders. */

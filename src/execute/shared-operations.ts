@@ -2,9 +2,12 @@ import { channel } from 'node:diagnostics_channel';
 import type { Plan } from '../plan/index.ts';
 import type { GatewayResult } from './create-executor.ts';
 
-/** Published when a request joins an identical query in flight: `{ requestId, sharedWith }`. */
+/** Published when a request joins an identical query in flight: `{ requestId, sharedWith, via }` (`body`: joined unparsed; `plan`: once planned). */
 export const OPERATION_SHARED_CHANNEL = 'tessera:operation:shared';
 const sharedChannel = channel(OPERATION_SHARED_CHANNEL);
+
+/** Larger bodies never join by their bytes (the key would copy them); they still share once parsed. */
+const MAX_JOINING_BODY_BYTES = 16 * 1024;
 
 /** gateway.yaml `sharing:` with its defaults applied. */
 export interface OperationSharingSettings {
@@ -31,6 +34,19 @@ export interface SharingIdentity {
   callerHeaders: Readonly<Record<string, string | string[] | undefined>> | undefined;
   deadlineAt: number | undefined;
   requestId: string;
+  /**
+   * The fast path's request body, when this request came that way: identical bodies from the same
+   * caller (see `bodyKey`) may then join before they are parsed (`joinByBody`).
+   */
+  body?: Buffer | undefined;
+}
+
+/** Who sends a body, for `bodyKey`: everything besides the body that the answer depends on. */
+export interface BodySender {
+  callerId: string | undefined;
+  scopeKey: string | undefined;
+  traffic: string | undefined;
+  callerHeaders: Readonly<Record<string, string | string[] | undefined>> | undefined;
 }
 
 interface InFlightOperation {
@@ -38,6 +54,8 @@ interface InFlightOperation {
   deadlineAt: number | undefined;
   requestId: string;
   answer: SharedAnswer;
+  /** The leader's plan: a request that joins by its body counts its field usage with it. */
+  plan: Plan;
 }
 
 /**
@@ -61,6 +79,8 @@ export class SharedOperations {
   /** The caller headers some connector forwards, sorted: their values are part of a request's identity. */
   readonly #forwarded: readonly string[];
   readonly #inFlight = new Map<string, InFlightOperation>();
+  /** The same executions, by the fast path's request body and sender: identical requests join before parsing. */
+  readonly #byBody = new Map<string, InFlightOperation>();
   /** A plan's short id in keys: plans are cached objects, one per (document, operation, directives, scopes). */
   readonly #planIds = new WeakMap<Plan, string>();
   #nextPlanId = 0;
@@ -89,25 +109,64 @@ export class SharedOperations {
     if (shared && endsInTime(shared.deadlineAt, identity.deadlineAt)) {
       const leader = shared.requestId;
       const answer = shared.answer;
-      if (sharedChannel.hasSubscribers) sharedChannel.publish({ requestId: identity.requestId, sharedWith: leader });
+      if (sharedChannel.hasSubscribers) sharedChannel.publish({ requestId: identity.requestId, sharedWith: leader, via: 'plan' });
       return shared.result.then((result) => joinedResult(result, leader, answer));
     }
     if (shared) return execute(); // it would have to wait past its own deadline
     const answer: SharedAnswer = {};
-    const entry: InFlightOperation = { result: undefined as unknown as Promise<GatewayResult>, deadlineAt: identity.deadlineAt, requestId: identity.requestId, answer };
+    const entry: InFlightOperation = { result: undefined as unknown as Promise<GatewayResult>, deadlineAt: identity.deadlineAt, requestId: identity.requestId, answer, plan: identity.plan };
+    // The body's key is taken only now: this request passed every admission rule, and an
+    // identical body from the same sender would pass them alike (they read nothing else).
+    const bodyKey = identity.body === undefined || identity.body.length > MAX_JOINING_BODY_BYTES ? undefined : this.bodyKey(identity.body, identity);
+    const settled = (): void => {
+      this.#inFlight.delete(key);
+      if (bodyKey !== undefined && this.#byBody.get(bodyKey) === entry) this.#byBody.delete(bodyKey);
+    };
     entry.result = execute().then(
       (result) => {
-        this.#inFlight.delete(key);
+        settled();
         Object.defineProperty(result, 'answer', { value: answer, enumerable: false });
         return result;
       },
       (error: unknown) => {
-        this.#inFlight.delete(key);
+        settled();
         throw error;
       },
     );
     this.#inFlight.set(key, entry);
+    if (bodyKey !== undefined && !this.#byBody.has(bodyKey)) this.#byBody.set(bodyKey, entry);
     return entry.result;
+  }
+
+  /**
+   * Joins an execution in flight whose fast-path request had exactly these body bytes and this
+   * sender, before the body is even parsed: the same bytes are the same document, operation,
+   * variables and extensions, so admission, planning and the answer would all come out the same.
+   * Returns undefined when there is none (or it would end past this request's deadline); the
+   * request then goes the usual way. `onJoin` gets the leader's plan, to count field usage.
+   */
+  joinByBody(body: Buffer, sender: BodySender, deadlineAt: number | undefined, requestId: string, onJoin: (plan: Plan) => void): Promise<GatewayResult> | undefined {
+    if (this.#byBody.size === 0 || body.length > MAX_JOINING_BODY_BYTES) return undefined;
+    if (sender.callerId !== undefined && this.#exceptCallers.has(sender.callerId)) return undefined;
+    const shared = this.#byBody.get(this.bodyKey(body, sender));
+    if (!shared || !endsInTime(shared.deadlineAt, deadlineAt)) return undefined;
+    onJoin(shared.plan);
+    const leader = shared.requestId;
+    const answer = shared.answer;
+    if (sharedChannel.hasSubscribers) sharedChannel.publish({ requestId, sharedWith: leader, via: 'body' });
+    return shared.result.then((result) => joinedResult(result, leader, answer));
+  }
+
+  /** A request body's key: its bytes, and the sender's caller, scopes, mark and forwarded header values. */
+  bodyKey(body: Buffer, sender: BodySender): string {
+    let key = `${sender.callerId ?? ''}\n${sender.scopeKey ?? ''}\n${sender.traffic ?? ''}`;
+    const headers = sender.callerHeaders;
+    for (const name of this.#forwarded) {
+      const value = headers?.[name];
+      key += value === undefined ? '\n-' : `\n=${JSON.stringify(value)}`;
+    }
+    // latin1: one character per byte, so different bytes never make the same key.
+    return `${key}\n${body.toString('latin1')}`;
   }
 
   #keyOf(identity: SharingIdentity): string {

@@ -7,7 +7,7 @@ import type { Logger } from '../observability/index.ts';
 import { requestIdFrom, runWithRequestContext, type RequestContext } from '../observability/index.ts';
 import { ErrorCodes } from '../errors/codes.ts';
 import type { YogaServer } from './create-yoga.ts';
-import { matchFastPath, serializeResult } from './fast-path.ts';
+import { acceptsPlainJson, matchFastPath, serializeResult } from './fast-path.ts';
 import { admitDocument } from './admit-document.ts';
 import { readRequestBody } from './body-reader.ts';
 import { EXPLAIN_HEADER } from './explain-header.ts';
@@ -190,24 +190,24 @@ export function createHttpServer(options: HttpServerOptions): GatewayHttpServer 
     }
     const body = read.body;
     if (!isJsonContentType(req.headers['content-type'])) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
-    const fast = matchFastPath(req.headers, body);
-    if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
-    const admitted = admitDocument(serving.front, serving.executor, context.callerId, fast);
-    if (admitted.refusal) return refuse(res, context, 400, admitted.refusal);
-    if (!admitted.prepared) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
-    const result = await serving.executor.execute({
-      prepared: admitted.prepared,
-      operationName: fast.operationName,
-      variables: fast.variables,
-      requestId: context.requestId,
-      explain,
-      deadlineAt: deadline,
-      callerHeaders: context.callerHeaders,
-      traffic: context.traffic,
-      scopes: context.caller?.scopes,
-      callerId: context.callerId,
-    });
-    context.operationName = result.operationName ?? fast.operationName ?? undefined;
+    const sender = { requestId, explain, deadlineAt: deadline, callerHeaders: context.callerHeaders, traffic: context.traffic, scopes: context.caller?.scopes, callerId: context.callerId };
+    // The same bytes from the same sender as a request being executed: its answer, unparsed.
+    const joined = acceptsPlainJson(req.headers.accept) ? serving.executor.joinIdentical(body, sender) : undefined;
+    let result;
+    let operationName: string | undefined;
+    if (joined) {
+      result = await joined;
+      operationName = result.operationName;
+    } else {
+      const fast = matchFastPath(req.headers, body);
+      if (!fast) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
+      const admitted = admitDocument(serving.front, serving.executor, context.callerId, fast);
+      if (admitted.refusal) return refuse(res, context, 400, admitted.refusal);
+      if (!admitted.prepared) return forwardToYoga(await yoga(serving), req, res, body, requestId, corsHeaders);
+      result = await serving.executor.execute({ ...sender, prepared: admitted.prepared, operationName: fast.operationName, variables: fast.variables, body });
+      operationName = result.operationName ?? fast.operationName ?? undefined;
+    }
+    context.operationName = operationName;
     context.upstreamCalls = result.upstreamCalls;
     context.sharedWith = result.sharedWith;
     // Requests that shared one execution share its serialized answer too: the first to send it writes it.

@@ -49,7 +49,8 @@ export function serializeResult(result: GatewayResult): string {
   return JSON.stringify(result);
 }
 
-function acceptsPlainJson(accept: string | undefined): boolean {
+/** Whether the caller asks for plain JSON (or anything): the only answer the fast path writes. */
+export function acceptsPlainJson(accept: string | undefined): boolean {
   if (accept === undefined || accept === '' || accept === '*/*') return true;
   // Anything more specific (graphql-response+json, multipart, event-stream) has its own rules: yoga.
   return accept === 'application/json' || accept === 'application/json, */*';

@@ -45,6 +45,7 @@ const CALLERS = callersYaml({
   },
 });
 
+const ADMIN = 'admin-token-for-usage';
 const QUERY = 'query Person($id: ID!) { person(id: $id) { id seenBy email } }';
 
 interface Rig {
@@ -57,13 +58,15 @@ interface Rig {
 let gate: Promise<void> = Promise.resolve();
 let expected = { calls: 0, joins: 0 };
 let joins = 0;
+let bodyJoins = 0;
 let openGate: () => void = () => {};
 let callsMade = 0;
 const check = () => {
   if ((callsMade >= expected.calls && joins >= expected.joins) || callsMade > expected.calls || joins > expected.joins) openGate();
 };
-const onJoin = () => {
+const onJoin = (message: unknown) => {
   joins += 1;
+  if ((message as { via: string }).via === 'body') bodyJoins += 1;
   check();
 };
 
@@ -78,7 +81,7 @@ async function startRig(gatewayYaml: string): Promise<Rig> {
   });
   const config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'people.yaml': PEOPLE_YAML } });
   await writeFile(path.join(config.dir, 'callers.yaml'), CALLERS);
-  await writeFile(path.join(config.dir, 'gateway.yaml'), `batching:\n  acrossRequests: false\nmetrics:\n  enabled: true\n${gatewayYaml}`);
+  await writeFile(path.join(config.dir, 'gateway.yaml'), `batching:\n  acrossRequests: false\nmetrics:\n  enabled: true\nreload:\n  adminToken: ${ADMIN}\n${gatewayYaml}`);
   // Dev mode, for the explain header.
   const gw = await startGateway({ configDir: config.dir, env: { PEOPLE_URL: upstream.url }, dev: true });
   return {
@@ -103,6 +106,7 @@ interface Sent {
 async function burst(rig: Rig, requests: readonly Sent[], want: { calls: number; joins: number }): Promise<GraphQLResponse[]> {
   callsMade = 0;
   joins = 0;
+  bodyJoins = 0;
   expected = want;
   rig.upstream.calls.length = 0;
   gate = new Promise((resolve) => (openGate = resolve));
@@ -144,6 +148,34 @@ describe('identical queries in flight share one execution and one answer', () =>
     const joined = access.filter((l) => l.sharedWith !== undefined);
     expect(joined.map((l) => l.sharedWith)).toEqual(Array(19).fill(leaders[0]!.reqId));
     expect(joined.every((l) => l.upstreamCallCount === 0 && l.operationName === 'Person')).toBe(true);
+  });
+
+  test('the same bytes on the fast path join before parsing, the same query through yoga once planned; other text runs apart; usage counts every request', async () => {
+    const admin = { authorization: `Bearer ${ADMIN}` };
+    await fetch(`${rig.gw.url}/admin/usage/reset`, { method: 'POST', headers: admin });
+    const respaced = QUERY.replace('{ person', '{   person');
+    callsMade = 0;
+    joins = 0;
+    bodyJoins = 0;
+    // The respaced document is another text, so another plan: one more execution, which its twin joins.
+    expected = { calls: 2, joins: 9 };
+    rig.upstream.calls.length = 0;
+    gate = new Promise((resolve) => (openGate = resolve));
+    // The first request leads, alone on the fast path, so the others find it in flight.
+    const first = rig.gw.query(QUERY, { id: '1' }, { 'x-api-key': 'key-a' });
+    while (callsMade < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    const headers = { 'x-api-key': 'key-a' };
+    const rest = [
+      ...Array.from({ length: 5 }, () => rig.gw.queryVia('fast', QUERY, { id: '1' }, headers)),
+      ...Array.from({ length: 3 }, () => rig.gw.queryVia('yoga', QUERY, { id: '1' }, headers)),
+      ...Array.from({ length: 2 }, () => rig.gw.queryVia('fast', respaced, { id: '1' }, headers)),
+    ];
+    const responses = await Promise.all([first, ...rest]);
+    expect(rig.upstream.calls).toHaveLength(2);
+    expect({ joins, bodyJoins }).toEqual({ joins: 9, bodyJoins: 6 });
+    for (const r of responses) expect(r.body).toEqual({ data: { person: { id: '1', seenBy: null, email: 'p1@example.com' } } });
+    const usage = (await (await fetch(`${rig.gw.url}/admin/usage`, { headers: admin })).json()) as { callers: Record<string, { requests: number; fields: Record<string, number> }> };
+    expect(usage.callers.agentA).toEqual({ requests: 11, fields: { 'Query.person': 11, 'Person.id': 11, 'Person.seenBy': 11, 'Person.email': 11 } });
   });
 
   // Each row: the requests sent at once, and how many executions (upstream calls) they must make.
