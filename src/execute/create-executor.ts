@@ -3,7 +3,8 @@ import type { Blueprint } from '../blueprint/index.ts';
 import { PlanCache, describePlan, type PlanCacheOptions, type PreparedDocument } from '../plan/index.ts';
 import { toGraphQLError, withExtensions } from '../errors/to-graphql-error.ts';
 import { ErrorCodes, type ErrorCode } from '../errors/codes.ts';
-import type { SendFn } from '../transports/transport.ts';
+import type { SendFn, UpstreamRequest } from '../transports/transport.ts';
+import type { UpstreamError } from '../errors/gateway-error.ts';
 import type { Logger } from '../observability/index.ts';
 import type { GatewayTracing } from '../observability/tracing.ts';
 import type { ExecutionTrace } from '../observability/execution-trace.ts';
@@ -98,6 +99,10 @@ export class Executor {
    */
   readonly #marked = new Map<string, { staleStore: StaleStore; sharedBatches: SharedBatches | undefined }>();
   readonly #sharing: SharedOperations | undefined;
+  /** Made once, not per request: production's sends, and the two ways a request's failures are logged. */
+  readonly #productionSendFor: (op: { connector: string }) => SendFn;
+  readonly #onUpstreamError: (error: UpstreamError, upstream: UpstreamRequest) => void;
+  readonly #onUnexpectedError: (error: unknown) => void;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
@@ -109,6 +114,25 @@ export class Executor {
     const sharing = options.sharing ?? { operations: true, exceptOperations: [], exceptCallers: [] };
     const forwarded = [...options.blueprint.operations.values()].flatMap((op) => (op.forwardHeaders ?? []).map((h) => h.from));
     this.#sharing = sharing.operations ? new SharedOperations(sharing, forwarded) : undefined;
+    const { sendFor, logger } = options;
+    this.#productionSendFor = (op) => sendFor(op.connector);
+    this.#onUnexpectedError = (error) => logger.error({ err: error }, 'unexpected error while executing');
+    this.#onUpstreamError = (error, upstream) =>
+      logger.warn(
+        {
+          connector: upstream.connector,
+          operation: upstream.operation,
+          code: error.code,
+          status: error.details.status,
+          // A failure stated in the body: its code, and its message (kept from callers unless marked safe) for the operator.
+          upstreamCode: error.details.upstreamCode,
+          upstreamMessage: error.details.upstreamMessage ?? error.details[LOGGED_UPSTREAM_MESSAGE],
+          diagnosis: error.diagnosis?.text,
+          upstream: error.diagnosis?.facts,
+          err: error.cause,
+        },
+        'upstream call failed',
+      );
   }
 
   #newSharedBatches(traffic: string | undefined): SharedBatches | undefined {
@@ -192,8 +216,8 @@ export class Executor {
 
   /** Runs a planned operation: its fetches, post-processing and shaping, with this request's loaders. */
   async #run(request: ExecuteRequest, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>, plan: Plan, trace: ExecutionTrace | undefined): Promise<GatewayResult> {
-    const { blueprint, logger } = this.#options;
-    const onUnexpectedError = (error: unknown) => logger.error({ err: error }, 'unexpected error while executing');
+    const blueprint = this.#options.blueprint;
+    const onUnexpectedError = this.#onUnexpectedError;
     const introspection = plan.hasIntrospection ? this.#introspect(request, variables) : undefined;
 
     const stats = new Map<string, UpstreamCallStats>();
@@ -201,7 +225,7 @@ export class Executor {
     const marked = traffic === undefined ? undefined : this.#markedState(traffic);
     const sendFor = this.#options.sendFor;
     const loaders = new RequestLoaders({
-      sendFor: traffic === undefined ? (op) => sendFor(op.connector) : (op) => sendFor(op.connector, traffic),
+      sendFor: traffic === undefined ? this.#productionSendFor : (op) => sendFor(op.connector, traffic),
       deadlineAt: request.deadlineAt,
       // A marked request's mark goes upstream on every call (HTTP header, gRPC metadata), so
       // upstreams that understand it can isolate too; it also keeps pooled calls apart.
@@ -213,22 +237,7 @@ export class Executor {
       markHeader: this.#markHeader,
       sharingScope: request.scopes === undefined ? undefined : this.planCache.scopeKey(request.scopes),
       sharedBatches: marked ? marked.sharedBatches : this.#sharedBatches,
-      onUpstreamError: (error, upstream) =>
-        logger.warn(
-          {
-            connector: upstream.connector,
-            operation: upstream.operation,
-            code: error.code,
-            status: error.details.status,
-            // A failure stated in the body: its code, and its message (kept from callers unless marked safe) for the operator.
-            upstreamCode: error.details.upstreamCode,
-            upstreamMessage: error.details.upstreamMessage ?? error.details[LOGGED_UPSTREAM_MESSAGE],
-            diagnosis: error.diagnosis?.text,
-            upstream: error.diagnosis?.facts,
-            err: error.cause,
-          },
-          'upstream call failed',
-        ),
+      onUpstreamError: this.#onUpstreamError,
     });
     const { data, errors, fallbacks } = await executePlan({
       blueprint,
