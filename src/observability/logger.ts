@@ -103,13 +103,15 @@ const INFO = 30;
  * rule could match (a `req` or `headers` field, any object field with an `apiKey`) or the
  * logger is someone else's, pino writes it, so the no-secrets guarantee is pino's own.
  */
-export function logInfo(logger: Logger, fields: Record<string, unknown>, msg: string): void {
+export function logInfo(logger: Logger, fields: Record<string, unknown>, msg: string, carriesContext = false): void {
   if (!ownLoggers.has(logger) || mayMatchRedactRule(fields)) return logger.info(fields, msg);
   if (!logger.isLevelEnabled('info')) return;
   const own = logger as unknown as Record<symbol, unknown>;
   const stream = own[streamSym] as DestinationStream & Record<symbol, unknown>;
   if (stream[needsMetadataGsym] === true) return logger.info(fields, msg); // multistream wants pino's metadata
-  const props = JSON.stringify(Object.assign(requestContextFields(), fields));
+  // A line whose fields start with the context's own (reqId, callerId, traffic, in that order)
+  // comes out the same without the mixin: its keys would only be overwritten in place.
+  const props = JSON.stringify(carriesContext ? fields : Object.assign(requestContextFields(), fields));
   const prefix = (own[lsCacheSym] as Record<number, string>)[INFO]! + (own[timeSym] as () => string)() + (own[chindingsSym] as string);
   stream.write(`${prefix}${props.length > 2 ? `,${props.slice(1, -1)}` : ''},"msg":${JSON.stringify(msg)}}\n`);
 }

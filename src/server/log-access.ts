@@ -25,5 +25,6 @@ export function logAccess(logger: Logger, req: IncomingMessage, res: ServerRespo
       sharedWith: context.sharedWith,
     },
     'request completed',
+    true, // reqId, callerId and traffic lead the fields: the request context adds nothing
   );
 }
