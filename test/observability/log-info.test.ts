@@ -33,6 +33,21 @@ describe('logInfo writes what logger.info writes', () => {
     }
   });
 
+  // The access line leads with the context's own fields: written without the mixin, it must still be pino's line.
+  test.for([
+    { name: 'no caller, production', context: { requestId: 'r-1', callerId: undefined, startedAt: 0 } },
+    { name: 'a caller', context: { requestId: 'r-2', callerId: 'billing', startedAt: 0 } },
+    { name: 'a caller and a mark', context: { requestId: 'r-3', callerId: 'billing', traffic: 'stress', startedAt: 0 } },
+    { name: 'a mark, no caller', context: { requestId: 'r-4', callerId: undefined, traffic: 'preview', startedAt: 0 } },
+  ])('an access line that carries its context: $name', ({ context }) => {
+    const fields = { reqId: context.requestId, callerId: context.callerId, traffic: context.traffic ?? 'production', method: 'POST', status: 200, upstreamCalls: { users: stats } };
+    const quick = capture();
+    const viaPino = capture();
+    runWithRequestContext(context, () => logInfo(createLogger({ destination: quick.destination }), fields, 'request completed', true));
+    runWithRequestContext(context, () => createLogger({ destination: viaPino.destination }).info(fields, 'request completed'));
+    expect(quick.lines).toEqual(viaPino.lines);
+  });
+
   test('respects the level', () => {
     const quick = capture();
     logInfo(createLogger({ level: 'warn', destination: quick.destination }), { a: 1 }, 'hidden');
