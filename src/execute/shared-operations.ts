@@ -159,12 +159,7 @@ export class SharedOperations {
 
   /** A request body's key: its bytes, and the sender's caller, scopes, mark and forwarded header values. */
   bodyKey(body: Buffer, sender: BodySender): string {
-    let key = `${sender.callerId ?? ''}\n${sender.scopeKey ?? ''}\n${sender.traffic ?? ''}`;
-    const headers = sender.callerHeaders;
-    for (const name of this.#forwarded) {
-      const value = headers?.[name];
-      key += value === undefined ? '\n-' : `\n=${JSON.stringify(value)}`;
-    }
+    const key = `${sender.callerId ?? ''}\n${sender.scopeKey ?? ''}\n${sender.traffic ?? ''}${this.#forwardedValues(sender.callerHeaders)}`;
     // latin1: one character per byte, so different bytes never make the same key.
     return `${key}\n${body.toString('latin1')}`;
   }
@@ -175,14 +170,18 @@ export class SharedOperations {
       planId = String(this.#nextPlanId++);
       this.#planIds.set(identity.plan, planId);
     }
-    // Parts that cannot contain a newline are joined by one; the variables' JSON goes last but one.
-    let key = `${planId}\n${identity.operationName ?? ''}\n${identity.callerId ?? ''}\n${identity.scopeKey ?? ''}\n${identity.traffic ?? ''}\n${JSON.stringify(identity.variables)}`;
-    const headers = identity.callerHeaders;
+    // Parts that cannot contain a newline are joined by one; JSON keeps the rest unambiguous.
+    return `${planId}\n${identity.operationName ?? ''}\n${identity.callerId ?? ''}\n${identity.scopeKey ?? ''}\n${identity.traffic ?? ''}\n${JSON.stringify(identity.variables)}${this.#forwardedValues(identity.callerHeaders)}`;
+  }
+
+  /** The values of the forwarded caller headers, in name order: an absent header and an empty one differ. */
+  #forwardedValues(headers: SharingIdentity['callerHeaders']): string {
+    let part = '';
     for (const name of this.#forwarded) {
       const value = headers?.[name];
-      key += value === undefined ? '\n-' : `\n=${JSON.stringify(value)}`;
+      part += value === undefined ? '\n-' : `\n=${JSON.stringify(value)}`;
     }
-    return key;
+    return part;
   }
 }
 

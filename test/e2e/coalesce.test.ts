@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, writeConfigDir, type GraphQLResponse, type TestGateway } from '../support/gateway.ts';
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { COALESCED_CHANNEL } from '../../src/resilience/index.ts';
+import { InFlightGate } from '../support/in-flight-gate.ts';
 
 const ORDERS_YAML = `
 baseUrl: \${ORDERS_URL}
@@ -32,21 +33,15 @@ type Order { id: ID! customerId: ID! }
 let orders: FakeUpstream;
 let config: { dir: string; remove(): Promise<void> };
 let gw: TestGateway;
-/** Answers are held until the test opens the gate: every request of a burst is then in flight together. */
-let openGate: () => void = () => {};
-let gate: Promise<void> = Promise.resolve();
-let joins = 0;
-let onCall: () => void = () => {};
-const onJoin = () => {
-  joins += 1;
-  onCall();
-};
+/** Answers are held until every request of a burst is in flight together. */
+const gate = new InFlightGate();
+const onJoin = () => gate.join();
 
 beforeAll(async () => {
   orders = await startFakeUpstream((call, res) => {
-    onCall();
+    gate.call();
     const customerId = call.url.searchParams.get('customerId')!;
-    void gate.then(() => json(res, 200, { items: [{ id: `o-${customerId}-${String(call.headers['x-tenant'] ?? 'none')}`, customerId }] }));
+    void gate.opened.then(() => json(res, 200, { items: [{ id: `o-${customerId}-${String(call.headers['x-tenant'] ?? 'none')}`, customerId }] }));
   });
   config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'orders.yaml': ORDERS_YAML } });
   gw = await startGateway({ configDir: config.dir, env: { ORDERS_URL: orders.url }, dev: true });
@@ -55,7 +50,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   orders.calls.length = 0;
-  joins = 0;
 });
 
 afterAll(async () => {
@@ -70,17 +64,9 @@ interface Sent {
   headers?: Record<string, string>;
 }
 
-/**
- * Sends every request at once while the upstream holds its answers, and opens the gate when
- * the expected calls and joins have arrived, or as soon as there are more of either than
- * expected (so a wrong implementation fails its assertions instead of hanging).
- */
+/** Sends every request at once while the upstream holds its answers (the gate). */
 async function burst(requests: Sent[], expected: { calls: number; joins: number }): Promise<GraphQLResponse[]> {
-  gate = new Promise((resolve) => (openGate = resolve));
-  onCall = () => {
-    const calls = orders.calls.length;
-    if ((calls >= expected.calls && joins >= expected.joins) || calls > expected.calls || joins > expected.joins) openGate();
-  };
+  gate.arm(expected);
   const sent = requests.map((r) => gw.query(r.query, undefined, { 'x-tessera-explain': '1', ...r.headers }));
   return Promise.all(sent);
 }
@@ -137,6 +123,6 @@ describe('in-flight de-duplication (on by default for idempotent reads)', () => 
     const responses = await burst(requests, { calls: 2, joins: 0 });
     expect(orders.calls.map((c) => `${c.rawPath} ${String(c.headers['x-tenant'] ?? 'none')}`).sort()).toEqual(calls);
     expect(responses.map((r) => (Object.values(r.body.data!)[0] as { id: string }[]).map((o) => o.id))).toEqual(ids);
-    expect(joins).toBe(0);
+    expect(gate.joins).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { startGateway, writeConfigDir, type GraphQLResponse, type TestGateway } 
 import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.ts';
 import { callersYaml } from '../support/callers.ts';
 import { COALESCED_CHANNEL } from '../../src/resilience/index.ts';
+import { InFlightGate } from '../support/in-flight-gate.ts';
 
 // No `coalesce:` anywhere: sharing identical calls in flight is the default for idempotent reads.
 const CRM_YAML = `
@@ -52,20 +53,14 @@ let crm: FakeUpstream;
 let config: { dir: string; remove(): Promise<void> };
 let gw: TestGateway;
 /** Answers are held until every request of a burst has sent (or joined) its call. */
-let openGate: () => void = () => {};
-let gate: Promise<void> = Promise.resolve();
-let onCall: () => void = () => {};
-let joins = 0;
-const onJoin = () => {
-  joins += 1;
-  onCall();
-};
+const gate = new InFlightGate();
+const onJoin = () => gate.join();
 
 beforeAll(async () => {
   crm = await startFakeUpstream((call, res) => {
-    onCall();
+    gate.call();
     const ids = call.url.searchParams.get('ids')?.split(',') ?? [call.url.searchParams.get('q') ?? 'posted'];
-    void gate.then(() => json(res, 200, call.method === 'POST' ? { item: { id: 'p', email: 'p@example.com' } } : { items: ids.map((id) => ({ id, email: `c${id}@example.com` })) }));
+    void gate.opened.then(() => json(res, 200, call.method === 'POST' ? { item: { id: 'p', email: 'p@example.com' } } : { items: ids.map((id) => ({ id, email: `c${id}@example.com` })) }));
   });
   config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'crm.yaml': CRM_YAML } });
   await writeFile(path.join(config.dir, 'callers.yaml'), CALLERS);
@@ -77,7 +72,6 @@ beforeAll(async () => {
 
 afterEach(() => {
   crm.calls.length = 0;
-  joins = 0;
 });
 
 afterAll(async () => {
@@ -93,18 +87,9 @@ interface Sent {
   door: 'fast' | 'yoga';
 }
 
-/**
- * Sends every request at once while the upstream holds its answers, and opens the gate when the
- * expected calls and joins have arrived, or as soon as there are more of either (so a wrong
- * implementation fails its assertions instead of hanging).
- */
+/** Sends every request at once while the upstream holds its answers (the gate). */
 async function burst(requests: Sent[], calls: number): Promise<GraphQLResponse[]> {
-  const expectedJoins = requests.length - calls;
-  gate = new Promise((resolve) => (openGate = resolve));
-  onCall = () => {
-    const made = crm.calls.length;
-    if ((made >= calls && joins >= expectedJoins) || made > calls || joins > expectedJoins) openGate();
-  };
+  gate.arm({ calls, joins: requests.length - calls });
   return Promise.all(requests.map((r) => gw.queryVia(r.door, r.query, undefined, { 'x-api-key': r.key, 'x-tessera-explain': '1' })));
 }
 

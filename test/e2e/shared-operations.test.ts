@@ -7,6 +7,7 @@ import { json, startFakeUpstream, type FakeUpstream } from '../support/fake-upst
 import { callersYaml } from '../support/callers.ts';
 import { OPERATION_SHARED_CHANNEL } from '../../src/execute/index.ts';
 import { parseMetrics, valueOf } from '../observability/metrics-text.ts';
+import { InFlightGate } from '../support/in-flight-gate.ts';
 
 // `coalesce: false` and no pooling: every upstream call counted here is one execution's own.
 const PEOPLE_YAML = `
@@ -54,30 +55,21 @@ interface Rig {
   close(): Promise<void>;
 }
 
-/** Answers are held until the expected calls and joins have arrived (or more of either: a wrong implementation then fails instead of hanging). */
-let gate: Promise<void> = Promise.resolve();
-let expected = { calls: 0, joins: 0 };
-let joins = 0;
+const gate = new InFlightGate();
+/** Joins made before parsing (by the body's bytes), apart from all joins. */
 let bodyJoins = 0;
-let openGate: () => void = () => {};
-let callsMade = 0;
-const check = () => {
-  if ((callsMade >= expected.calls && joins >= expected.joins) || callsMade > expected.calls || joins > expected.joins) openGate();
-};
 const onJoin = (message: unknown) => {
-  joins += 1;
   if ((message as { via: string }).via === 'body') bodyJoins += 1;
-  check();
+  gate.join();
 };
 
 async function startRig(gatewayYaml: string): Promise<Rig> {
   const upstream = await startFakeUpstream((call, res) => {
-    callsMade += 1;
-    check();
+    gate.call();
     const seenBy = call.headers['x-user'] === undefined ? null : String(call.headers['x-user']);
-    if (call.method === 'POST') return void gate.then(() => json(res, 200, { item: { id: 't', seenBy, email: 't@example.com' } }));
+    if (call.method === 'POST') return void gate.opened.then(() => json(res, 200, { item: { id: 't', seenBy, email: 't@example.com' } }));
     const ids = call.url.searchParams.get('ids')!.split(',');
-    void gate.then(() => json(res, 200, { items: ids.map((id) => ({ id, seenBy, email: `p${id}@example.com` })) }));
+    void gate.opened.then(() => json(res, 200, { items: ids.map((id) => ({ id, seenBy, email: `p${id}@example.com` })) }));
   });
   const config = await writeConfigDir({ schemas: { 's.graphql': SCHEMA }, connectors: { 'people.yaml': PEOPLE_YAML } });
   await writeFile(path.join(config.dir, 'callers.yaml'), CALLERS);
@@ -104,12 +96,9 @@ interface Sent {
 }
 
 async function burst(rig: Rig, requests: readonly Sent[], want: { calls: number; joins: number }): Promise<GraphQLResponse[]> {
-  callsMade = 0;
-  joins = 0;
   bodyJoins = 0;
-  expected = want;
+  gate.arm(want);
   rig.upstream.calls.length = 0;
-  gate = new Promise((resolve) => (openGate = resolve));
   return Promise.all(requests.map((r) => rig.gw.queryVia(r.door ?? 'fast', r.query ?? QUERY, r.variables ?? { id: '1' }, { 'x-api-key': r.key, ...r.headers })));
 }
 
@@ -154,16 +143,13 @@ describe('identical queries in flight share one execution and one answer', () =>
     const admin = { authorization: `Bearer ${ADMIN}` };
     await fetch(`${rig.gw.url}/admin/usage/reset`, { method: 'POST', headers: admin });
     const respaced = QUERY.replace('{ person', '{   person');
-    callsMade = 0;
-    joins = 0;
     bodyJoins = 0;
     // The respaced document is another text, so another plan: one more execution, which its twin joins.
-    expected = { calls: 2, joins: 9 };
+    gate.arm({ calls: 2, joins: 9 });
     rig.upstream.calls.length = 0;
-    gate = new Promise((resolve) => (openGate = resolve));
     // The first request leads, alone on the fast path, so the others find it in flight.
     const first = rig.gw.query(QUERY, { id: '1' }, { 'x-api-key': 'key-a' });
-    while (callsMade < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (gate.calls < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const headers = { 'x-api-key': 'key-a' };
     const rest = [
       ...Array.from({ length: 5 }, () => rig.gw.queryVia('fast', QUERY, { id: '1' }, headers)),
@@ -172,7 +158,7 @@ describe('identical queries in flight share one execution and one answer', () =>
     ];
     const responses = await Promise.all([first, ...rest]);
     expect(rig.upstream.calls).toHaveLength(2);
-    expect({ joins, bodyJoins }).toEqual({ joins: 9, bodyJoins: 6 });
+    expect({ joins: gate.joins, bodyJoins }).toEqual({ joins: 9, bodyJoins: 6 });
     for (const r of responses) expect(r.body).toEqual({ data: { person: { id: '1', seenBy: null, email: 'p1@example.com' } } });
     const usage = (await (await fetch(`${rig.gw.url}/admin/usage`, { headers: admin })).json()) as { callers: Record<string, { requests: number; fields: Record<string, number> }> };
     expect(usage.callers.agentA).toEqual({ requests: 11, fields: { 'Query.person': 11, 'Person.id': 11, 'Person.seenBy': 11, 'Person.email': 11 } });
@@ -208,7 +194,7 @@ describe('identical queries in flight share one execution and one answer', () =>
   ])('$name', async ({ requests, calls }) => {
     const responses = await burst(rig, requests, { calls, joins: requests.length - calls });
     expect(rig.upstream.calls).toHaveLength(calls);
-    expect(joins).toBe(requests.length - calls);
+    expect(gate.joins).toBe(requests.length - calls);
     // Never another caller's answer: each request sees exactly its own forwarded value and its own mask.
     for (const [i, r] of responses.entries()) {
       const sent = requests[i]!;
@@ -225,18 +211,15 @@ describe('identical queries in flight share one execution and one answer', () =>
   });
 
   test('a request with a shorter deadline than the execution in flight runs on its own', async () => {
-    callsMade = 0;
-    joins = 0;
-    expected = { calls: 2, joins: 0 };
+    gate.arm({ calls: 2, joins: 0 });
     rig.upstream.calls.length = 0;
-    gate = new Promise((resolve) => (openGate = resolve));
     const first = rig.gw.query(QUERY, { id: '1' }, { 'x-api-key': 'key-a' });
     // The second arrives once the first's call is out, and may not wait as long as the first may.
-    while (callsMade < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (gate.calls < 1) await new Promise((resolve) => setTimeout(resolve, 5));
     const second = rig.gw.query(QUERY, { id: '1' }, { 'x-api-key': 'key-a', 'x-tessera-timeout-ms': '5000' });
     const [a, b] = await Promise.all([first, second]);
     expect(rig.upstream.calls).toHaveLength(2);
-    expect(joins).toBe(0);
+    expect(gate.joins).toBe(0);
     expect(a.body).toEqual(b.body);
   });
 });
@@ -251,7 +234,7 @@ describe('sharing: turned off for all, for an operation, for a caller', () => {
     try {
       const responses = await burst(rig, times(4, { key }), { calls: 4, joins: 0 });
       expect(rig.upstream.calls).toHaveLength(4);
-      expect(joins).toBe(0);
+      expect(gate.joins).toBe(0);
       for (const r of responses) expect(r.body).toEqual({ data: { person: { id: '1', seenBy: null, email: 'p1@example.com' } } });
     } finally {
       await rig.close();
@@ -263,7 +246,7 @@ describe('sharing: turned off for all, for an operation, for a caller', () => {
     try {
       await burst(rig, times(4, { key: 'key-b' }), { calls: 1, joins: 3 });
       expect(rig.upstream.calls).toHaveLength(1);
-      expect(joins).toBe(3);
+      expect(gate.joins).toBe(3);
     } finally {
       await rig.close();
     }
