@@ -2,20 +2,18 @@
  * Entry point of a benchmark child process: the demo upstreams, the gateway, the baseline, the floor or the ceiling.
  * The runner starts it pinned to a core and talks to it over IPC: it reports when it is ready,
  * samples its own peak RSS, counts upstream requests, and closes on request.
+ *
+ * Each role imports only its own module (dynamic imports below), so a row's peak RSS is that
+ * server's own: statically importing them all put the gateway's modules in the ceiling's RSS.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { hashApiKey } from '../../src/callers/api-keys.ts';
 import path from 'node:path';
 import { constants as perfConstants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { startDemoUpstreams } from '../../src/demo/upstreams.ts';
-import { createGateway } from '../../src/index.ts';
-import { createLogger } from '../../src/observability/index.ts';
-import { startBaselineServer } from '../baseline/server.ts';
-import { startFloorServer } from '../floor/server.ts';
-import { startCeilingServer, type CeilingEntry } from '../ceiling/server.ts';
+import type { startFloorServer } from '../floor/server.ts';
+import type { CeilingEntry } from '../ceiling/server.ts';
 import type { ChildReply, ParentMessage, ServerRole } from './server-protocol.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -62,6 +60,7 @@ const send = (reply: ChildReply): void => void process.send!(reply);
 
 /** A config folder with one caller, `bench`, whose key is `apiKey` (stored as its hash, as operators do). */
 async function benchConfigDir(apiKey: string): Promise<string> {
+  const { hashApiKey } = await import('../../src/callers/api-keys.ts');
   const dir = await mkdtemp(path.join(tmpdir(), 'tessera-bench-'));
   await writeFile(path.join(dir, 'callers.yaml'), `mode: required\ncallers:\n  bench:\n    keys: [${hashApiKey(apiKey)}]\n`);
   return dir;
@@ -72,6 +71,7 @@ async function main(): Promise<void> {
   let requestCount = (): number => 0;
   let resetCount = (): void => undefined;
   if (role === 'upstreams') {
+    const { startDemoUpstreams } = await import('../../src/demo/upstreams.ts');
     const upstreams = await startDemoUpstreams({ delayMs: settings.delayMs ?? 0, recordRequests: false });
     close = upstreams.close;
     requestCount = upstreams.requestCount;
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     const shadows = Object.fromEntries(Object.entries(upstreams.shadowUrls ?? {}).map(([name, url]) => [`${name}Shadow`, url]));
     send({ type: 'ready', url: '', urls: { ...upstreams.urls, risk: upstreams.riskAddress, loyalty: upstreams.loyaltyAddress, ...shadows } });
   } else if (role === 'gateway') {
+    const [{ createGateway }, { createLogger }] = await Promise.all([import('../../src/index.ts'), import('../../src/observability/index.ts')]);
     const urls = settings.urls!;
     // The demo's schemas and connectors; the config folder (callers.yaml) is the run's own.
     const configDir = settings.apiKey === undefined ? REPO_ROOT : await benchConfigDir(settings.apiKey);
@@ -114,14 +115,17 @@ async function main(): Promise<void> {
     };
     send({ type: 'ready', url });
   } else if (role === 'floor') {
+    const { startFloorServer } = await import('../floor/server.ts');
     const floor = await startFloorServer(settings.urls as Parameters<typeof startFloorServer>[0], settings.floor ?? {});
     close = floor.close;
     send({ type: 'ready', url: floor.url });
   } else if (role === 'ceiling') {
+    const { startCeilingServer } = await import('../ceiling/server.ts');
     const ceiling = await startCeilingServer(settings.ceiling ?? []);
     close = ceiling.close;
     send({ type: 'ready', url: ceiling.url });
   } else {
+    const { startBaselineServer } = await import('../baseline/server.ts');
     const baseline = await startBaselineServer(settings.urls as Parameters<typeof startBaselineServer>[0]);
     close = baseline.close;
     send({ type: 'ready', url: baseline.url });
