@@ -4,12 +4,16 @@
  * bench's panel scenario, its 200 variants sent in turn; failed and non-2xx answers counted) with
  * the demo upstreams answering after `--delay` ms. Prints RPS and p99 per N and the scaling
  * against the first N. The upstreams and autocannon run in this process: on a 2-core machine
- * they share the cores with the workers, so the scaling measured is a floor, not a ceiling.
+ * they share the cores with the workers, so the scaling measured is a floor, not a ceiling: the
+ * table says how many cores each side used (the cluster's from /proc, on Linux), so a reader sees
+ * which side ran out of CPU.
  * Everything runs on 127.0.0.1 and stops by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoUpstreams } from '../src/demo/upstreams.ts';
@@ -48,18 +52,42 @@ async function startServe(workers: number, env: Record<string, string>): Promise
   return { child, url };
 }
 
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: what /proc/<pid>/stat counts CPU time in on Linux
+
+/** CPU seconds used so far by the cluster: its primary and every worker; undefined off Linux. */
+function clusterCpuSeconds(primaryPid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${primaryPid}/task/${primaryPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    let ticks = 0;
+    for (const pid of [String(primaryPid), ...children]) {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
 const upstreams = await startDemoUpstreams({ delayMs, recordRequests: false });
 // `body` sets the content type; each request's own body then replaces it.
 const requests = panel.variants.map((v) => ({ path: '/graphql', body: JSON.stringify({ query: panel.query, variables: v.variables }) }));
-const rows: { workers: number; rps: number; p99: number; errors: number }[] = [];
+const rows: { workers: number; rps: number; p99: number; errors: number; gatewayCores: number | undefined; benchCores: number }[] = [];
 try {
   for (const workers of workerCounts) {
     const { child, url } = await startServe(workers, upstreams.env);
     try {
       const load = { url, method: 'POST' as const, body: requests[0]!.body, requests, connections };
       await runLoad({ ...load, duration: 2 }); // warm-up: JIT, pools, plan caches
+      const cpuBefore = clusterCpuSeconds(child.pid!);
+      const benchBefore = process.cpuUsage();
       const result = await runLoad({ ...load, duration });
-      rows.push({ workers, rps: result.rps, p99: result.p99, errors: result.errors + result.non2xx });
+      const bench = process.cpuUsage(benchBefore);
+      const cpuAfter = clusterCpuSeconds(child.pid!);
+      const gatewayCores = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / duration;
+      const benchCores = (bench.user + bench.system) / 1e6 / duration;
+      rows.push({ workers, rps: result.rps, p99: result.p99, errors: result.errors + result.non2xx, gatewayCores, benchCores });
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
@@ -70,6 +98,9 @@ try {
 }
 const first = rows[0]!;
 console.log(`panel, ${connections} connections, ${duration} s, upstream delay ${delayMs} ms`);
-console.log('| workers | RPS | p99 ms | errors | × first |');
-console.log('|---:|---:|---:|---:|---:|');
-for (const row of rows) console.log(`| ${row.workers} | ${Math.round(row.rps)} | ${row.p99} | ${row.errors} | ${(row.rps / first.rps).toFixed(2)} |`);
+console.log(`${os.availableParallelism()} cores; "cores used" is CPU time over the run's wall time: the gateway's processes, and this process (autocannon and the upstreams).`);
+console.log('| workers | RPS | p99 ms | errors | × first | gateway cores used | load + upstreams cores used |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|');
+for (const row of rows) {
+  console.log(`| ${row.workers} | ${Math.round(row.rps)} | ${row.p99} | ${row.errors} | ${(row.rps / first.rps).toFixed(2)} | ${row.gatewayCores?.toFixed(2) ?? '—'} | ${row.benchCores.toFixed(2)} |`);
+}
