@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, undiciErrors } from './undici-parts.ts';
 import type { SendOptions, Transport, UpstreamRequest, UpstreamResponse } from '../transport.ts';
 import { JsonCallHandler } from './json-call-handler.ts';
 

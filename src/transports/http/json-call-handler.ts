@@ -1,4 +1,5 @@
-import { errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { undiciErrors } from './undici-parts.ts';
 import { UpstreamError, type Diagnosis } from '../../errors/gateway-error.ts';
 import { ErrorCodes } from '../../errors/codes.ts';
 import type { UpstreamRequest, UpstreamResponse } from '../transport.ts';
