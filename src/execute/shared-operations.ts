@@ -1,6 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
 import type { Plan } from '../plan/index.ts';
 import type { GatewayResult } from './create-executor.ts';
+import { ChurningMap } from '../util/churning-map.ts';
 
 /** Published when a request joins an identical query in flight: `{ requestId, sharedWith, via }` (`body`: joined unparsed; `plan`: once planned). */
 export const OPERATION_SHARED_CHANNEL = 'tessera:operation:shared';
@@ -78,9 +79,9 @@ export class SharedOperations {
   readonly #exceptCallers: ReadonlySet<string>;
   /** The caller headers some connector forwards, sorted: their values are part of a request's identity. */
   readonly #forwarded: readonly string[];
-  readonly #inFlight = new Map<string, InFlightOperation>();
+  readonly #inFlight = new ChurningMap<string, InFlightOperation>();
   /** The same executions, by the fast path's request body and sender: identical requests join before parsing. */
-  readonly #byBody = new Map<string, InFlightOperation>();
+  readonly #byBody = new ChurningMap<string, InFlightOperation>();
   /** A plan's short id in keys: plans are cached objects, one per (document, operation, directives, scopes). */
   readonly #planIds = new WeakMap<Plan, string>();
   #nextPlanId = 0;

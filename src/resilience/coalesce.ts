@@ -3,6 +3,7 @@ import type { UpstreamRequest, UpstreamResponse } from '../transports/transport.
 import type { SendWrapper } from './compose.ts';
 import { raceDeadline } from './response-cache.ts';
 import { deepFreeze } from '../util/deep-freeze.ts';
+import { ChurningMap } from '../util/churning-map.ts';
 
 /** Published when a call joins an identical one in flight: `{ connector, operation }`. */
 export const COALESCED_CHANNEL = 'tessera:upstream:coalesced';
@@ -30,7 +31,7 @@ interface InFlightCall {
  */
 export function withCoalescing(): SendWrapper {
   return (next) => {
-    const inFlight = new Map<string, InFlightCall>();
+    const inFlight = new ChurningMap<string, InFlightCall>();
     return (request, options) => {
       if (!request.policy.coalesce || request.policy.cacheTtlMs !== undefined) return next(request, options);
       const key = coalesceKey(request, options.sharingScope);

@@ -4,6 +4,7 @@ import type { UpstreamRequest, UpstreamResponse } from '../transports/transport.
 import type { SendWrapper } from './compose.ts';
 import { deadlineExceeded } from './deadline.ts';
 import { deepFreeze } from '../util/deep-freeze.ts';
+import { ChurningMap } from '../util/churning-map.ts';
 
 /**
  * Caches the answers of operations that opt in (`cache: { ttlMs }`), keyed by operation and the
@@ -20,7 +21,7 @@ export function withResponseCache(bounds: { maxEntries: number; maxBytes: number
       // lru-cache needs a positive size; an empty body still costs its entry.
       sizeCalculation: (response) => Math.max(1, response.bytes),
     });
-    const inFlight = new Map<string, { call: Promise<UpstreamResponse>; deadlineAt: number }>();
+    const inFlight = new ChurningMap<string, { call: Promise<UpstreamResponse>; deadlineAt: number }>();
     return (request, options) => {
       const ttl = request.policy.cacheTtlMs;
       if (ttl === undefined) return next(request, options);
