@@ -1,4 +1,3 @@
-import { getArgumentValues } from 'graphql';
 import { FIELDS_REF, renderTemplate, type Blueprint, type FieldBinding, type TemplateRef, type ValueSource } from '../blueprint/index.ts';
 import type { AbstractCompletion, Completion, FetchTransform, PlanField } from '../plan/index.ts';
 import { FetchFailure } from './fetch-failure.ts';
@@ -44,7 +43,7 @@ async function fetchField(ctx: FetchContext, field: PlanField, parents: readonly
   if (field.fetch && ir.binding) {
     const binding = ir.binding;
     const fetcher = fieldFetcher(ctx.blueprint, field, binding);
-    const args = field.constantArgs ?? getArgumentValues(ir.definition, field.fieldNodes[0]!, ctx.variables as Record<string, unknown>);
+    const args = field.readArgs!(ctx.variables);
     // Params that read no parent field are the same for every parent: built once, and the
     // loaders then find their DataLoader once for the whole level rather than once per key.
     const shared = fetcher.paramsReadParent ? undefined : buildParams(fetcher, field, binding, args, EMPTY_PARENT);
@@ -264,7 +263,7 @@ function prefetchByKey(ctx: FetchContext, field: PlanField, keys: readonly unkno
     if (!child.fetchWithParent) continue;
     const binding = child.ir!.binding!;
     const fetcher = fieldFetcher(ctx.blueprint, child, binding);
-    const args = child.constantArgs ?? getArgumentValues(child.ir!.definition, child.fieldNodes[0]!, ctx.variables as Record<string, unknown>);
+    const args = child.readArgs!(ctx.variables);
     const params = buildParams(fetcher, child, binding, args, EMPTY_PARENT);
     if (params !== null) void ctx.loaders.loadKeys(binding.operation, params, keys);
   }

@@ -25,6 +25,7 @@ import type { Completion, FetchStep, Plan, PlanField, TransformStep } from './pl
 import { selectFields } from './passes/select-fields.ts';
 import { dependencyNode, planPost } from './plan-post.ts';
 import { describeRequirement, satisfies } from '../blueprint/compile-access.ts';
+import { argumentReader, type ArgumentReader } from './argument-reader.ts';
 
 export interface PlanInput {
   blueprint: Blueprint;
@@ -241,14 +242,16 @@ function planField(
   }
   const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch, fetch ? ir.binding : undefined);
   const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
+  const readArgs: ArgumentReader = constantArgs ? () => constantArgs : argumentReader(ir.definition, first);
   const itemReads = new Set<string>();
   // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
-  const planned = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, constantArgs, dependencies, { path, transforms: state.transforms, itemReads }, state.scopes);
+  const planned = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, readArgs, dependencies, { path, transforms: state.transforms, itemReads }, state.scopes);
   return {
     ...base,
     kind: 'value',
     ir,
     constantArgs,
+    readArgs,
     completion,
     fetch,
     ...(fetchWithParent ? { fetchWithParent } : {}),

@@ -1,4 +1,4 @@
-import { getArgumentValues, getNamedType, isLeafType, Kind, type FieldNode } from 'graphql';
+import { getNamedType, isLeafType, Kind, type FieldNode } from 'graphql';
 import type { CelInput } from '@bufbuild/cel';
 import type { Blueprint, FieldIR } from '../blueprint/index.ts';
 import { objectView, OPERATOR_LIMITS, toCel, type ShapeField } from '../expr/index.ts';
@@ -6,6 +6,7 @@ import { applyListTransform, applyValuePipeline, type ListTransform } from '../p
 import { compileCallerTransform } from './compile-caller-transform.ts';
 import type { FetchTransform, PlanField, PostContext, PostProcess, TransformStep } from './plan.ts';
 import { readPath } from '../util/read-path.ts';
+import type { ArgumentReader } from './argument-reader.ts';
 
 /** The two closures of a planned field; either may be absent. */
 export interface PlannedPost {
@@ -27,7 +28,7 @@ export function planPost(
   blueprint: Blueprint,
   ir: FieldIR,
   fieldNodes: readonly FieldNode[],
-  constantArgs: Readonly<Record<string, unknown>> | undefined,
+  readArgs: ArgumentReader,
   dependencies: ReadonlyMap<string, PlanField>,
   describe: { path: string; transforms: TransformStep[]; itemReads: Set<string> },
   /** The caller's scopes (undefined: authentication off): a mask whose unmaskScope it holds is left out. */
@@ -42,10 +43,7 @@ export function planPost(
   if (post && post.labels.length > 0) describe.transforms.push({ path: describe.path, field: where, by: 'operator', steps: post.labels });
   if (caller) describe.transforms.push({ path: describe.path, field: where, by: 'caller', steps: [caller.label] });
 
-  const definition = ir.definition;
-  const firstNode = fieldNodes[0]!;
-  const argsOf = (variables: PostContext['variables']): Record<string, unknown> =>
-    (constantArgs ?? getArgumentValues(definition, firstNode, variables as Record<string, unknown>)) as Record<string, unknown>;
+  const argsOf = (variables: PostContext['variables']): Record<string, unknown> => readArgs(variables) as Record<string, unknown>;
 
   const computed = post?.computed;
   const computedArgFields = computed ? pick(computed.args, computed.expr.reads.get('args')) : [];

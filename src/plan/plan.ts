@@ -1,5 +1,6 @@
 import type { FieldNode, GraphQLLeafType } from 'graphql';
 import type { FieldIR } from '../blueprint/index.ts';
+import type { ArgumentReader } from './argument-reader.ts';
 
 /**
  * How to turn an upstream value into the response value of one field: decided at plan time
@@ -44,6 +45,8 @@ export interface PlanField {
   fieldNodes: readonly FieldNode[];
   /** Arguments when they do not depend on variables; computed once at plan time. */
   constantArgs: Readonly<Record<string, unknown>> | undefined;
+  /** A `value` field's argument values for a request's variables (compiled once per plan). */
+  readArgs?: ArgumentReader | undefined;
   completion: Completion;
   /** The fetch this field performs, if it is bound to a connector operation. */
   fetch: FetchStep | undefined;
