@@ -11,6 +11,7 @@ import { deepFreeze } from '../util/deep-freeze.ts';
 import type { RedisStore } from './redis-store.ts';
 import type { RedisSettings } from './redis-settings.ts';
 import { decodeEntry, digestKey, encodeEntry } from './cache-entry.ts';
+import { ChurningMap } from '../util/churning-map.ts';
 
 /** Counts of the shared response cache, summed over connectors and traffic; the metrics read them. */
 export interface SharedCacheCounts {
@@ -62,7 +63,8 @@ export function withSharedCache(options: SharedCacheOptions, bounds: { maxEntrie
   const unlock = unlockCommand(store.client);
   return (next) => {
     const l1 = new LRUCache<string, UpstreamResponse>({ max: bounds.maxEntries, maxSize: bounds.maxBytes, sizeCalculation: (response) => Math.max(1, response.bytes) });
-    const inFlight = new Map<string, { call: Promise<UpstreamResponse>; deadlineAt: number }>();
+    // Renewed as it churns: see util/churning-map.ts.
+    const inFlight = new ChurningMap<string, { call: Promise<UpstreamResponse>; deadlineAt: number }>();
     const keep = (key: string, response: UpstreamResponse, ttl: number) => {
       if (response.bytes <= bounds.maxBytes && ttl > 0) l1.set(key, response, { ttl });
     };
