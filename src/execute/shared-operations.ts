@@ -82,6 +82,12 @@ export class SharedOperations {
   readonly #inFlight = new ChurningMap<string, InFlightOperation>();
   /** The same executions, by the fast path's request body and sender: identical requests join before parsing. */
   readonly #byBody = new ChurningMap<string, InFlightOperation>();
+  /**
+   * The body key `joinByBody` took last, for the body it took it of: a request that found no one
+   * to join leads right after, and its key is then not built (and hashed) a second time. Checked
+   * by the body's identity, so a request in between only costs the reuse.
+   */
+  #lastBodyKey: { body: Buffer; key: string } | undefined;
   /** A plan's short id in keys: plans are cached objects, one per (document, operation, directives, scopes). */
   readonly #planIds = new WeakMap<Plan, string>();
   #nextPlanId = 0;
@@ -118,7 +124,10 @@ export class SharedOperations {
     const entry: InFlightOperation = { result: undefined as unknown as Promise<GatewayResult>, deadlineAt: identity.deadlineAt, requestId: identity.requestId, answer, plan: identity.plan };
     // The body's key is taken only now: this request passed every admission rule, and an
     // identical body from the same sender would pass them alike (they read nothing else).
-    const bodyKey = identity.body === undefined || identity.body.length > MAX_JOINING_BODY_BYTES ? undefined : this.bodyKey(identity.body, identity);
+    const body = identity.body;
+    const last = this.#lastBodyKey;
+    const bodyKey = body === undefined || body.length > MAX_JOINING_BODY_BYTES ? undefined : last !== undefined && last.body === body ? last.key : this.bodyKey(body, identity);
+    this.#lastBodyKey = undefined;
     const settled = (): void => {
       this.#inFlight.delete(key);
       if (bodyKey !== undefined && this.#byBody.get(bodyKey) === entry) this.#byBody.delete(bodyKey);
@@ -149,8 +158,12 @@ export class SharedOperations {
   joinByBody(body: Buffer, sender: BodySender, deadlineAt: number | undefined, requestId: string, onJoin: (plan: Plan) => void): Promise<GatewayResult> | undefined {
     if (this.#byBody.size === 0 || body.length > MAX_JOINING_BODY_BYTES) return undefined;
     if (sender.callerId !== undefined && this.#exceptCallers.has(sender.callerId)) return undefined;
-    const shared = this.#byBody.get(this.bodyKey(body, sender));
-    if (!shared || !endsInTime(shared.deadlineAt, deadlineAt)) return undefined;
+    const key = this.bodyKey(body, sender);
+    const shared = this.#byBody.get(key);
+    if (!shared || !endsInTime(shared.deadlineAt, deadlineAt)) {
+      this.#lastBodyKey = { body, key };
+      return undefined;
+    }
     onJoin(shared.plan);
     const leader = shared.requestId;
     const answer = shared.answer;
