@@ -10,14 +10,19 @@ type ArgumentSource =
 
 /**
  * Compiles what graphql-js's `getArgumentValues` does for a field into a closure built once per
- * plan: arguments with no variable in them are computed here, once; an argument that is exactly
- * one variable reads it. Variables arrive coerced, so the value is the variable's, as
+ * plan: arguments with no variable in them are computed here, once (all of them by graphql-js
+ * when no argument has a variable); an argument that is exactly one variable reads it. Variables arrive coerced, so the value is the variable's, as
  * `valueFromAST` would return it (graphql-js builds a map of the argument nodes and walks every
  * definition per call: ~1 % of a profile request's CPU). A variable inside a list or an input
  * object, or any case where graphql-js would raise (a missing or null non-null value), is left to
  * graphql-js itself, so values and errors stay exactly its own.
  */
 export function argumentReader(definition: GraphQLField<unknown, unknown>, node: FieldNode): ArgumentReader {
+  // No variable anywhere: graphql-js computes them once, here (and raises here if it must).
+  if ((node.arguments ?? []).every((a) => !containsVariable(a.value))) {
+    const constant = getArgumentValues(definition, node, {});
+    return () => constant;
+  }
   const viaGraphql: ArgumentReader = (variables) => getArgumentValues(definition, node, variables as Record<string, unknown>);
   const nodes = new Map((node.arguments ?? []).map((a) => [a.name.value, a.value]));
   const sources: ArgumentSource[] = [];
@@ -25,10 +30,6 @@ export function argumentReader(definition: GraphQLField<unknown, unknown>, node:
     const source = sourceOf(arg, nodes.get(arg.name));
     if (source === null) return viaGraphql;
     if (source !== undefined) sources.push(source);
-  }
-  if (sources.every((s) => 'constant' in s)) {
-    const constant = Object.fromEntries(sources.map((s) => [s.name, (s as { constant: unknown }).constant]));
-    return () => constant;
   }
   return (variables) => {
     const values: Record<string, unknown> = {};

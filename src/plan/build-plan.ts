@@ -2,7 +2,6 @@ import {
   GraphQLSkipDirective,
   GraphQLIncludeDirective,
   getDirectiveValues,
-  getArgumentValues,
   isAbstractType,
   isLeafType,
   isListType,
@@ -15,7 +14,6 @@ import {
   type GraphQLOutputType,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
 import type { Blueprint, CompiledPagination, FieldBinding } from '../blueprint/index.ts';
 import { RequestError } from '../errors/gateway-error.ts';
@@ -25,7 +23,7 @@ import type { Completion, FetchStep, Plan, PlanField, TransformStep } from './pl
 import { selectFields } from './passes/select-fields.ts';
 import { dependencyNode, planPost } from './plan-post.ts';
 import { describeRequirement, satisfies } from '../blueprint/compile-access.ts';
-import { argumentReader, type ArgumentReader } from './argument-reader.ts';
+import { argumentReader } from './argument-reader.ts';
 
 export interface PlanInput {
   blueprint: Blueprint;
@@ -196,7 +194,7 @@ function planField(
   const first = fieldNodes[0]!;
   const fieldName = first.name.value;
   const path = parentPath ? `${parentPath}.${responseKey}` : responseKey;
-  const base = { responseKey, fieldName, parentType: parentType.name, fieldNodes, constantArgs: undefined, fetch: undefined };
+  const base = { responseKey, fieldName, parentType: parentType.name, fieldNodes, fetch: undefined };
   if (fieldName === '__typename') {
     return { ...base, kind: 'typename', ir: undefined, completion: { kind: 'direct' }, fetchesBelow: false };
   }
@@ -241,8 +239,7 @@ function planField(
     state.fetches.push(fetch);
   }
   const completion = planCompletion(state, ir.definition.type, fieldNodes, path, fetch ?? parentFetch, fetch ? ir.binding : undefined);
-  const constantArgs = argumentsAreConstant(fieldNodes[0]!) ? getArgumentValues(ir.definition, first, {}) : undefined;
-  const readArgs: ArgumentReader = constantArgs ? () => constantArgs : argumentReader(ir.definition, first);
+  const readArgs = argumentReader(ir.definition, first);
   const itemReads = new Set<string>();
   // A dependency feeds its computed field the fetched value as it is: no post-processing of its own.
   const planned = dependencies === FOR_DEPENDENCY ? undefined : planPost(state.blueprint, ir, fieldNodes, readArgs, dependencies, { path, transforms: state.transforms, itemReads }, state.scopes);
@@ -250,7 +247,6 @@ function planField(
     ...base,
     kind: 'value',
     ir,
-    constantArgs,
     readArgs,
     completion,
     fetch,
@@ -330,17 +326,6 @@ function completionFetches(c: Completion): boolean {
   if (c.kind === 'list') return completionFetches(c.of);
   if (c.kind === 'object') return c.fields.some((f) => f.fetchesBelow);
   return c.kind === 'abstract' && c.fetchesBelow;
-}
-
-function argumentsAreConstant(node: FieldNode): boolean {
-  return (node.arguments ?? []).every((a) => !containsVariable(a.value));
-}
-
-function containsVariable(value: ValueNode): boolean {
-  if (value.kind === Kind.VARIABLE) return true;
-  if (value.kind === Kind.LIST) return value.values.some(containsVariable);
-  if (value.kind === Kind.OBJECT) return value.fields.some((f) => containsVariable(f.value));
-  return false;
 }
 
 

@@ -43,9 +43,7 @@ export interface PlanField {
   ir: FieldIR | undefined;
   /** The merged field nodes (same response key): used to compute argument values. */
   fieldNodes: readonly FieldNode[];
-  /** Arguments when they do not depend on variables; computed once at plan time. */
-  constantArgs: Readonly<Record<string, unknown>> | undefined;
-  /** A `value` field's argument values for a request's variables (compiled once per plan). */
+  /** A `value` field's argument values for a request's variables (compiled once per plan; constant ones computed then). */
   readArgs?: ArgumentReader | undefined;
   completion: Completion;
   /** The fetch this field performs, if it is bound to a connector operation. */
